@@ -1,0 +1,64 @@
+"""model-advisor: which kind of AI fits a task, and why, quoted from the notes.
+
+Example:
+    >>> from model_advisor import advise
+    >>> advise("predict weather").category
+    'discriminative'
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .advisor import Advisor, Decision, combine, knowledge_sha256, train_classifier
+from .classifier import TaskClassifier, load_examples
+from .errors import (
+    AdvisorError,
+    BatchError,
+    ExampleDataError,
+    InvalidTaskError,
+    KnowledgeBaseError,
+    ModelFileError,
+    Problem,
+    RuleFileError,
+)
+from .knowledge import KnowledgeBase, Passage
+from .models import Advice, Citation, Evidence, RuleHit, RuleSet, TermWeight
+from .rules import RuleEngine, check_rules, load_rules
+
+
+def advise(task: str) -> Advice:
+    """Advise on one task with the shipped knowledge (see :meth:`Advisor.advise`)."""
+    return Advisor.default().advise(task)
+
+
+__all__ = [
+    "Advice",
+    "Advisor",
+    "AdvisorError",
+    "BatchError",
+    "Citation",
+    "Decision",
+    "Evidence",
+    "ExampleDataError",
+    "InvalidTaskError",
+    "KnowledgeBase",
+    "KnowledgeBaseError",
+    "ModelFileError",
+    "Passage",
+    "Problem",
+    "RuleEngine",
+    "RuleFileError",
+    "RuleHit",
+    "RuleSet",
+    "TaskClassifier",
+    "TermWeight",
+    "__version__",
+    "advise",
+    "check_rules",
+    "combine",
+    "knowledge_sha256",
+    "load_examples",
+    "load_rules",
+    "train_classifier",
+]

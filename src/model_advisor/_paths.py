@@ -1,0 +1,34 @@
+"""Where model-advisor finds its shipped knowledge and keeps its cache (private)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+HOME_VARIABLE = "MODEL_ADVISOR_HOME"
+
+
+def default_knowledge_dir() -> Path:
+    """The knowledge directory shipped with the package.
+
+    An installed wheel carries it as ``model_advisor/knowledge``; a source checkout (editable
+    install) has it as ``rules/`` at the top of the repository.
+    """
+    packaged = Path(__file__).with_name("knowledge")
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+def home_dir() -> Path:
+    """model-advisor's own directory: ``$MODEL_ADVISOR_HOME``, else the user's cache dir."""
+    configured = os.environ.get(HOME_VARIABLE)
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "model-advisor"
+
+
+def model_cache_dir() -> Path:
+    """Where models trained on the fly are kept, one file per knowledge hash."""
+    return home_dir() / "models"

@@ -1,0 +1,52 @@
+"""Text normalisation shared by the rule matcher and the knowledge base (private).
+
+Both sides of every comparison (rule words and task text, notes passages and task text) go
+through :func:`stems`, so "predicts", "predicting" and "prediction" all meet at "predict".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+# Runs of letters and digits; apostrophes, hyphens and underscores split words.
+_WORD = re.compile(r"[^\W_]+")
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` NFKC-normalised and lower-cased, with lone surrogates replaced."""
+    clean = text.encode("utf-8", "replace").decode("utf-8")
+    return unicodedata.normalize("NFKC", clean).lower()
+
+
+def words(normalized: str) -> list[str]:
+    """Split already-normalised text into word tokens."""
+    return _WORD.findall(normalized)
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Return the Snowball English stem of one lower-case word (cached: stemming is slow)."""
+    stemmed: str = _STEMMER.stemWord(word)
+    return stemmed
+
+
+def stems(text: str) -> list[str]:
+    """Normalise, tokenise and stem ``text``, keeping the token order."""
+    return [stem(w) for w in words(normalize(text))]
+
+
+# Function words that carry no meaning about the task, for similarity between texts.
+STOP_WORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each few
+    for from further had has have having he her here hers him his how i if in into is it its
+    itself just me more most my no nor not now of off on once only or other our ours out over
+    own same she should so some such than that the their them then there these they this those
+    through to too under until up very was we were what when where which while who whom why
+    will with would you your yours using use used based want need like""".split()
+)

@@ -1,0 +1,280 @@
+"""The advisor: rules and classifier combined into advice quoted from the notes.
+
+:func:`combine` is the decision, a pure function of the rule hits and the classifier's
+probabilities. :class:`Advisor` loads a knowledge directory (rules, examples, notes, model)
+and turns a task text into an :class:`~model_advisor.models.Advice`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import _paths
+from .classifier import Features, TaskClassifier, load_examples
+from .errors import InvalidTaskError, KnowledgeBaseError, ModelFileError
+from .knowledge import KnowledgeBase, Passage, content_stems
+from .models import (
+    CATEGORIES,
+    Advice,
+    Category,
+    Citation,
+    Evidence,
+    RuleHit,
+    RuleSet,
+    TermWeight,
+    Verdict,
+)
+from .rules import SETTINGS_FILE, RuleEngine, load_rules, rule_files
+
+EXAMPLES_FILE = "examples.csv"
+MODEL_FILE = "model.json"
+MAX_TASK_CHARS = 10_000
+
+RULE_SHARE = 0.6
+"""The most the rules can weigh in the final scores (when one rule of weight 1 fired)."""
+AMBIGUITY_MARGIN = 0.12
+"""Top two scores closer than this are too close to call."""
+MIN_CHAR_COVERAGE = 0.55
+"""Below this share of known character n-grams, and with no rule or known word, a text is
+treated as having no usable evidence (gibberish) and the answer is ``undetermined``."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What :func:`combine` decides."""
+
+    category: Verdict
+    confidence: float
+    scores: dict[Category, float]
+    ambiguous: bool
+
+
+def combine(
+    hits: Sequence[RuleHit],
+    probabilities: Mapping[Category, float],
+    *,
+    has_evidence: bool = True,
+) -> Decision:
+    """Combine rule hits and classifier probabilities into one decision.
+
+    Each category's rule strength is the noisy-or of the weights of its hits
+    (``1 - prod(1 - weight)``), so two weak hits add up but never pass 1. When any rule fired,
+    the scores mix the classifier's probabilities with the rules' shares of the total strength::
+
+        share  = RULE_SHARE * max(strength)
+        score  = (1 - share) * probability + share * strength / sum(strength)
+
+    so strong rules can overrule the classifier, weak ones only nudge it, and without hits the
+    scores are the probabilities. The top score is the category and its confidence; it is
+    ``ambiguous`` when the runner-up is within ``AMBIGUITY_MARGIN``. With no hits and no
+    evidence in the text (``has_evidence`` false), the answer is ``undetermined`` with equal
+    scores and zero confidence. Ties go to the category listed first in ``CATEGORIES``.
+
+    Args:
+        hits: the rules that fired, in any order.
+        probabilities: the classifier's probability for each category.
+        has_evidence: whether the text shares enough vocabulary with the examples.
+
+    Returns:
+        The decision; the same inputs in any order always give the same decision.
+    """
+    strength = {c: 1.0 for c in CATEGORIES}
+    for hit in hits:
+        strength[hit.category] *= 1.0 - hit.weight
+    strength = {c: 1.0 - s for c, s in strength.items()}
+    if not hits and not has_evidence:
+        return Decision("undetermined", 0.0, {c: 1 / len(CATEGORIES) for c in CATEGORIES}, False)
+    total_p = sum(probabilities.get(c, 0.0) for c in CATEGORIES) or 1.0
+    p = {c: probabilities.get(c, 0.0) / total_p for c in CATEGORIES}
+    total = sum(strength.values())
+    if total > 0:
+        share = RULE_SHARE * max(strength.values())
+        scores = {c: (1 - share) * p[c] + share * strength[c] / total for c in CATEGORIES}
+    else:
+        scores = p
+    ranked = sorted(CATEGORIES, key=lambda c: -scores[c])
+    top, second = ranked[0], ranked[1]
+    ambiguous = scores[top] - scores[second] < AMBIGUITY_MARGIN
+    return Decision(top, scores[top], scores, ambiguous)
+
+
+def knowledge_sha256(directory: Path) -> str:
+    """Hash what a model is trained from: the categories, the rule files and the examples."""
+    digest = hashlib.sha256()
+    for path in [directory / SETTINGS_FILE, *rule_files(directory), directory / EXAMPLES_FILE]:
+        digest.update(path.name.encode() + b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def train_classifier(directory: Path, output: Path | None = None) -> tuple[TaskClassifier, Path]:
+    """Train the classifier on a knowledge directory's examples and save it.
+
+    Args:
+        directory: the knowledge directory holding ``examples.csv``.
+        output: where to save; by default ``model.json`` in ``directory``.
+
+    Returns:
+        The trained classifier and the path it was saved to.
+
+    Raises:
+        ExampleDataError: when the examples cannot be read.
+    """
+    examples = load_examples(directory / EXAMPLES_FILE)
+    classifier = TaskClassifier().fit([e.task for e in examples], [e.label for e in examples])
+    target = output or directory / MODEL_FILE
+    classifier.save(target, knowledge_sha256(directory))
+    return classifier, target
+
+
+class Advisor:
+    """Advises on tasks with the rules, classifier and notes of one knowledge directory.
+
+    Example:
+        >>> advisor = Advisor.default()
+        >>> advisor.advise("predict weather").category
+        'discriminative'
+    """
+
+    def __init__(self, ruleset: RuleSet, knowledge: KnowledgeBase, classifier: TaskClassifier) -> None:
+        self.ruleset = ruleset
+        self.knowledge = knowledge
+        self.classifier = classifier
+        self.engine = RuleEngine(ruleset.rules)
+        self._sources = {c.id: [p for ref in c.sources for p in knowledge.select(ref)]
+                         for c in ruleset.settings.categories}
+        self._definitions = {c.id: knowledge.select(c.definition) for c in ruleset.settings.categories}
+        for category in ruleset.settings.categories:
+            if not self._definitions[category.id]:
+                raise KnowledgeBaseError(
+                    str(knowledge.path),
+                    f"no passage in section {category.definition.section!r}, which "
+                    f"{SETTINGS_FILE} names as the definition of {category.id}",
+                )
+
+    @classmethod
+    def default(cls) -> Advisor:
+        """Load the knowledge that ships with model-advisor (built once, then reused)."""
+        global _DEFAULT
+        if _DEFAULT is None:
+            _DEFAULT = cls.from_dir(_paths.default_knowledge_dir())
+        return _DEFAULT
+
+    @classmethod
+    def from_dir(cls, directory: Path | str) -> Advisor:
+        """Load a knowledge directory: its rules, notes and a model fresh for its examples.
+
+        A ``model.json`` in the directory is used when it was trained from the directory's
+        current rules and examples; otherwise a cached model for them, or a new one trained
+        now and cached under ``MODEL_ADVISOR_HOME`` (a stale model is never used).
+
+        Raises:
+            RuleFileError, ExampleDataError, KnowledgeBaseError, ModelFileError.
+        """
+        directory = Path(directory)
+        ruleset = load_rules(directory)
+        knowledge = KnowledgeBase.from_markdown(directory / ruleset.settings.notes)
+        return cls(ruleset, knowledge, _fresh_model(directory))
+
+    def advise(self, task: str) -> Advice:
+        """Advise on one task description.
+
+        Raises:
+            InvalidTaskError: when ``task`` is not a string or is empty or blank.
+        """
+        if not isinstance(task, str) or not task.strip():
+            raise InvalidTaskError("the task is empty; describe what the AI should do")
+        truncated = len(task) > MAX_TASK_CHARS
+        text = task[:MAX_TASK_CHARS]
+        hits = self.engine.match(text)
+        features = self.classifier.features(text)
+        probabilities = self.classifier.predict_proba(text, features)
+        evidence = bool(hits) or _has_evidence(features)
+        decision = combine(hits, probabilities, has_evidence=evidence)
+        terms: list[TermWeight] = []
+        citations: tuple[Citation, ...] = ()
+        recommendation = "Describe the task with what goes in and what should come out, then ask again."
+        if decision.category != "undetermined":
+            category = decision.category
+            terms = [TermWeight(term=t, category=category, weight=round(w, 4))
+                     for t, w in self.classifier.top_terms(features, category)]
+            citations = self._cite(category, text)
+            recommendation = self.ruleset.settings.category(category).recommendation
+        return Advice(
+            task=text, category=decision.category, confidence=round(decision.confidence, 4),
+            scores={c: round(s, 4) for c, s in decision.scores.items()}, ambiguous=decision.ambiguous,
+            evidence=Evidence(rules=tuple(hits), terms=tuple(terms)), citations=citations,
+            recommendation=recommendation, explanation=self._explain(decision, hits), truncated=truncated,
+        )
+
+    def advise_many(self, tasks: Iterable[str]) -> Iterator[Advice]:
+        """Advise on each task in turn, lazily: results stream as the input is read."""
+        for task in tasks:
+            yield self.advise(task)
+
+    def _cite(self, category: Category, text: str) -> tuple[Citation, ...]:
+        ranked = self.knowledge.rank(self._sources[category], set(content_stems(text)))
+        chosen: list[Passage] = [ranked[0][1]] if ranked else []
+        definition = self._definitions[category][0]
+        if definition not in chosen:
+            chosen.append(definition)
+        return tuple(self._citation(p) for p in chosen)
+
+    def _citation(self, passage: Passage) -> Citation:
+        return Citation(section=passage.section_path, quote=passage.text, line=passage.start_line,
+                        end_line=passage.end_line, path=self.knowledge.path.name)
+
+    def _explain(self, decision: Decision, hits: Sequence[RuleHit]) -> str:
+        if decision.category == "undetermined":
+            return ("No rule matched and the words are unlike any example task, "
+                    "so there is no evidence to decide on.")
+        settings = self.ruleset.settings
+        name = settings.category(decision.category).name
+        agreeing = sorted({h.rule_id for h in hits if h.category == decision.category})
+        because = f"rules {', '.join(agreeing)} point to it" if agreeing else "no rule fired for it"
+        text = f"{name}, with {decision.confidence:.0%} confidence: {because}."
+        if decision.ambiguous:
+            runner_up = sorted((c for c in CATEGORIES if c != decision.category),
+                               key=lambda c: -decision.scores[c])[0]
+            text += (f" Too close to call: {settings.category(runner_up).name} scores "
+                     f"{decision.scores[runner_up]:.0%}, so treat this as a best guess.")
+        return text
+
+
+_DEFAULT: Advisor | None = None
+
+
+def _has_evidence(features: Features) -> bool:
+    known_words = any(" " not in term and len(term) > 2 for term in features.word)
+    return known_words or features.char_coverage >= MIN_CHAR_COVERAGE
+
+
+def _fresh_model(directory: Path) -> TaskClassifier:
+    stamp = knowledge_sha256(directory)
+    local = directory / MODEL_FILE
+    if local.exists():
+        try:
+            return TaskClassifier.load(local, stamp)
+        except ModelFileError as err:
+            if "stale" not in err.message:
+                raise
+    cached = _paths.model_cache_dir() / f"{stamp}.json"
+    if cached.exists():
+        return TaskClassifier.load(cached, stamp)
+    classifier, _ = _train_into(directory, cached)
+    return classifier
+
+
+def _train_into(directory: Path, target: Path) -> tuple[TaskClassifier, Path]:
+    """Train and save to ``target``; when it cannot be written, keep the model in memory."""
+    try:
+        return train_classifier(directory, target)
+    except OSError:
+        examples = load_examples(directory / EXAMPLES_FILE)
+        return TaskClassifier().fit([e.task for e in examples], [e.label for e in examples]), target
+
+

@@ -1,0 +1,155 @@
+"""The ``model-advisor`` command: a thin layer over the library.
+
+Each command parses its options, calls one library function and renders the result. Expected
+failures (:class:`AdvisorError`) become ``Error: ...`` on stderr and exit code 1, in one place:
+:class:`_Group`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .advisor import Advisor, train_classifier
+from .errors import AdvisorError
+from .models import Advice
+from .rules import check_rules
+
+_RULES_HELP = "A knowledge directory of your own (rules, examples, notes) instead of the shipped one."
+
+
+class _Group(click.Group):
+    """Turns the library's expected errors into a one-line ``Error:`` and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AdvisorError as err:
+            raise click.ClickException(str(err)) from err
+
+
+def _rules_option(function: Any) -> Any:
+    return click.option(
+        "--rules", "rules_path", type=click.Path(file_okay=False, path_type=Path),
+        envvar="MODEL_ADVISOR_RULES", help=_RULES_HELP,
+    )(function)
+
+
+def _advisor(rules_path: Path | None) -> Advisor:
+    return Advisor.from_dir(rules_path) if rules_path else Advisor.default()
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="model-advisor")
+def cli() -> None:
+    """Tell which kind of AI fits a task (discriminative, generative or AGI), and why."""
+
+
+@cli.command()
+@click.argument("tasks", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the advice as JSON.")
+@_rules_option
+def advise(tasks: tuple[str, ...], as_json: bool, rules_path: Path | None) -> None:
+    """Advise on TASKS: which kind of AI fits each, how sure, and why.
+
+    Give several tasks as several arguments, or `-` to read one task per line from stdin.
+    With --json, one task prints a JSON object and several print a JSON array.
+
+    Example:
+
+        model-advisor advise "predict weather" "draft a sales email"
+    """
+    texts = list(_expand_stdin(tasks))
+    if not texts:
+        raise click.UsageError("no task given: stdin had no non-blank line")
+    advisor = _advisor(rules_path)
+    advice = [advisor.advise(text) for text in texts]
+    if as_json:
+        data = [a.model_dump(mode="json") for a in advice]
+        click.echo(json.dumps(data[0] if len(data) == 1 else data, indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n\n".join(render(a) for a in advice))
+
+
+@cli.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+def train(directory: Path | None) -> None:
+    """Train the classifier on DIRECTORY's examples and save model.json there.
+
+    Without DIRECTORY, trains the shipped knowledge (in a source checkout: rules/).
+
+    Example:
+
+        model-advisor train my-knowledge/
+    """
+    from . import _paths
+
+    target_dir = directory or _paths.default_knowledge_dir()
+    _, saved = train_classifier(target_dir)
+    click.echo(f"saved {saved}")
+
+
+@cli.group(cls=_Group)
+def rules() -> None:
+    """Work with the YAML rules of a knowledge directory."""
+
+
+@rules.command("check")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+def rules_check(directory: Path | None) -> None:
+    """Validate every YAML file in DIRECTORY and list each problem on its own line.
+
+    Exits 1 when any problem is an error.
+
+    Example:
+
+        model-advisor rules check my-knowledge/
+    """
+    from . import _paths
+
+    problems = check_rules(directory or _paths.default_knowledge_dir())
+    for problem in problems:
+        click.echo(str(problem))
+    if any(p.level == "error" for p in problems):
+        raise click.exceptions.Exit(1)
+    if not problems:
+        click.echo("no problems found")
+
+
+def _expand_stdin(tasks: Iterable[str]) -> Iterable[str]:
+    for task in tasks:
+        if task == "-":
+            yield from (line.strip() for line in sys.stdin if line.strip())
+        else:
+            yield task
+
+
+def render(advice: Advice) -> str:
+    """Render advice for a person to read in a terminal."""
+    lines = [f"{advice.task}", f"  => {advice.category}  (confidence {advice.confidence:.2f})",
+             f"  {advice.explanation}"]
+    if advice.truncated:
+        lines.append("  (the task was truncated before it was read)")
+    lines.append(f"  Recommendation: {advice.recommendation}")
+    if advice.citations:
+        lines.append("  From the notes:")
+        for c in advice.citations:
+            lines.append(f"    {c.path}:{c.line}  {c.section}")
+            lines.append(f"      \"{c.quote}\"")
+    if advice.evidence.rules:
+        lines.append("  Rules that fired:")
+        for hit in advice.evidence.rules:
+            matched = ", ".join(f'"{m}"' for m in hit.matched)
+            lines.append(f"    {hit.rule_id} ({hit.category}, weight {hit.weight:g}): {matched}")
+    if advice.evidence.terms:
+        terms = ", ".join(f"{t.term} (+{t.weight:.2f})" for t in advice.evidence.terms)
+        lines.append(f"  Classifier terms: {terms}")
+    scores = ", ".join(f"{c} {s:.2f}" for c, s in advice.scores.items())
+    lines.append(f"  Scores: {scores}")
+    return "\n".join(lines)

@@ -1,0 +1,104 @@
+"""The exceptions model-advisor raises for problems a user can fix.
+
+Every one of them derives from :class:`AdvisorError`, so a caller can catch that one type::
+
+    AdvisorError
+    ├── RuleFileError       a rules or categories YAML file is unreadable or invalid
+    ├── ExampleDataError    the example-tasks CSV is unreadable or invalid
+    ├── KnowledgeBaseError  the notes file is missing or lacks a declared section
+    ├── ModelFileError      a saved model is missing, corrupt, stale or from another version
+    ├── InvalidTaskError    a task text that cannot be advised on (for example, empty)
+    └── BatchError          a batch input that is not a table, or lacks the task column
+
+This module imports nothing from the package, so every other module can import it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Level = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in a file, located by path, line and column (sorts by position).
+
+    Rendered as ``path:line: [rule id] message``, the one shape every error message uses.
+    """
+
+    path: str
+    line: int = 0
+    column: int = 0
+    rule_id: str = ""
+    code: str = ""
+    level: Level = field(default="error", compare=False)
+    message: str = field(default="", compare=False)
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        rule = f" [rule {self.rule_id}]" if self.rule_id else ""
+        return f"{where}:{rule} {self.message}"
+
+
+class AdvisorError(Exception):
+    """Root of the expected failures: a user sees their message, without a traceback."""
+
+
+class ProblemsError(AdvisorError):
+    """An error holding every problem found in one or more files, not just the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+class RuleFileError(ProblemsError):
+    """A rules or categories file failed to load; ``problems`` lists every mistake found."""
+
+
+class ExampleDataError(ProblemsError):
+    """The example-tasks CSV failed to load; ``problems`` lists every bad row."""
+
+
+class KnowledgeBaseError(AdvisorError):
+    """The notes file is missing, unreadable, or lacks a section the categories declare."""
+
+    def __init__(self, path: str, message: str, line: int = 0) -> None:
+        self.path, self.line, self.message = path, line, message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+class ModelFileError(AdvisorError):
+    """A saved model cannot be used: missing, corrupt, stale or written by another version."""
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path, self.message = path, message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class InvalidTaskError(AdvisorError):
+    """A task text the advisor cannot work with, such as an empty or blank string."""
+
+
+class BatchError(AdvisorError):
+    """A batch input that cannot be read as a table of tasks, or a bad row under ``strict``."""
+
+    def __init__(self, path: str, message: str, line: int = 0) -> None:
+        self.path, self.line, self.message = path, line, message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"

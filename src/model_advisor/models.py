@@ -1,0 +1,232 @@
+"""The data types of model-advisor: rule files, knowledge settings, examples and advice.
+
+Everything a user writes (rules, categories) is validated here: unknown keys are errors
+(``extra="forbid"``), regexes are compiled with RE2 when the rule is read, and keywords are
+normalised, so a rule that loads is a rule that can run.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+import re2
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Category = Literal["discriminative", "generative", "agi"]
+Verdict = Literal["discriminative", "generative", "agi", "undetermined"]
+CATEGORIES: tuple[Category, ...] = ("discriminative", "generative", "agi")
+
+_KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+_SPACE = re.compile(r"\s")
+
+
+def regex_options() -> re2.Options:
+    """RE2 options for rule patterns: silent on errors, since we report them ourselves."""
+    options = re2.Options()
+    options.log_errors = False
+    return options
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- rule conditions ---------------------------------------------------------------
+
+
+class KeywordCondition(_Frozen):
+    """Matches when any of ``words`` occurs as a word (after stemming both sides)."""
+
+    kind: Literal["keyword"]
+    words: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("words")
+    @classmethod
+    def _single_lowercase_words(cls, words: tuple[str, ...]) -> tuple[str, ...]:
+        for word in words:
+            if not word.strip() or _SPACE.search(word.strip()):
+                raise ValueError(f"keyword {word!r} must be one word; use a phrase for several")
+        return tuple(w.strip().lower() for w in words)
+
+
+class PhraseCondition(_Frozen):
+    """Matches when the words of any of ``phrases`` occur one after another."""
+
+    kind: Literal["phrase"]
+    phrases: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("phrases")
+    @classmethod
+    def _non_blank(cls, phrases: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not p.strip() for p in phrases):
+            raise ValueError("a phrase must not be blank")
+        return tuple(" ".join(p.lower().split()) for p in phrases)
+
+
+class RegexCondition(_Frozen):
+    """Matches when the RE2 ``pattern`` is found in the lower-cased task text."""
+
+    kind: Literal["regex"]
+    pattern: str = Field(min_length=1)
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles_and_needs_text(cls, pattern: str) -> str:
+        try:
+            compiled = re2.compile(pattern, regex_options())
+        except re2.error as err:
+            detail = err.args[0].decode() if err.args and isinstance(err.args[0], bytes) else err
+            raise ValueError(f"regex does not compile: {detail}") from err
+        if compiled.search("") is not None:
+            raise ValueError(f"regex {pattern!r} matches the empty string, so it would always fire")
+        return pattern
+
+
+Condition = Annotated[
+    KeywordCondition | PhraseCondition | RegexCondition, Field(discriminator="kind")
+]
+
+
+class RuleExamples(_Frozen):
+    """Texts a rule must fire on (``match``) and must not fire on (``no_match``)."""
+
+    match: tuple[str, ...] = Field(min_length=1)
+    no_match: tuple[str, ...] = ()
+
+
+class Rule(_Frozen):
+    """One rule: conditions that, when they hold, point to ``category`` with ``weight``."""
+
+    id: str = Field(pattern=_KEBAB)
+    category: Category
+    weight: float = Field(gt=0, le=1)
+    rationale: str = Field(min_length=1)
+    any: tuple[Condition, ...] = ()
+    all: tuple[Condition, ...] = ()
+    none: tuple[Condition, ...] = ()
+    examples: RuleExamples
+
+    @model_validator(mode="after")
+    def _has_a_positive_condition(self) -> Rule:
+        if not self.any and not self.all:
+            raise ValueError("a rule needs at least one condition under `any` or `all`")
+        return self
+
+
+class RuleFile(_Frozen):
+    """The contents of one rules YAML file."""
+
+    version: Literal[1]
+    rules: tuple[Rule, ...] = Field(min_length=1)
+
+
+# --- categories and knowledge settings ----------------------------------------------
+
+
+class SourceRef(_Frozen):
+    """Passages of the notes: those in ``section`` (a heading, or a path joined by ' > ').
+
+    With ``under``, only the list items nested below the item whose text starts with it.
+    """
+
+    section: str = Field(min_length=1)
+    under: str | None = None
+
+
+class CategoryInfo(_Frozen):
+    """How one category is named, defined by the notes, cited and recommended."""
+
+    id: Category
+    name: str = Field(min_length=1)
+    definition: SourceRef
+    sources: tuple[SourceRef, ...] = ()
+    recommendation: str = Field(min_length=1)
+
+
+class Settings(_Frozen):
+    """The contents of ``categories.yaml``: the notes file and the three categories."""
+
+    version: Literal[1]
+    notes: str = Field(min_length=1)
+    categories: tuple[CategoryInfo, ...] = Field(min_length=3, max_length=3)
+
+    @field_validator("categories")
+    @classmethod
+    def _each_category_once(cls, cats: tuple[CategoryInfo, ...]) -> tuple[CategoryInfo, ...]:
+        ids = sorted(c.id for c in cats)
+        if ids != sorted(CATEGORIES):
+            raise ValueError(f"declare each of {', '.join(CATEGORIES)} exactly once, got {ids}")
+        return cats
+
+    def category(self, category_id: Category) -> CategoryInfo:
+        """Return the declared information for ``category_id``."""
+        return next(c for c in self.categories if c.id == category_id)
+
+
+class RuleSet(_Frozen):
+    """Everything a knowledge directory declares in YAML: settings and rules, sorted by id."""
+
+    settings: Settings
+    rules: tuple[Rule, ...]
+
+
+class Example(_Frozen):
+    """A labelled example task used to train the classifier."""
+
+    task: str
+    label: Category
+    line: int = 0
+
+
+# --- advice --------------------------------------------------------------------------
+
+
+class RuleHit(_Frozen):
+    """A rule that fired on a task, with the words or text it matched."""
+
+    rule_id: str
+    category: Category
+    weight: float
+    matched: tuple[str, ...]
+    rationale: str
+
+
+class TermWeight(_Frozen):
+    """A feature of the task text and how much it pushed the classifier toward a category."""
+
+    term: str
+    category: Category
+    weight: float
+
+
+class Evidence(_Frozen):
+    """Why the advisor decided: the rules that fired and the classifier's weightiest terms."""
+
+    rules: tuple[RuleHit, ...] = ()
+    terms: tuple[TermWeight, ...] = ()
+
+
+class Citation(_Frozen):
+    """A passage quoted from the notes, with its heading path and line numbers."""
+
+    section: str
+    quote: str
+    line: int
+    end_line: int
+    path: str
+
+
+class Advice(_Frozen):
+    """The advisor's answer for one task: category, confidence, evidence and explanation."""
+
+    task: str
+    category: Verdict
+    confidence: float = Field(ge=0, le=1)
+    scores: dict[Category, float]
+    ambiguous: bool
+    evidence: Evidence
+    citations: tuple[Citation, ...]
+    recommendation: str
+    explanation: str
+    truncated: bool = False

@@ -1,0 +1,241 @@
+"""Load, check and match the YAML rules of a knowledge directory.
+
+A knowledge directory holds ``categories.yaml`` (the notes file and the three categories) and
+any number of other ``*.yaml`` rule files. Loading happens in three steps: YAML with positions
+(:mod:`._yaml`), pydantic validation, then checks across files (unique ids). Every problem in
+every file is reported, each at its line.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import re2
+from pydantic import BaseModel, ValidationError
+
+from ._text import normalize, stem, words
+from ._yaml import Loc, YamlDocument, load_yaml
+from .errors import Problem, RuleFileError
+from .models import (
+    Condition,
+    KeywordCondition,
+    PhraseCondition,
+    Rule,
+    RuleFile,
+    RuleHit,
+    RuleSet,
+    Settings,
+    regex_options,
+)
+
+SETTINGS_FILE = "categories.yaml"
+M = TypeVar("M", bound=BaseModel)
+
+
+def rule_files(directory: Path) -> list[Path]:
+    """Return the rule files of a knowledge directory, sorted by name."""
+    found = [*directory.glob("*.yaml"), *directory.glob("*.yml")]
+    return sorted(p for p in found if p.name != SETTINGS_FILE and p.is_file())
+
+
+def check_rules(directory: Path) -> list[Problem]:
+    """Validate every YAML file of a knowledge directory.
+
+    Args:
+        directory: the knowledge directory (``categories.yaml`` plus rule files).
+
+    Returns:
+        Every problem found, sorted by file and line; empty when the directory is valid.
+    """
+    return _read(directory)[1]
+
+
+def load_rules(directory: Path) -> RuleSet:
+    """Load and validate the settings and rules of a knowledge directory.
+
+    Raises:
+        RuleFileError: holding every problem found, when any is an error.
+    """
+    ruleset, problems = _read(directory)
+    errors = [p for p in problems if p.level == "error"]
+    if errors or ruleset is None:
+        raise RuleFileError(errors)
+    return ruleset
+
+
+def _read(directory: Path) -> tuple[RuleSet | None, list[Problem]]:
+    if not directory.is_dir():
+        return None, [Problem(str(directory), code="not-a-directory", message="not a directory")]
+    problems: list[Problem] = []
+    settings = _validate(directory / SETTINGS_FILE, Settings, problems)
+    files = rule_files(directory)
+    if not files:
+        message = "no rule files (*.yaml besides categories.yaml) in this directory"
+        problems.append(Problem(str(directory), code="no-rules", message=message))
+    rules: list[Rule] = []
+    first_seen: dict[str, str] = {}
+    for path in files:
+        parsed = _validate(path, RuleFile, problems)
+        if parsed is None:
+            continue
+        document, rule_file = parsed
+        for index, rule in enumerate(rule_file.rules):
+            where = f"{path}:{document.line_of(('rules', index, 'id'))}"
+            if rule.id in first_seen:
+                problems.append(
+                    Problem(str(path), document.line_of(("rules", index, "id")), 0, rule.id,
+                            "duplicate-rule-id",
+                            message=f"duplicate rule id; first defined at {first_seen[rule.id]}")
+                )
+                continue
+            first_seen[rule.id] = where
+            rules.append(rule)
+    if settings is None or any(p.level == "error" for p in problems):
+        return None, sorted(problems)
+    ruleset = RuleSet(settings=settings[1], rules=tuple(sorted(rules, key=lambda r: r.id)))
+    return ruleset, sorted(problems)
+
+
+def _validate(
+    path: Path, model: type[M], problems: list[Problem]
+) -> tuple[YamlDocument, M] | None:
+    document, found = load_yaml(path)
+    problems.extend(found)
+    if document is None or found:
+        return None
+    try:
+        return document, model.model_validate(document.data)
+    except ValidationError as err:
+        problems.extend(_problems_from(document, err))
+        return None
+
+
+def _problems_from(document: YamlDocument, err: ValidationError) -> Iterable[Problem]:
+    for error in err.errors(include_url=False):
+        loc = _present_loc(document.data, tuple(error["loc"]))
+        rule_id = _rule_id_at(document.data, loc)
+        field = _describe(loc[2:] if rule_id else loc)
+        message = f"{field}: {error['msg']}" if field else str(error["msg"])
+        yield Problem(str(document.path), document.line_of(loc), 0, rule_id,
+                      str(error["type"]).replace("_", "-"), "error", message)
+
+
+def _present_loc(data: Any, loc: Loc) -> Loc:
+    """Drop the parts of a pydantic ``loc`` that are not in the file, such as union tags."""
+    kept: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        elif isinstance(node, (dict, list)):
+            if isinstance(node, dict) and isinstance(part, str) and part not in ("regex", "keyword", "phrase"):
+                kept.append(part)  # a missing field: name it, the line is its parent's
+                break
+            continue
+        else:
+            break
+        kept.append(part)
+    return tuple(kept)
+
+
+def _rule_id_at(data: Any, loc: Loc) -> str:
+    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int) and isinstance(data, dict):
+        rules = data.get("rules")
+        if isinstance(rules, list) and loc[1] < len(rules) and isinstance(rules[loc[1]], dict):
+            rule_id = rules[loc[1]].get("id")
+            return rule_id if isinstance(rule_id, str) else ""
+    return ""
+
+
+def _describe(loc: Sequence[str | int]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+class RuleEngine:
+    """Matches every rule against a text in one pass over its words and one RE2 set match.
+
+    Keywords and one-word phrases are looked up by stem in a dict, longer phrases are indexed
+    by their first stem, and all regexes run together as one RE2 set, so the cost grows with
+    the length of the text, not with the number of rules.
+    """
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = tuple(rules)
+        self._stems: dict[str, list[int]] = defaultdict(list)
+        self._phrases: dict[str, list[tuple[tuple[str, ...], int]]] = defaultdict(list)
+        self._regex_set = re2.Set.SearchSet(regex_options())
+        self._regexes: list[tuple[Any, int]] = []
+        self._conditions: list[tuple[int, ...]] = []  # per rule: (any, all, none) condition keys
+        self._by_condition: dict[int, list[int]] = defaultdict(list)
+        key = 0
+        for index, rule in enumerate(self.rules):
+            for group in (rule.any, rule.all, rule.none):
+                keys = []
+                for condition in group:
+                    self._index(condition, key)
+                    self._by_condition[key].append(index)
+                    keys.append(key)
+                    key += 1
+                self._conditions.append(tuple(keys))
+        if self._regexes:
+            self._regex_set.Compile()
+
+    def _index(self, condition: Condition, key: int) -> None:
+        if isinstance(condition, KeywordCondition):
+            for word in condition.words:
+                for part in words(normalize(word)):
+                    self._stems[stem(part)].append(key)
+        elif isinstance(condition, PhraseCondition):
+            for phrase in condition.phrases:
+                sequence = tuple(stem(w) for w in words(normalize(phrase)))
+                if len(sequence) == 1:
+                    self._stems[sequence[0]].append(key)
+                elif sequence:
+                    self._phrases[sequence[0]].append((sequence, key))
+        else:
+            pattern = f"(?i){condition.pattern}"
+            self._regex_set.Add(pattern)
+            self._regexes.append((re2.compile(pattern, regex_options()), key))
+
+    def match(self, text: str) -> list[RuleHit]:
+        """Return the rules that fire on ``text``, sorted by rule id."""
+        normalized = normalize(text)
+        tokens = words(normalized)
+        stems = [stem(t) for t in tokens]
+        found: dict[int, str] = {}
+        for i, token_stem in enumerate(stems):
+            for key in self._stems.get(token_stem, ()):
+                found.setdefault(key, tokens[i])
+            for sequence, key in self._phrases.get(token_stem, ()):
+                if tuple(stems[i : i + len(sequence)]) == sequence:
+                    found.setdefault(key, " ".join(tokens[i : i + len(sequence)]))
+        if self._regexes:
+            for index in self._regex_set.Match(normalized) or ():
+                compiled, key = self._regexes[index]
+                hit = compiled.search(normalized)
+                if hit is not None:
+                    found.setdefault(key, hit.group(0))
+        candidates = sorted({r for key in found for r in self._by_condition[key]})
+        return [hit for r in candidates if (hit := self._fire(r, found)) is not None]
+
+    def _fire(self, index: int, found: dict[int, str]) -> RuleHit | None:
+        any_keys, all_keys, none_keys = self._conditions[3 * index : 3 * index + 3]
+        if any(k in found for k in none_keys):
+            return None
+        if not all(k in found for k in all_keys):
+            return None
+        matched_any = [found[k] for k in any_keys if k in found]
+        if any_keys and not matched_any:
+            return None
+        rule = self.rules[index]
+        matched = tuple(dict.fromkeys([*matched_any, *(found[k] for k in all_keys)]))
+        return RuleHit(rule_id=rule.id, category=rule.category, weight=rule.weight,
+                       matched=matched, rationale=rule.rationale)
