@@ -13,12 +13,15 @@ the knowledge it was trained from and of the weights); the second line holds the
 
 from __future__ import annotations
 
+import base64
 import csv
 import hashlib
 import json
 import math
 import os
 import re
+import sys
+from array import array
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
@@ -38,7 +41,54 @@ MAX_EXAMPLES_BYTES = 50_000_000
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
 _SPACES = re.compile(r"\s\s+")
 
-Weights = dict[str, list[float]]  # n-gram -> [idf, weight per category...]
+
+
+class Weights:
+    """The learned numbers of one vectorizer: for each n-gram its idf and category weights.
+
+    Stored as one flat array of doubles (``width`` per n-gram) behind a term -> row index,
+    which loads fast from base64 and keeps the memory of a large model small.
+    """
+
+    def __init__(self, terms: list[str], values: array[float], width: int) -> None:
+        self.terms = terms
+        self.values = values
+        self.width = width
+        self.index = {term: row for row, term in enumerate(terms)}
+
+    def idf(self, term: str) -> float:
+        return self.values[self.index[term] * self.width]
+
+    def weight(self, term: str, k: int) -> float:
+        """The weight of ``term`` for the ``k``-th label."""
+        return self.values[self.index[term] * self.width + 1 + k]
+
+    def encode(self) -> dict[str, Any]:
+        data = self.values if sys.byteorder == "little" else _swapped(self.values)
+        return {"terms": self.terms, "values": base64.b64encode(data.tobytes()).decode("ascii")}
+
+    @classmethod
+    def decode(cls, data: Any, width: int) -> Weights:
+        terms, encoded = data["terms"], data["values"]
+        if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+            raise TypeError("terms must be a list of strings")
+        if len(set(terms)) != len(terms):
+            raise ValueError("terms are not unique")
+        values = array("d")
+        values.frombytes(base64.b64decode(encoded, validate=True))
+        if sys.byteorder != "little":
+            values = _swapped(values)
+        if len(values) != len(terms) * width:
+            raise ValueError("the number of weights does not match the terms")
+        if not all(map(math.isfinite, values)):
+            raise ValueError("weights must be finite numbers")
+        return cls(terms, values, width)
+
+
+def _swapped(values: array[float]) -> array[float]:
+    copy = array("d", values)
+    copy.byteswap()
+    return copy
 
 
 def load_examples(path: Path) -> list[Example]:
@@ -143,13 +193,16 @@ class TaskClassifier:
         union = pipeline["features"]
         offset = 0
         exported: list[Weights] = []
+        width = len(self.labels_) + 1
         for _, vectorizer in union.transformer_list:
-            weights: Weights = {}
-            for term, column in vectorizer.vocabulary_.items():
-                weights[term] = [float(vectorizer.idf_[column]),
-                                 *(float(coef[k, offset + column]) for k in range(len(self.labels_)))]
-            offset += len(vectorizer.vocabulary_)
-            exported.append(weights)
+            terms = sorted(vectorizer.vocabulary_)
+            values = array("d")
+            for term in terms:
+                column = offset + vectorizer.vocabulary_[term]
+                values.append(float(vectorizer.idf_[column - offset]))
+                values.extend(float(coef[k, column]) for k in range(len(self.labels_)))
+            offset += len(terms)
+            exported.append(Weights(terms, values, width))
         self.word_weights_, self.char_weights_ = exported
         return self
 
@@ -165,7 +218,8 @@ class TaskClassifier:
         normalized = normalize(text)
         char_grams = _char_ngrams(normalized, self.char_ngrams)
         char = _tfidf(char_grams, self.char_weights_)
-        coverage = len([g for g in char_grams if g in self.char_weights_]) / len(char_grams) if char_grams else 0.0
+        known = self.char_weights_.index
+        coverage = sum(g in known for g in char_grams) / len(char_grams) if char_grams else 0.0
         word = _tfidf(_word_ngrams(normalized, self.word_ngrams), self.word_weights_)
         return Features(word, char, coverage)
 
@@ -174,10 +228,11 @@ class TaskClassifier:
         found = features or self.features(text)
         logits = list(self.intercept_)
         for values, weights in ((found.word, self.word_weights_), (found.char, self.char_weights_)):
+            numbers, width, index = weights.values, weights.width, weights.index
             for term, value in values.items():
-                row = weights[term]
+                row = index[term] * width
                 for k in range(len(logits)):
-                    logits[k] += value * row[k + 1]
+                    logits[k] += value * numbers[row + 1 + k]
         top = max(logits)
         exps = [math.exp(z - top) for z in logits]
         total = sum(exps)
@@ -185,8 +240,8 @@ class TaskClassifier:
 
     def top_terms(self, features: Features, category: Category, limit: int = 5) -> list[tuple[str, float]]:
         """Return the word n-grams that pushed most toward ``category``, strongest first."""
-        k = self.labels_.index(category) + 1
-        pushes = [(term, value * self.word_weights_[term][k]) for term, value in features.word.items()]
+        k = self.labels_.index(category)
+        pushes = [(term, value * self.word_weights_.weight(term, k)) for term, value in features.word.items()]
         return sorted((p for p in pushes if p[1] > 0), key=lambda p: (-p[1], p[0]))[:limit]
 
     # --- files ---------------------------------------------------------------------------
@@ -198,8 +253,9 @@ class TaskClassifier:
 
         from . import __version__
 
-        body = json.dumps({"intercept": self.intercept_, "word": self.word_weights_, "char": self.char_weights_},
-                          separators=(",", ":"), sort_keys=True, allow_nan=False).encode()
+        weights = {"intercept": self.intercept_, "word": self.word_weights_.encode(),
+                   "char": self.char_weights_.encode()}
+        body = json.dumps(weights, separators=(",", ":"), sort_keys=True, allow_nan=False).encode()
         header = {
             "format": FORMAT, "format_version": FORMAT_VERSION, "package_version": __version__,
             "sklearn_version": sklearn_version, "labels": list(self.labels_),
@@ -212,6 +268,7 @@ class TaskClassifier:
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
+            os.chmod(temporary, 0o644)
             os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
@@ -229,20 +286,21 @@ class TaskClassifier:
             ModelFileError: missing, unreadable, corrupt, tampered with, from another format
                 version, or trained from other knowledge. The message says how to rebuild it.
         """
-        header, body = _read_model(path)
+        header, intercept, word, char = _read_model(path)
         if knowledge_sha256 is not None and header["knowledge_sha256"] != knowledge_sha256:
             raise ModelFileError(str(path), "stale: trained from other rules or examples; "
                                  "retrain with `model-advisor train`")
         classifier = cls(tuple(header["word_ngrams"]), tuple(header["char_ngrams"]))  # type: ignore[arg-type]
         classifier.labels_ = tuple(header["labels"])
-        classifier.intercept_ = body["intercept"]
-        classifier.word_weights_, classifier.char_weights_ = body["word"], body["char"]
+        classifier.intercept_ = intercept
+        classifier.word_weights_, classifier.char_weights_ = word, char
         return classifier
 
 
 def _tfidf(grams: list[str], weights: Weights) -> dict[str, float]:
-    counts = Counter(g for g in grams if g in weights)
-    values = {g: (1.0 + math.log(c)) * weights[g][0] for g, c in counts.items()}
+    known = weights.index
+    counts = Counter(g for g in grams if g in known)
+    values = {g: (1.0 + math.log(c)) * weights.idf(g) for g, c in counts.items()}
     norm = math.sqrt(sum(v * v for v in values.values()))
     return {g: v / norm for g, v in values.items()} if norm else {}
 
@@ -270,7 +328,7 @@ def _char_ngrams(text: str, ngrams: tuple[int, int]) -> list[str]:
     return grams
 
 
-def _read_model(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+def _read_model(path: Path) -> tuple[dict[str, Any], list[float], Weights, Weights]:
     shown = str(path)
     rebuild = "rebuild it with `model-advisor train`"
     try:
@@ -296,19 +354,24 @@ def _read_model(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         raise ModelFileError(shown, f"corrupt or modified (checksum mismatch); {rebuild}")
     try:
         weights = json.loads(body, parse_constant=_reject_constant)
-        _check_shapes(header, weights)
+        _check_header(header)
+        width = len(header["labels"]) + 1
+        intercept = weights["intercept"]
+        if len(intercept) != width - 1 or not all(type(v) is float for v in intercept):
+            raise ValueError("intercept does not match the labels")
+        word, char = Weights.decode(weights["word"], width), Weights.decode(weights["char"], width)
     except (ValueError, TypeError, KeyError, RecursionError) as err:
         raise ModelFileError(shown, f"malformed model ({err}); {rebuild}") from err
-    return header, weights
+    return header, intercept, word, char
 
 
 def _reject_constant(name: str) -> float:
     raise ValueError(f"{name} is not allowed in a model file")
 
 
-def _check_shapes(header: dict[str, Any], weights: Any) -> None:
+def _check_header(header: dict[str, Any]) -> None:
     labels = header["labels"]
-    if sorted(labels) != sorted(CATEGORIES) or len(set(labels)) != len(labels):
+    if not isinstance(labels, list) or sorted(labels) != sorted(CATEGORIES):
         raise ValueError(f"labels {labels!r} are not the three categories")
     for key in ("word_ngrams", "char_ngrams"):
         low, high = header[key]
@@ -316,13 +379,3 @@ def _check_shapes(header: dict[str, Any], weights: Any) -> None:
             raise ValueError(f"{key} {header[key]!r} is not a valid range")
     if not isinstance(header["knowledge_sha256"], str):
         raise ValueError("knowledge_sha256 is missing")
-    intercept = weights["intercept"]
-    if len(intercept) != len(labels) or not all(isinstance(v, float) for v in intercept):
-        raise ValueError("intercept does not match the labels")
-    width = len(labels) + 1
-    for table in (weights["word"], weights["char"]):
-        if not isinstance(table, dict):
-            raise TypeError("weights must be a table")
-        for row in table.values():
-            if type(row) is not list or len(row) != width or not all(type(v) is float for v in row):
-                raise ValueError("a weight row has the wrong shape")

@@ -29,7 +29,7 @@ def regex_options() -> re2.Options:
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # --- rule conditions ---------------------------------------------------------------
