@@ -37,6 +37,7 @@ FORMAT = "model-advisor/tfidf-logreg"
 FORMAT_VERSION = 1
 MAX_MODEL_BYTES = 64_000_000
 MAX_EXAMPLES_BYTES = 50_000_000
+_WORD_CACHE_SIZE = 200_000
 
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
 _SPACES = re.compile(r"\s\s+")
@@ -55,9 +56,6 @@ class Weights:
         self.values = values
         self.width = width
         self.index = {term: row for row, term in enumerate(terms)}
-
-    def idf(self, term: str) -> float:
-        return self.values[self.index[term] * self.width]
 
     def weight(self, term: str, k: int) -> float:
         """The weight of ``term`` for the ``k``-th label."""
@@ -139,8 +137,8 @@ def load_examples(path: Path) -> list[Example]:
 class Features:
     """How a text meets the model's vocabulary."""
 
-    word: dict[str, float]  # word n-gram -> tf-idf value (l2-normalised)
-    char: dict[str, float]
+    word: dict[str, float]  # known word n-gram -> its tf-idf value (l2-normalised)
+    logits: tuple[float, float, float]  # both vectorizers' push toward each label, no intercept
     char_coverage: float  # share of the text's character n-grams the model knows
 
 
@@ -184,7 +182,13 @@ class TaskClassifier:
         return Pipeline([("features", features), ("model", model)])
 
     def fit(self, texts: Sequence[str], labels: Sequence[Category]) -> TaskClassifier:
-        """Train on ``texts`` labelled with ``labels``; returns ``self``."""
+        """Train on ``texts`` labelled with ``labels``; returns ``self``.
+
+        Raises:
+            ValueError: unless the labels are exactly the three categories.
+        """
+        if sorted(set(labels)) != sorted(CATEGORIES):
+            raise ValueError(f"labels must cover exactly {', '.join(CATEGORIES)}")
         pipeline = self.build_pipeline().fit([normalize(t) for t in texts], list(labels))
         self.pipeline_ = pipeline
         self.labels_: tuple[Category, ...] = tuple(pipeline.classes_)
@@ -204,6 +208,7 @@ class TaskClassifier:
             offset += len(terms)
             exported.append(Weights(terms, values, width))
         self.word_weights_, self.char_weights_ = exported
+        self._word_rows: dict[str, tuple[tuple[int, ...], int]] = {}
         return self
 
     # --- prediction (plain Python) ---------------------------------------------------
@@ -216,23 +221,46 @@ class TaskClassifier:
         """Return the tf-idf features of ``text`` that the model knows."""
         self._check_fitted()
         normalized = normalize(text)
-        char_grams = _char_ngrams(normalized, self.char_ngrams)
-        char = _tfidf(char_grams, self.char_weights_)
-        known = self.char_weights_.index
-        coverage = sum(g in known for g in char_grams) / len(char_grams) if char_grams else 0.0
         word = _tfidf(_word_ngrams(normalized, self.word_ngrams), self.word_weights_)
-        return Features(word, char, coverage)
+        a0, a1, a2 = _dot(word, self.word_weights_)
+        (b0, b1, b2), coverage = self._char_push(normalized)
+        return Features(word, (a0 + b0, a1 + b1, a2 + b2), coverage)
+
+    def _char_push(self, normalized: str) -> tuple[tuple[float, float, float], float]:
+        """The character n-grams' push toward each label, and the share of grams known.
+
+        Character n-grams never cross a word, so the known grams of each word are cached:
+        most words of a task have been seen before, which makes this the cheap part.
+        """
+        weights, cache = self.char_weights_, self._word_rows
+        rows: list[int] = []
+        total = 0
+        for token in normalized.split():
+            entry = cache.get(token)
+            if entry is None:
+                grams = _char_ngrams(token, self.char_ngrams)
+                index = weights.index
+                entry = (tuple(index[g] for g in grams if g in index), len(grams))
+                if len(cache) < _WORD_CACHE_SIZE:
+                    cache[token] = entry
+            rows.extend(entry[0])
+            total += entry[1]
+        numbers = weights.values
+        z0 = z1 = z2 = squares = 0.0
+        for row, count in Counter(rows).items():
+            base = row * 4
+            value = (1.0 + math.log(count) if count > 1 else 1.0) * numbers[base]
+            squares += value * value
+            z0 += value * numbers[base + 1]
+            z1 += value * numbers[base + 2]
+            z2 += value * numbers[base + 3]
+        norm = math.sqrt(squares) or 1.0
+        return (z0 / norm, z1 / norm, z2 / norm), (len(rows) / total if total else 0.0)
 
     def predict_proba(self, text: str, features: Features | None = None) -> dict[Category, float]:
         """Return the probability of each category for ``text``."""
         found = features or self.features(text)
-        logits = list(self.intercept_)
-        for values, weights in ((found.word, self.word_weights_), (found.char, self.char_weights_)):
-            numbers, width, index = weights.values, weights.width, weights.index
-            for term, value in values.items():
-                row = index[term] * width
-                for k in range(len(logits)):
-                    logits[k] += value * numbers[row + 1 + k]
+        logits = [z + b for z, b in zip(found.logits, self.intercept_, strict=True)]
         top = max(logits)
         exps = [math.exp(z - top) for z in logits]
         total = sum(exps)
@@ -294,15 +322,32 @@ class TaskClassifier:
         classifier.labels_ = tuple(header["labels"])
         classifier.intercept_ = intercept
         classifier.word_weights_, classifier.char_weights_ = word, char
+        classifier._word_rows = {}
         return classifier
 
 
 def _tfidf(grams: list[str], weights: Weights) -> dict[str, float]:
-    known = weights.index
-    counts = Counter(g for g in grams if g in known)
-    values = {g: (1.0 + math.log(c)) * weights.idf(g) for g, c in counts.items()}
+    """The l2-normalised sublinear tf-idf of the known n-grams."""
+    index, numbers, width = weights.index, weights.values, weights.width
+    values: dict[str, float] = {}
+    for gram, count in Counter(grams).items():
+        row = index.get(gram)
+        if row is not None:
+            values[gram] = (1.0 + math.log(count) if count > 1 else 1.0) * numbers[row * width]
     norm = math.sqrt(sum(v * v for v in values.values()))
     return {g: v / norm for g, v in values.items()} if norm else {}
+
+
+def _dot(values: dict[str, float], weights: Weights) -> tuple[float, float, float]:
+    """The push of tf-idf ``values`` toward each of the three labels."""
+    index, numbers = weights.index, weights.values
+    z0 = z1 = z2 = 0.0
+    for gram, value in values.items():
+        row = index[gram] * 4
+        z0 += value * numbers[row + 1]
+        z1 += value * numbers[row + 2]
+        z2 += value * numbers[row + 3]
+    return z0, z1, z2
 
 
 def _word_ngrams(text: str, ngrams: tuple[int, int]) -> list[str]:
