@@ -16,7 +16,9 @@ TINY = DATA / "knowledge"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Point MODEL_ADVISOR_HOME at a fresh directory so no test sees a user's cache."""
     monkeypatch.setenv("MODEL_ADVISOR_HOME", str(tmp_path_factory.mktemp("home")))
 

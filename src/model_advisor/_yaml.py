@@ -81,7 +81,9 @@ class _Builder:
 
     def _problem(self, node: yaml.Node, code: str, message: str) -> None:
         mark = node.start_mark
-        self.problems.append(Problem(self.path, mark.line + 1, mark.column + 1, "", code, "error", message))
+        self.problems.append(
+            Problem(self.path, mark.line + 1, mark.column + 1, "", code, "error", message)
+        )
 
     def build(self, node: yaml.Node, loc: Loc, depth: int) -> Any:
         self.lines[loc] = node.start_mark.line + 1
@@ -101,8 +103,15 @@ class _Builder:
     def _mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = self._scalars.construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
-            if not isinstance(key, (str, int, float, bool)) or key_node.tag == "tag:yaml.org,2002:merge":
+            key = (
+                self._scalars.construct_object(key_node)
+                if isinstance(key_node, yaml.ScalarNode)
+                else None
+            )
+            if (
+                not isinstance(key, (str, int, float, bool))
+                or key_node.tag == "tag:yaml.org,2002:merge"
+            ):
                 self._problem(key_node, "bad-key", "keys must be plain scalars (no merge keys)")
                 continue
             if key in result:

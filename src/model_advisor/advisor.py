@@ -87,8 +87,11 @@ def combine(
     strength = {c: 1.0 - s for c, s in strength.items()}
     if not hits and not has_evidence:
         return Decision("undetermined", 0.0, {c: 1 / len(CATEGORIES) for c in CATEGORIES}, False)
-    total_p = sum(probabilities.get(c, 0.0) for c in CATEGORIES) or 1.0
-    p = {c: probabilities.get(c, 0.0) / total_p for c in CATEGORIES}
+    total_p = sum(max(probabilities.get(c, 0.0), 0.0) for c in CATEGORIES)
+    if total_p > 0:
+        p = {c: max(probabilities.get(c, 0.0), 0.0) / total_p for c in CATEGORIES}
+    else:  # no information from the classifier: every category equally likely
+        p = {c: 1 / len(CATEGORIES) for c in CATEGORIES}
     total = sum(strength.values())
     if total > 0:
         share = RULE_SHARE * max(strength.values())
@@ -140,14 +143,20 @@ class Advisor:
         'discriminative'
     """
 
-    def __init__(self, ruleset: RuleSet, knowledge: KnowledgeBase, classifier: TaskClassifier) -> None:
+    def __init__(
+        self, ruleset: RuleSet, knowledge: KnowledgeBase, classifier: TaskClassifier
+    ) -> None:
         self.ruleset = ruleset
         self.knowledge = knowledge
         self.classifier = classifier
         self.engine = RuleEngine(ruleset.rules)
-        self._sources = {c.id: [p for ref in c.sources for p in knowledge.select(ref)]
-                         for c in ruleset.settings.categories}
-        self._definitions = {c.id: knowledge.select(c.definition) for c in ruleset.settings.categories}
+        self._sources = {
+            c.id: [p for ref in c.sources for p in knowledge.select(ref)]
+            for c in ruleset.settings.categories
+        }
+        self._definitions = {
+            c.id: knowledge.select(c.definition) for c in ruleset.settings.categories
+        }
         for category in ruleset.settings.categories:
             if not self._definitions[category.id]:
                 raise KnowledgeBaseError(
@@ -193,22 +202,32 @@ class Advisor:
         hits = self.engine.match(text)
         features = self.classifier.features(text)
         probabilities = self.classifier.predict_proba(text, features)
-        evidence = bool(hits) or _has_evidence(features)
+        evidence = bool(hits) or text_has_evidence(features)
         decision = combine(hits, probabilities, has_evidence=evidence)
         terms: list[TermWeight] = []
         citations: tuple[Citation, ...] = ()
-        recommendation = "Describe the task with what goes in and what should come out, then ask again."
+        recommendation = (
+            "Describe the task with what goes in and what should come out, then ask again."
+        )
         if decision.category != "undetermined":
             category = decision.category
-            terms = [TermWeight(term=t, category=category, weight=round(w, 4))
-                     for t, w in self.classifier.top_terms(features, category)]
+            terms = [
+                TermWeight(term=t, category=category, weight=round(w, 4))
+                for t, w in self.classifier.top_terms(features, category)
+            ]
             citations = self._cite(category, text)
             recommendation = self.ruleset.settings.category(category).recommendation
         return Advice(
-            task=text, category=decision.category, confidence=round(decision.confidence, 4),
-            scores={c: round(s, 4) for c, s in decision.scores.items()}, ambiguous=decision.ambiguous,
-            evidence=Evidence(rules=tuple(hits), terms=tuple(terms)), citations=citations,
-            recommendation=recommendation, explanation=self._explain(decision, hits), truncated=truncated,
+            task=text,
+            category=decision.category,
+            confidence=round(decision.confidence, 4),
+            scores={c: round(s, 4) for c, s in decision.scores.items()},
+            ambiguous=decision.ambiguous,
+            evidence=Evidence(rules=tuple(hits), terms=tuple(terms)),
+            citations=citations,
+            recommendation=recommendation,
+            explanation=self._explain(decision, hits),
+            truncated=truncated,
         )
 
     def advise_many(self, tasks: Iterable[str]) -> Iterator[Advice]:
@@ -225,30 +244,41 @@ class Advisor:
         return tuple(self._citation(p) for p in chosen)
 
     def _citation(self, passage: Passage) -> Citation:
-        return Citation(section=passage.section_path, quote=passage.text, line=passage.start_line,
-                        end_line=passage.end_line, path=self.knowledge.path.name)
+        return Citation(
+            section=passage.section_path,
+            quote=passage.text,
+            line=passage.start_line,
+            end_line=passage.end_line,
+            path=self.knowledge.path.name,
+        )
 
     def _explain(self, decision: Decision, hits: Sequence[RuleHit]) -> str:
         if decision.category == "undetermined":
-            return ("No rule matched and the words are unlike any example task, "
-                    "so there is no evidence to decide on.")
+            return (
+                "No rule matched and the words are unlike any example task, "
+                "so there is no evidence to decide on."
+            )
         settings = self.ruleset.settings
         name = settings.category(decision.category).name
         agreeing = sorted({h.rule_id for h in hits if h.category == decision.category})
         because = f"rules {', '.join(agreeing)} point to it" if agreeing else "no rule fired for it"
         text = f"{name}, with {decision.confidence:.0%} confidence: {because}."
         if decision.ambiguous:
-            runner_up = sorted((c for c in CATEGORIES if c != decision.category),
-                               key=lambda c: -decision.scores[c])[0]
-            text += (f" Too close to call: {settings.category(runner_up).name} scores "
-                     f"{decision.scores[runner_up]:.0%}, so treat this as a best guess.")
+            runner_up = sorted(
+                (c for c in CATEGORIES if c != decision.category), key=lambda c: -decision.scores[c]
+            )[0]
+            text += (
+                f" Too close to call: {settings.category(runner_up).name} scores "
+                f"{decision.scores[runner_up]:.0%}, so treat this as a best guess."
+            )
         return text
 
 
 _DEFAULT: Advisor | None = None
 
 
-def _has_evidence(features: Features) -> bool:
+def text_has_evidence(features: Features) -> bool:
+    """Whether a text shares enough with the examples to be judged (a known word or n-grams)."""
     known_words = any(" " not in term and len(term) > 2 for term in features.word)
     return known_words or features.char_coverage >= MIN_CHAR_COVERAGE
 
@@ -276,5 +306,3 @@ def _train_into(directory: Path, target: Path) -> tuple[TaskClassifier, Path]:
     except OSError:
         examples = load_examples(directory / EXAMPLES_FILE)
         return TaskClassifier().fit([e.task for e in examples], [e.label for e in examples]), target
-
-

@@ -21,8 +21,8 @@ import math
 import os
 import re
 import sys
-from array import array
 import tempfile
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,7 +41,6 @@ _WORD_CACHE_SIZE = 200_000
 
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
 _SPACES = re.compile(r"\s\s+")
-
 
 
 class Weights:
@@ -102,9 +101,13 @@ def load_examples(path: Path) -> list[Example]:
             raise ExampleDataError([Problem(shown, code="file-too-large", message=message)])
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise ExampleDataError([Problem(shown, code="not-utf8", message=f"not UTF-8: {err.reason}")]) from err
+        raise ExampleDataError(
+            [Problem(shown, code="not-utf8", message=f"not UTF-8: {err.reason}")]
+        ) from err
     except OSError as err:
-        problem = Problem(shown, code="unreadable", message=f"cannot read the examples: {err.strerror}")
+        problem = Problem(
+            shown, code="unreadable", message=f"cannot read the examples: {err.strerror}"
+        )
         raise ExampleDataError([problem]) from err
     reader = csv.DictReader(text.splitlines(keepends=True))
     if reader.fieldnames is None or not {"task", "label"} <= set(reader.fieldnames):
@@ -122,7 +125,7 @@ def load_examples(path: Path) -> list[Example]:
                 message = f"label {label!r} is not one of {', '.join(CATEGORIES)}"
                 problems.append(Problem(shown, line, code="unknown-label", message=message))
             else:
-                examples.append(Example(task=task, label=label, line=line))  # type: ignore[arg-type]
+                examples.append(Example(task=task, label=label, line=line))
     except csv.Error as err:
         problems.append(Problem(shown, reader.line_num, code="bad-csv", message=str(err)))
     if problems:
@@ -146,9 +149,10 @@ class TaskClassifier:
     """TF-IDF over word and character n-grams, then multinomial logistic regression.
 
     Example:
-        >>> clf = TaskClassifier().fit(["forecast sales", "write a poem", ...], [...])  # doctest: +SKIP
-        >>> clf.predict_proba("predict weather")["discriminative"] > 0.5  # doctest: +SKIP
-        True
+        >>> tasks = ["forecast sales", "write a poem", "do any job a human can"]
+        >>> clf = TaskClassifier().fit(tasks, ["discriminative", "generative", "agi"])
+        >>> max(clf.predict_proba("forecast rain").items(), key=lambda kv: kv[1])[0]
+        'discriminative'
     """
 
     def __init__(
@@ -173,12 +177,19 @@ class TaskClassifier:
         from sklearn.pipeline import FeatureUnion, Pipeline
 
         def vectorizer(analyzer: str, ngrams: tuple[int, int]) -> TfidfVectorizer:
-            return TfidfVectorizer(analyzer=analyzer, ngram_range=ngrams, sublinear_tf=True, dtype=np.float64)
+            return TfidfVectorizer(
+                analyzer=analyzer, ngram_range=ngrams, sublinear_tf=True, dtype=np.float64
+            )
 
         features = FeatureUnion(
-            [("word", vectorizer("word", self.word_ngrams)), ("char", vectorizer("char_wb", self.char_ngrams))]
+            [
+                ("word", vectorizer("word", self.word_ngrams)),
+                ("char", vectorizer("char_wb", self.char_ngrams)),
+            ]
         )
-        model = LogisticRegression(C=self.regularization, max_iter=2000, random_state=self.random_state)
+        model = LogisticRegression(
+            C=self.regularization, max_iter=2000, random_state=self.random_state
+        )
         return Pipeline([("features", features), ("model", model)])
 
     def fit(self, texts: Sequence[str], labels: Sequence[Category]) -> TaskClassifier:
@@ -266,10 +277,15 @@ class TaskClassifier:
         total = sum(exps)
         return {label: e / total for label, e in zip(self.labels_, exps, strict=True)}
 
-    def top_terms(self, features: Features, category: Category, limit: int = 5) -> list[tuple[str, float]]:
+    def top_terms(
+        self, features: Features, category: Category, limit: int = 5
+    ) -> list[tuple[str, float]]:
         """Return the word n-grams that pushed most toward ``category``, strongest first."""
         k = self.labels_.index(category)
-        pushes = [(term, value * self.word_weights_.weight(term, k)) for term, value in features.word.items()]
+        pushes = [
+            (term, value * self.word_weights_.weight(term, k))
+            for term, value in features.word.items()
+        ]
         return sorted((p for p in pushes if p[1] > 0), key=lambda p: (-p[1], p[0]))[:limit]
 
     # --- files ---------------------------------------------------------------------------
@@ -281,18 +297,28 @@ class TaskClassifier:
 
         from . import __version__
 
-        weights = {"intercept": self.intercept_, "word": self.word_weights_.encode(),
-                   "char": self.char_weights_.encode()}
+        weights = {
+            "intercept": self.intercept_,
+            "word": self.word_weights_.encode(),
+            "char": self.char_weights_.encode(),
+        }
         body = json.dumps(weights, separators=(",", ":"), sort_keys=True, allow_nan=False).encode()
         header = {
-            "format": FORMAT, "format_version": FORMAT_VERSION, "package_version": __version__,
-            "sklearn_version": sklearn_version, "labels": list(self.labels_),
-            "word_ngrams": list(self.word_ngrams), "char_ngrams": list(self.char_ngrams),
-            "knowledge_sha256": knowledge_sha256, "weights_sha256": hashlib.sha256(body).hexdigest(),
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "package_version": __version__,
+            "sklearn_version": sklearn_version,
+            "labels": list(self.labels_),
+            "word_ngrams": list(self.word_ngrams),
+            "char_ngrams": list(self.char_ngrams),
+            "knowledge_sha256": knowledge_sha256,
+            "weights_sha256": hashlib.sha256(body).hexdigest(),
         }
         data = json.dumps(header, sort_keys=True).encode() + b"\n" + body + b"\n"
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        )
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
@@ -316,9 +342,11 @@ class TaskClassifier:
         """
         header, intercept, word, char = _read_model(path)
         if knowledge_sha256 is not None and header["knowledge_sha256"] != knowledge_sha256:
-            raise ModelFileError(str(path), "stale: trained from other rules or examples; "
-                                 "retrain with `model-advisor train`")
-        classifier = cls(tuple(header["word_ngrams"]), tuple(header["char_ngrams"]))  # type: ignore[arg-type]
+            raise ModelFileError(
+                str(path),
+                "stale: trained from other rules or examples; retrain with `model-advisor train`",
+            )
+        classifier = cls(tuple(header["word_ngrams"]), tuple(header["char_ngrams"]))
         classifier.labels_ = tuple(header["labels"])
         classifier.intercept_ = intercept
         classifier.word_weights_, classifier.char_weights_ = word, char
@@ -393,8 +421,11 @@ def _read_model(path: Path) -> tuple[dict[str, Any], list[float], Weights, Weigh
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise ModelFileError(shown, f"not a model-advisor model file; {rebuild}")
     if header.get("format_version") != FORMAT_VERSION:
-        raise ModelFileError(shown, f"saved in format version {header.get('format_version')!r}, this "
-                             f"version reads {FORMAT_VERSION}; {rebuild}")
+        raise ModelFileError(
+            shown,
+            f"saved in format version {header.get('format_version')!r}, this "
+            f"version reads {FORMAT_VERSION}; {rebuild}",
+        )
     if hashlib.sha256(body).hexdigest() != header.get("weights_sha256"):
         raise ModelFileError(shown, f"corrupt or modified (checksum mismatch); {rebuild}")
     try:

@@ -21,7 +21,9 @@ from .errors import AdvisorError
 from .models import Advice
 from .rules import check_rules
 
-_RULES_HELP = "A knowledge directory of your own (rules, examples, notes) instead of the shipped one."
+_RULES_HELP = (
+    "A knowledge directory of your own (rules, examples, notes) instead of the shipped one."
+)
 
 
 class _Group(click.Group):
@@ -36,8 +38,11 @@ class _Group(click.Group):
 
 def _rules_option(function: Any) -> Any:
     return click.option(
-        "--rules", "rules_path", type=click.Path(file_okay=False, path_type=Path),
-        envvar="MODEL_ADVISOR_RULES", help=_RULES_HELP,
+        "--rules",
+        "rules_path",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar="MODEL_ADVISOR_RULES",
+        help=_RULES_HELP,
     )(function)
 
 
@@ -132,8 +137,11 @@ def _expand_stdin(tasks: Iterable[str]) -> Iterable[str]:
 
 def render(advice: Advice) -> str:
     """Render advice for a person to read in a terminal."""
-    lines = [f"{advice.task}", f"  => {advice.category}  (confidence {advice.confidence:.2f})",
-             f"  {advice.explanation}"]
+    lines = [
+        f"{advice.task}",
+        f"  => {advice.category}  (confidence {advice.confidence:.2f})",
+        f"  {advice.explanation}",
+    ]
     if advice.truncated:
         lines.append("  (the task was truncated before it was read)")
     lines.append(f"  Recommendation: {advice.recommendation}")
@@ -141,7 +149,7 @@ def render(advice: Advice) -> str:
         lines.append("  From the notes:")
         for c in advice.citations:
             lines.append(f"    {c.path}:{c.line}  {c.section}")
-            lines.append(f"      \"{c.quote}\"")
+            lines.append(f'      "{c.quote}"')
     if advice.evidence.rules:
         lines.append("  Rules that fired:")
         for hit in advice.evidence.rules:

@@ -86,7 +86,9 @@ class KnowledgeBase:
             and (under is None or (p.parent or "").rstrip(":").lower().startswith(under))
         ]
 
-    def rank(self, passages: Iterable[Passage], task_stems: set[str]) -> list[tuple[float, Passage]]:
+    def rank(
+        self, passages: Iterable[Passage], task_stems: set[str]
+    ) -> list[tuple[float, Passage]]:
         """Rank passages by the share of their content words the task shares, best first.
 
         Only passages sharing at least one content word are returned; ties keep file order.
@@ -180,8 +182,15 @@ class _Parser:
     def _continue_item(self, number: int, text: str) -> None:
         last = self.passages[-1]
         joined = f"{last.text} {text}".strip()
-        self.passages[-1] = Passage(last.section, joined, last.start_line, number, last.kind,
-                                    last.parent, content_stems(joined))
+        self.passages[-1] = Passage(
+            last.section,
+            joined,
+            last.start_line,
+            number,
+            last.kind,
+            last.parent,
+            content_stems(joined),
+        )
         self.items[-1] = (self.items[-1][0], joined)
 
     def _flush(self, paragraph: list[tuple[int, str]]) -> None:

@@ -33,6 +33,7 @@ from .models import (
 
 SETTINGS_FILE = "categories.yaml"
 M = TypeVar("M", bound=BaseModel)
+_CONDITION_KINDS = ("keyword", "phrase", "regex")
 
 
 def rule_files(directory: Path) -> list[Path]:
@@ -86,9 +87,14 @@ def _read(directory: Path) -> tuple[RuleSet | None, list[Problem]]:
             where = f"{path}:{document.line_of(('rules', index, 'id'))}"
             if rule.id in first_seen:
                 problems.append(
-                    Problem(str(path), document.line_of(("rules", index, "id")), 0, rule.id,
-                            "duplicate-rule-id",
-                            message=f"duplicate rule id; first defined at {first_seen[rule.id]}")
+                    Problem(
+                        str(path),
+                        document.line_of(("rules", index, "id")),
+                        0,
+                        rule.id,
+                        "duplicate-rule-id",
+                        message=f"duplicate rule id; first defined at {first_seen[rule.id]}",
+                    )
                 )
                 continue
             first_seen[rule.id] = where
@@ -99,9 +105,7 @@ def _read(directory: Path) -> tuple[RuleSet | None, list[Problem]]:
     return ruleset, sorted(problems)
 
 
-def _validate(
-    path: Path, model: type[M], problems: list[Problem]
-) -> tuple[YamlDocument, M] | None:
+def _validate(path: Path, model: type[M], problems: list[Problem]) -> tuple[YamlDocument, M] | None:
     document, found = load_yaml(path)
     problems.extend(found)
     if document is None or found:
@@ -119,12 +123,23 @@ def _problems_from(document: YamlDocument, err: ValidationError) -> Iterable[Pro
         rule_id = _rule_id_at(document.data, loc)
         field = _describe(loc[2:] if rule_id else loc)
         message = f"{field}: {error['msg']}" if field else str(error["msg"])
-        yield Problem(str(document.path), document.line_of(loc), 0, rule_id,
-                      str(error["type"]).replace("_", "-"), "error", message)
+        yield Problem(
+            str(document.path),
+            document.line_of(loc),
+            0,
+            rule_id,
+            str(error["type"]).replace("_", "-"),
+            "error",
+            message,
+        )
 
 
 def _present_loc(data: Any, loc: Loc) -> Loc:
-    """Drop the parts of a pydantic ``loc`` that are not in the file, such as union tags."""
+    """Follow a pydantic ``loc`` through the file's data, skipping union tags (``regex``).
+
+    A part the file lacks (a missing field) is kept last, so the message can name it; its
+    line is then its parent's.
+    """
     kept: list[str | int] = []
     node = data
     for part in loc:
@@ -132,12 +147,10 @@ def _present_loc(data: Any, loc: Loc) -> Loc:
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
-        elif isinstance(node, (dict, list)):
-            if isinstance(node, dict) and isinstance(part, str) and part not in ("regex", "keyword", "phrase"):
-                kept.append(part)  # a missing field: name it, the line is its parent's
-                break
+        elif part in _CONDITION_KINDS:
             continue
         else:
+            kept.append(part)
             break
         kept.append(part)
     return tuple(kept)
@@ -237,5 +250,10 @@ class RuleEngine:
             return None
         rule = self.rules[index]
         matched = tuple(dict.fromkeys([*matched_any, *(found[k] for k in all_keys)]))
-        return RuleHit(rule_id=rule.id, category=rule.category, weight=rule.weight,
-                       matched=matched, rationale=rule.rationale)
+        return RuleHit(
+            rule_id=rule.id,
+            category=rule.category,
+            weight=rule.weight,
+            matched=matched,
+            rationale=rule.rationale,
+        )

@@ -1,0 +1,76 @@
+"""How fast is one answer? Prints the figures the core issue sets targets for.
+
+- warm: median time of ``Advisor.advise`` on varied tasks once the advisor is loaded
+  (target: under 0.5 ms);
+- cold: median wall time of a whole ``model-advisor advise "predict weather"`` process, as a
+  ratio to ``python -c "import click, yaml, pydantic"`` timed in the same run (target: <= 3x).
+
+Run: ``python benchmarks/advise_speed.py [--runs N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from model_advisor import Advisor
+
+HERE = Path(__file__).parent
+
+
+def tasks() -> list[str]:
+    with (HERE / "data" / "heldout.csv").open(newline="", encoding="utf-8") as handle:
+        return [row["task"] for row in csv.DictReader(handle)]
+
+
+def warm_median_ms(advisor: Advisor, texts: list[str], rounds: int) -> float:
+    for text in texts:  # fill the caches a long-running process would have
+        advisor.advise(text)
+    timings = []
+    for _ in range(rounds):
+        for text in texts:
+            start = time.perf_counter()
+            advisor.advise(text)
+            timings.append(time.perf_counter() - start)
+    return statistics.median(timings) * 1000
+
+
+def process_median_s(command: list[str], runs: int) -> float:
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15, help="process launches per command")
+    args = parser.parse_args()
+
+    advisor = Advisor.default()
+    texts = tasks()
+    warm = warm_median_ms(advisor, texts, rounds=5)
+    print(f"warm advise(): median {warm:.3f} ms over {len(texts)} varied tasks (target < 0.5 ms)")
+
+    executable = shutil.which("model-advisor")
+    advise = [executable] if executable else [sys.executable, "-m", "model_advisor"]
+    advise += ["advise", "predict weather"]
+    baseline = [sys.executable, "-c", "import click, yaml, pydantic"]
+    process_median_s(advise, 2)  # warm the file cache and the model cache
+    base_s = process_median_s(baseline, args.runs)
+    cold_s = process_median_s(advise, args.runs)
+    print(f"baseline `python -c 'import click, yaml, pydantic'`: median {base_s * 1000:.0f} ms")
+    print(f'cold `model-advisor advise "predict weather"`: median {cold_s * 1000:.0f} ms')
+    print(f"cold / baseline: {cold_s / base_s:.2f}x (target <= 3x)")
+
+
+if __name__ == "__main__":
+    main()
