@@ -279,8 +279,7 @@ _DEFAULT: Advisor | None = None
 
 def text_has_evidence(features: Features) -> bool:
     """Whether a text shares enough with the examples to be judged (a known word or n-grams)."""
-    known_words = any(" " not in term and len(term) > 2 for term in features.word)
-    return known_words or features.char_coverage >= MIN_CHAR_COVERAGE
+    return features.known_words > 0 or features.char_coverage >= MIN_CHAR_COVERAGE
 
 
 def _fresh_model(directory: Path) -> TaskClassifier:

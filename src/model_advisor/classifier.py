@@ -18,6 +18,7 @@ import csv
 import hashlib
 import json
 import math
+import operator
 import os
 import re
 import sys
@@ -39,53 +40,102 @@ MAX_MODEL_BYTES = 64_000_000
 MAX_EXAMPLES_BYTES = 50_000_000
 _WORD_CACHE_SIZE = 200_000
 
+# A word's known character n-grams (rows), how many n-grams it has, and their sums.
+_WordEntry = tuple[list[int], int, tuple[float, float, float, float]]
+
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
 _SPACES = re.compile(r"\s\s+")
 
 
 class Weights:
-    """The learned numbers of one vectorizer: for each n-gram its idf and category weights.
+    """The learned numbers of one vectorizer: each n-gram's idf and per-label coefficients.
 
-    Stored as one flat array of doubles (``width`` per n-gram) behind a term -> row index,
-    which loads fast from base64 and keeps the memory of a large model small.
+    Kept as columns of doubles behind a term -> row index: they load fast from base64, and
+    sums over many rows run in C (``sum(map(column.__getitem__, rows))``), not in a Python loop.
     """
 
-    def __init__(self, terms: list[str], values: array[float], width: int) -> None:
+    def __init__(self, terms: list[str], idf: array[float], coef: Sequence[array[float]]) -> None:
         self.terms = terms
-        self.values = values
-        self.width = width
-        self.index = {term: row for row, term in enumerate(terms)}
+        self.idf = idf
+        self.coef = tuple(coef)
+        self.index = dict(zip(terms, range(len(terms)), strict=True))
+        # What one occurrence of an n-gram adds before the l2 normalisation, as plain lists:
+        # itemgetter picks many items of a list in one C call, the fastest way to sum them here.
+        self.idf_squared = list(map(operator.mul, idf, idf))
+        self.push = tuple(list(map(operator.mul, idf, c)) for c in self.coef)
 
-    def weight(self, term: str, k: int) -> float:
-        """The weight of ``term`` for the ``k``-th label."""
-        return self.values[self.index[term] * self.width + 1 + k]
+    def sums(self, rows: Sequence[int]) -> tuple[float, float, float, float]:
+        """Sum over ``rows`` (repeats included) each label's push and the squared idf."""
+        if not rows:
+            return 0.0, 0.0, 0.0, 0.0
+        p0, p1, p2 = self.push
+        if len(rows) == 1:
+            row = rows[0]
+            return p0[row], p1[row], p2[row], self.idf_squared[row]
+        pick = operator.itemgetter(*rows)
+        return sum(pick(p0)), sum(pick(p1)), sum(pick(p2)), sum(pick(self.idf_squared))
+
+    def project(
+        self, rows: Sequence[int], sums: tuple[float, float, float, float] | None = None
+    ) -> tuple[float, float, float, float]:
+        """Each label's un-normalised logit and the squared norm of the tf-idf of ``rows``.
+
+        ``sums`` (of :meth:`sums` over ``rows``, when known already) count every occurrence
+        once; scikit-learn's sublinear tf counts an n-gram seen ``c`` times ``1 + log(c)``
+        times, so repeated rows are corrected here.
+        """
+        z0, z1, z2, squares = sums if sums is not None else self.sums(rows)
+        counts = Counter(rows)
+        if len(counts) != len(rows):
+            p0, p1, p2 = self.push
+            for row, count in counts.items():
+                if count > 1:
+                    tf = 1.0 + math.log(count)
+                    z0 += (tf - count) * p0[row]
+                    z1 += (tf - count) * p1[row]
+                    z2 += (tf - count) * p2[row]
+                    squares += (tf * tf - count) * self.idf_squared[row]
+        return z0, z1, z2, squares
 
     def encode(self) -> dict[str, Any]:
-        data = self.values if sys.byteorder == "little" else _swapped(self.values)
-        return {"terms": self.terms, "values": base64.b64encode(data.tobytes()).decode("ascii")}
+        return {
+            "terms": self.terms,
+            "idf": _encode(self.idf),
+            "coef": [_encode(c) for c in self.coef],
+        }
 
     @classmethod
-    def decode(cls, data: Any, width: int) -> Weights:
-        terms, encoded = data["terms"], data["values"]
+    def decode(cls, data: Any, labels: int) -> Weights:
+        terms = data["terms"]
         if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
             raise TypeError("terms must be a list of strings")
         if len(set(terms)) != len(terms):
             raise ValueError("terms are not unique")
-        values = array("d")
-        values.frombytes(base64.b64decode(encoded, validate=True))
-        if sys.byteorder != "little":
-            values = _swapped(values)
-        if len(values) != len(terms) * width:
+        if not isinstance(data["coef"], list) or len(data["coef"]) != labels:
+            raise ValueError("there must be one coefficient column per label")
+        columns = [_decode(data["idf"]), *(_decode(c) for c in data["coef"])]
+        if any(len(column) != len(terms) for column in columns):
             raise ValueError("the number of weights does not match the terms")
-        if not all(map(math.isfinite, values)):
-            raise ValueError("weights must be finite numbers")
-        return cls(terms, values, width)
+        return cls(terms, columns[0], columns[1:])
 
 
-def _swapped(values: array[float]) -> array[float]:
-    copy = array("d", values)
-    copy.byteswap()
-    return copy
+def _encode(column: array[float]) -> str:
+    if sys.byteorder != "little":
+        column = array("d", column)
+        column.byteswap()
+    return base64.b64encode(column.tobytes()).decode("ascii")
+
+
+def _decode(text: Any) -> array[float]:
+    if not isinstance(text, str):
+        raise TypeError("a weight column must be a base64 string")
+    column = array("d")
+    column.frombytes(base64.b64decode(text, validate=True))
+    if sys.byteorder != "little":
+        column.byteswap()
+    if not all(map(math.isfinite, column)):
+        raise ValueError("weights must be finite numbers")
+    return column
 
 
 def load_examples(path: Path) -> list[Example]:
@@ -140,9 +190,11 @@ def load_examples(path: Path) -> list[Example]:
 class Features:
     """How a text meets the model's vocabulary."""
 
-    word: dict[str, float]  # known word n-gram -> its tf-idf value (l2-normalised)
+    words: Counter[int]  # row of each known word n-gram -> how often it occurs
+    word_norm: float  # the l2 norm of the word tf-idf vector
     logits: tuple[float, float, float]  # both vectorizers' push toward each label, no intercept
     char_coverage: float  # share of the text's character n-grams the model knows
+    known_words: int  # known single words of three letters or more
 
 
 class TaskClassifier:
@@ -208,18 +260,17 @@ class TaskClassifier:
         union = pipeline["features"]
         offset = 0
         exported: list[Weights] = []
-        width = len(self.labels_) + 1
         for _, vectorizer in union.transformer_list:
             terms = sorted(vectorizer.vocabulary_)
-            values = array("d")
-            for term in terms:
-                column = offset + vectorizer.vocabulary_[term]
-                values.append(float(vectorizer.idf_[column - offset]))
-                values.extend(float(coef[k, column]) for k in range(len(self.labels_)))
+            columns = [vectorizer.vocabulary_[t] for t in terms]
+            idf = array("d", vectorizer.idf_[columns].tolist())
+            shifted = [offset + c for c in columns]
+            exported.append(
+                Weights(terms, idf, [array("d", row[shifted].tolist()) for row in coef])
+            )
             offset += len(terms)
-            exported.append(Weights(terms, values, width))
         self.word_weights_, self.char_weights_ = exported
-        self._word_rows: dict[str, tuple[tuple[int, ...], int]] = {}
+        self._word_rows: dict[str, _WordEntry] = {}
         return self
 
     # --- prediction (plain Python) ---------------------------------------------------
@@ -229,44 +280,52 @@ class TaskClassifier:
             raise ModelFileError("<memory>", "the classifier is not trained; call fit() or load()")
 
     def features(self, text: str) -> Features:
-        """Return the tf-idf features of ``text`` that the model knows."""
+        """Return how ``text`` meets the model: known n-grams and their push on each label."""
         self._check_fitted()
         normalized = normalize(text)
-        word = _tfidf(_word_ngrams(normalized, self.word_ngrams), self.word_weights_)
-        a0, a1, a2 = _dot(word, self.word_weights_)
-        (b0, b1, b2), coverage = self._char_push(normalized)
-        return Features(word, (a0 + b0, a1 + b1, a2 + b2), coverage)
+        index = self.word_weights_.index
+        grams = _word_ngrams(normalized, self.word_ngrams)
+        words = [row for g in grams if (row := index.get(g)) is not None]
+        a0, a1, a2, word_squares = self.word_weights_.project(words)
+        chars, char_sums, coverage = self._char_rows(normalized)
+        b0, b1, b2, char_squares = self.char_weights_.project(chars, char_sums)
+        word_norm = math.sqrt(word_squares) or 1.0
+        char_norm = math.sqrt(char_squares) or 1.0
+        logits = (
+            a0 / word_norm + b0 / char_norm,
+            a1 / word_norm + b1 / char_norm,
+            a2 / word_norm + b2 / char_norm,
+        )
+        terms = self.word_weights_.terms
+        known = sum(1 for row in set(words) if len(term := terms[row]) > 2 and " " not in term)
+        return Features(Counter(words), word_norm, logits, coverage, known)
 
-    def _char_push(self, normalized: str) -> tuple[tuple[float, float, float], float]:
-        """The character n-grams' push toward each label, and the share of grams known.
+    def _char_rows(
+        self, normalized: str
+    ) -> tuple[list[int], tuple[float, float, float, float], float]:
+        """A text's known character n-grams (as rows), their sums, and the share of grams known.
 
-        Character n-grams never cross a word, so the known grams of each word are cached:
-        most words of a task have been seen before, which makes this the cheap part.
+        Character n-grams never cross a word, so each word's known grams and their sums are
+        cached: most words of a task have been seen before, and then cost one lookup.
         """
-        weights, cache = self.char_weights_, self._word_rows
+        cache, weights = self._word_rows, self.char_weights_
         rows: list[int] = []
         total = 0
+        z0 = z1 = z2 = squares = 0.0
         for token in normalized.split():
             entry = cache.get(token)
             if entry is None:
                 grams = _char_ngrams(token, self.char_ngrams)
                 index = weights.index
-                entry = (tuple(index[g] for g in grams if g in index), len(grams))
+                known = [row for g in grams if (row := index.get(g)) is not None]
+                entry = (known, len(grams), weights.sums(known))
                 if len(cache) < _WORD_CACHE_SIZE:
                     cache[token] = entry
-            rows.extend(entry[0])
-            total += entry[1]
-        numbers = weights.values
-        z0 = z1 = z2 = squares = 0.0
-        for row, count in Counter(rows).items():
-            base = row * 4
-            value = (1.0 + math.log(count) if count > 1 else 1.0) * numbers[base]
-            squares += value * value
-            z0 += value * numbers[base + 1]
-            z1 += value * numbers[base + 2]
-            z2 += value * numbers[base + 3]
-        norm = math.sqrt(squares) or 1.0
-        return (z0 / norm, z1 / norm, z2 / norm), (len(rows) / total if total else 0.0)
+            known, count, (s0, s1, s2, sq) = entry
+            rows.extend(known)
+            total += count
+            z0, z1, z2, squares = z0 + s0, z1 + s1, z2 + s2, squares + sq
+        return rows, (z0, z1, z2, squares), (len(rows) / total if total else 0.0)
 
     def predict_proba(self, text: str, features: Features | None = None) -> dict[Category, float]:
         """Return the probability of each category for ``text``."""
@@ -281,10 +340,11 @@ class TaskClassifier:
         self, features: Features, category: Category, limit: int = 5
     ) -> list[tuple[str, float]]:
         """Return the word n-grams that pushed most toward ``category``, strongest first."""
-        k = self.labels_.index(category)
+        weights = self.word_weights_
+        push = weights.push[self.labels_.index(category)]
         pushes = [
-            (term, value * self.word_weights_.weight(term, k))
-            for term, value in features.word.items()
+            (weights.terms[row], (1.0 + math.log(count)) * push[row] / features.word_norm)
+            for row, count in features.words.items()
         ]
         return sorted((p for p in pushes if p[1] > 0), key=lambda p: (-p[1], p[0]))[:limit]
 
@@ -354,30 +414,6 @@ class TaskClassifier:
         return classifier
 
 
-def _tfidf(grams: list[str], weights: Weights) -> dict[str, float]:
-    """The l2-normalised sublinear tf-idf of the known n-grams."""
-    index, numbers, width = weights.index, weights.values, weights.width
-    values: dict[str, float] = {}
-    for gram, count in Counter(grams).items():
-        row = index.get(gram)
-        if row is not None:
-            values[gram] = (1.0 + math.log(count) if count > 1 else 1.0) * numbers[row * width]
-    norm = math.sqrt(sum(v * v for v in values.values()))
-    return {g: v / norm for g, v in values.items()} if norm else {}
-
-
-def _dot(values: dict[str, float], weights: Weights) -> tuple[float, float, float]:
-    """The push of tf-idf ``values`` toward each of the three labels."""
-    index, numbers = weights.index, weights.values
-    z0 = z1 = z2 = 0.0
-    for gram, value in values.items():
-        row = index[gram] * 4
-        z0 += value * numbers[row + 1]
-        z1 += value * numbers[row + 2]
-        z2 += value * numbers[row + 3]
-    return z0, z1, z2
-
-
 def _word_ngrams(text: str, ngrams: tuple[int, int]) -> list[str]:
     tokens = _TOKEN.findall(text)
     low, high = ngrams
@@ -431,11 +467,14 @@ def _read_model(path: Path) -> tuple[dict[str, Any], list[float], Weights, Weigh
     try:
         weights = json.loads(body, parse_constant=_reject_constant)
         _check_header(header)
-        width = len(header["labels"]) + 1
+        labels = len(header["labels"])
         intercept = weights["intercept"]
-        if len(intercept) != width - 1 or not all(type(v) is float for v in intercept):
+        if len(intercept) != labels or not all(type(v) is float for v in intercept):
             raise ValueError("intercept does not match the labels")
-        word, char = Weights.decode(weights["word"], width), Weights.decode(weights["char"], width)
+        word, char = (
+            Weights.decode(weights["word"], labels),
+            Weights.decode(weights["char"], labels),
+        )
     except (ValueError, TypeError, KeyError, RecursionError) as err:
         raise ModelFileError(shown, f"malformed model ({err}); {rebuild}") from err
     return header, intercept, word, char
