@@ -104,6 +104,22 @@ def combine(
     return Decision(top, scores[top], scores, ambiguous)
 
 
+@dataclass(frozen=True)
+class Brief:
+    """The short form of advice (see :meth:`Advisor.brief`)."""
+
+    decision: Decision
+    passage: Passage | None  # the first passage advice would cite; None when undetermined
+    truncated: bool
+
+
+def _task_text(task: str) -> tuple[str, bool]:
+    """The part of ``task`` that is read, and whether it was cut."""
+    if not isinstance(task, str) or not task.strip():
+        raise InvalidTaskError("the task is empty; describe what the AI should do")
+    return task[:MAX_TASK_CHARS], len(task) > MAX_TASK_CHARS
+
+
 def knowledge_sha256(directory: Path) -> str:
     """Hash what a model is trained from: the categories, the rule files and the examples."""
     digest = hashlib.sha256()
@@ -195,15 +211,8 @@ class Advisor:
         Raises:
             InvalidTaskError: when ``task`` is not a string or is empty or blank.
         """
-        if not isinstance(task, str) or not task.strip():
-            raise InvalidTaskError("the task is empty; describe what the AI should do")
-        truncated = len(task) > MAX_TASK_CHARS
-        text = task[:MAX_TASK_CHARS]
-        hits = self.engine.match(text)
-        features = self.classifier.features(text)
-        probabilities = self.classifier.predict_proba(text, features)
-        evidence = bool(hits) or text_has_evidence(features)
-        decision = combine(hits, probabilities, has_evidence=evidence)
+        text, truncated = _task_text(task)
+        hits, features, decision = self._decide(text)
         terms: list[TermWeight] = []
         citations: tuple[Citation, ...] = ()
         recommendation = (
@@ -215,7 +224,7 @@ class Advisor:
                 TermWeight(term=t, category=category, weight=round(w, 4))
                 for t, w in self.classifier.top_terms(features, category)
             ]
-            citations = self._cite(category, text)
+            citations = tuple(self._citation(p) for p in self._passages(category, text))
             recommendation = self.ruleset.settings.category(category).recommendation
         return Advice(
             task=text,
@@ -230,18 +239,41 @@ class Advisor:
             truncated=truncated,
         )
 
+    def brief(self, task: str) -> Brief:
+        """The short form of :meth:`advise` for tables: the decision and its first citation.
+
+        It skips what a table has no room for (evidence lists, explanation), so it is faster.
+
+        Raises:
+            InvalidTaskError: when ``task`` is not a string or is empty or blank.
+        """
+        text, truncated = _task_text(task)
+        _, _, decision = self._decide(text)
+        passage = None
+        if decision.category != "undetermined":
+            passage = self._passages(decision.category, text)[0]
+        return Brief(decision, passage, truncated)
+
+    def _decide(self, text: str) -> tuple[list[RuleHit], Features, Decision]:
+        hits = self.engine.match(text)
+        features = self.classifier.features(text)
+        probabilities = self.classifier.predict_proba(text, features)
+        evidence = bool(hits) or text_has_evidence(features)
+        return hits, features, combine(hits, probabilities, has_evidence=evidence)
+
     def advise_many(self, tasks: Iterable[str]) -> Iterator[Advice]:
         """Advise on each task in turn, lazily: results stream as the input is read."""
         for task in tasks:
             yield self.advise(task)
 
-    def _cite(self, category: Category, text: str) -> tuple[Citation, ...]:
+    def _passages(self, category: Category, text: str) -> list[Passage]:
+        """The passages to cite: the best match to the task, then the category's definition."""
         ranked = self.knowledge.rank(self._sources[category], set(content_stems(text)))
         chosen: list[Passage] = [ranked[0][1]] if ranked else []
         definition = self._definitions[category][0]
         if definition not in chosen:
             chosen.append(definition)
-        return tuple(self._citation(p) for p in chosen)
+        return chosen
 
     def _citation(self, passage: Passage) -> Citation:
         return Citation(
