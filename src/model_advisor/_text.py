@@ -7,14 +7,16 @@ through :func:`stems`, so "predicts", "predicting" and "prediction" all meet at 
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
-from functools import lru_cache
-
-import snowballstemmer
+from collections.abc import Mapping
+from typing import Any
 
 # Runs of letters and digits; apostrophes, hyphens and underscores split words.
 _WORD = re.compile(r"[^\W_]+")
-_STEMMER = snowballstemmer.stemmer("english")
+_STEMS: dict[str, str] = {}
+_STEMS_LIMIT = 500_000
+_local = threading.local()  # a Snowball stemmer keeps state while it works: one per thread
 
 
 def normalize(text: str) -> str:
@@ -28,11 +30,36 @@ def words(normalized: str) -> list[str]:
     return _WORD.findall(normalized)
 
 
-@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Return the Snowball English stem of one lower-case word (cached: stemming is slow)."""
-    stemmed: str = _STEMMER.stemWord(word)
+    """Return the Snowball English stem of one lower-case word.
+
+    Stemming is slow (tens of microseconds a word), so stems are kept in a table, which a
+    saved model seeds with every word of its knowledge (:func:`seed_stems`); the stemmer itself
+    is imported only for a word the table lacks.
+    """
+    stemmed = _STEMS.get(word)
+    if stemmed is None:
+        stemmed = _stemmer().stemWord(word)
+        if len(_STEMS) < _STEMS_LIMIT:
+            _STEMS[word] = stemmed
     return stemmed
+
+
+def seed_stems(stems: Mapping[str, str]) -> None:
+    """Add known stems to the table (words and stems must be strings)."""
+    room = _STEMS_LIMIT - len(_STEMS)
+    _STEMS.update(
+        (w, s) for w, s in list(stems.items())[:room] if isinstance(w, str) and isinstance(s, str)
+    )
+
+
+def _stemmer() -> Any:
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        import snowballstemmer
+
+        stemmer = _local.stemmer = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 def stems(text: str) -> list[str]:

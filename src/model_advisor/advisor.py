@@ -11,8 +11,12 @@ import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
 
 from . import _paths
+from ._text import normalize, seed_stems, stem, words
 from .classifier import Features, TaskClassifier, load_examples
 from .errors import InvalidTaskError, KnowledgeBaseError, ModelFileError
 from .knowledge import KnowledgeBase, Passage, content_stems
@@ -22,6 +26,9 @@ from .models import (
     Category,
     Citation,
     Evidence,
+    Example,
+    KeywordCondition,
+    PhraseCondition,
     RuleHit,
     RuleSet,
     TermWeight,
@@ -133,6 +140,9 @@ def knowledge_sha256(directory: Path) -> str:
 def train_classifier(directory: Path, output: Path | None = None) -> tuple[TaskClassifier, Path]:
     """Train the classifier on a knowledge directory's examples and save it.
 
+    The saved model also holds the directory's validated rules and the stems of every word of
+    its knowledge, so that loading it later needs neither the YAML parser nor the stemmer.
+
     Args:
         directory: the knowledge directory holding ``examples.csv``.
         output: where to save; by default ``model.json`` in ``directory``.
@@ -141,13 +151,33 @@ def train_classifier(directory: Path, output: Path | None = None) -> tuple[TaskC
         The trained classifier and the path it was saved to.
 
     Raises:
+        RuleFileError: when the rules are invalid (no model is made from them).
         ExampleDataError: when the examples cannot be read.
     """
+    directory = Path(directory)
+    stamp = knowledge_sha256(directory)
+    ruleset = load_rules(directory)
     examples = load_examples(directory / EXAMPLES_FILE)
     classifier = TaskClassifier().fit([e.task for e in examples], [e.label for e in examples])
     target = output or directory / MODEL_FILE
-    classifier.save(target, knowledge_sha256(directory))
+    classifier.save(target, stamp, _compile(directory, ruleset, examples))
     return classifier, target
+
+
+def _compile(directory: Path, ruleset: RuleSet, examples: Sequence[Example]) -> dict[str, Any]:
+    """What a saved model keeps besides its weights: the rules, and a table of stems."""
+    texts = [e.task for e in examples]
+    for rule in ruleset.rules:
+        for condition in (*rule.any, *rule.all, *rule.none):
+            if isinstance(condition, KeywordCondition):
+                texts.extend(condition.words)
+            elif isinstance(condition, PhraseCondition):
+                texts.extend(condition.phrases)
+    notes = directory / ruleset.settings.notes
+    if notes.is_file():
+        texts.append(notes.read_text(encoding="utf-8", errors="replace"))
+    vocabulary = sorted({w for text in texts for w in words(normalize(text))})
+    return {"ruleset": ruleset.model_dump(mode="json"), "stems": {w: stem(w) for w in vocabulary}}
 
 
 class Advisor:
@@ -201,9 +231,16 @@ class Advisor:
             RuleFileError, ExampleDataError, KnowledgeBaseError, ModelFileError.
         """
         directory = Path(directory)
-        ruleset = load_rules(directory)
+        if not directory.is_dir():
+            load_rules(directory)  # raises the usual "not a directory" problem
+        stamp = knowledge_sha256(directory)
+        classifier = _saved_model(directory, stamp)
+        if classifier is None:
+            load_rules(directory)  # report broken rules before spending time on training
+            classifier = _train_into(directory, _paths.model_cache_dir() / f"{stamp}.json")
+        ruleset = _compiled_ruleset(classifier) or load_rules(directory)
         knowledge = KnowledgeBase.from_markdown(directory / ruleset.settings.notes)
-        return cls(ruleset, knowledge, _fresh_model(directory))
+        return cls(ruleset, knowledge, classifier)
 
     def advise(self, task: str) -> Advice:
         """Advise on one task description.
@@ -314,26 +351,37 @@ def text_has_evidence(features: Features) -> bool:
     return features.known_words > 0 or features.char_coverage >= MIN_CHAR_COVERAGE
 
 
-def _fresh_model(directory: Path) -> TaskClassifier:
-    stamp = knowledge_sha256(directory)
-    local = directory / MODEL_FILE
-    if local.exists():
-        try:
-            return TaskClassifier.load(local, stamp)
-        except ModelFileError as err:
-            if "stale" not in err.message:
-                raise
-    cached = _paths.model_cache_dir() / f"{stamp}.json"
-    if cached.exists():
-        return TaskClassifier.load(cached, stamp)
-    classifier, _ = _train_into(directory, cached)
-    return classifier
+def _saved_model(directory: Path, stamp: str) -> TaskClassifier | None:
+    """The directory's own model, else a cached one, if trained from this very knowledge."""
+    for path in (directory / MODEL_FILE, _paths.model_cache_dir() / f"{stamp}.json"):
+        if path.exists():
+            try:
+                return TaskClassifier.load(path, stamp)
+            except ModelFileError as err:
+                if err.code != "stale":
+                    raise
+    return None
 
 
-def _train_into(directory: Path, target: Path) -> tuple[TaskClassifier, Path]:
+def _train_into(directory: Path, target: Path) -> TaskClassifier:
     """Train and save to ``target``; when it cannot be written, keep the model in memory."""
     try:
-        return train_classifier(directory, target)
+        return train_classifier(directory, target)[0]
     except OSError:
         examples = load_examples(directory / EXAMPLES_FILE)
-        return TaskClassifier().fit([e.task for e in examples], [e.label for e in examples]), target
+        return TaskClassifier().fit([e.task for e in examples], [e.label for e in examples])
+
+
+def _compiled_ruleset(classifier: TaskClassifier) -> RuleSet | None:
+    """The rules a model was saved with (see :func:`_compile`), or None if it has none."""
+    attachment = getattr(classifier, "attachment_", None)
+    if not isinstance(attachment, dict):
+        return None
+    try:
+        ruleset = RuleSet.model_validate(attachment.get("ruleset"))
+    except ValidationError:
+        return None
+    stems = attachment.get("stems")
+    if isinstance(stems, dict):
+        seed_stems(stems)
+    return ruleset

@@ -218,6 +218,7 @@ class TaskClassifier:
         self.char_ngrams = char_ngrams
         self.regularization = regularization
         self.random_state = random_state
+        self.attachment_: Any = None
 
     # --- training (scikit-learn) ---------------------------------------------------
 
@@ -277,7 +278,9 @@ class TaskClassifier:
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "labels_"):
-            raise ModelFileError("<memory>", "the classifier is not trained; call fit() or load()")
+            raise ModelFileError(
+                "<memory>", "the classifier is not trained; call fit() or load()", "untrained"
+            )
 
     def features(self, text: str) -> Features:
         """Return how ``text`` meets the model: known n-grams and their push on each label."""
@@ -350,8 +353,15 @@ class TaskClassifier:
 
     # --- files ---------------------------------------------------------------------------
 
-    def save(self, path: Path, knowledge_sha256: str) -> None:
-        """Write the model to ``path`` atomically, stamped with the knowledge it came from."""
+    def save(self, path: Path, knowledge_sha256: str, attachment: Any = None) -> None:
+        """Write the model to ``path`` atomically, stamped with the knowledge it came from.
+
+        Args:
+            path: the file to write (its directory is created).
+            knowledge_sha256: the hash of the knowledge the model was trained from.
+            attachment: JSON data kept with the weights and returned by :meth:`load` as
+                ``attachment_`` (the advisor keeps its compiled rules there).
+        """
         self._check_fitted()
         from sklearn import __version__ as sklearn_version
 
@@ -361,6 +371,7 @@ class TaskClassifier:
             "intercept": self.intercept_,
             "word": self.word_weights_.encode(),
             "char": self.char_weights_.encode(),
+            "attachment": attachment,
         }
         body = json.dumps(weights, separators=(",", ":"), sort_keys=True, allow_nan=False).encode()
         header = {
@@ -400,16 +411,18 @@ class TaskClassifier:
             ModelFileError: missing, unreadable, corrupt, tampered with, from another format
                 version, or trained from other knowledge. The message says how to rebuild it.
         """
-        header, intercept, word, char = _read_model(path)
+        header, weights = _read_model(path)
         if knowledge_sha256 is not None and header["knowledge_sha256"] != knowledge_sha256:
             raise ModelFileError(
                 str(path),
                 "stale: trained from other rules or examples; retrain with `model-advisor train`",
+                "stale",
             )
         classifier = cls(tuple(header["word_ngrams"]), tuple(header["char_ngrams"]))
         classifier.labels_ = tuple(header["labels"])
-        classifier.intercept_ = intercept
-        classifier.word_weights_, classifier.char_weights_ = word, char
+        classifier.intercept_ = weights["intercept"]
+        classifier.word_weights_, classifier.char_weights_ = weights["word"], weights["char"]
+        classifier.attachment_ = weights.get("attachment")
         classifier._word_rows = {}
         return classifier
 
@@ -437,17 +450,20 @@ def _char_ngrams(text: str, ngrams: tuple[int, int]) -> list[str]:
     return grams
 
 
-def _read_model(path: Path) -> tuple[dict[str, Any], list[float], Weights, Weights]:
+def _read_model(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Read, check and decode a model file: its header, and its weights as Python objects."""
     shown = str(path)
     rebuild = "rebuild it with `model-advisor train`"
     try:
         if path.stat().st_size > MAX_MODEL_BYTES:
-            raise ModelFileError(shown, f"larger than {MAX_MODEL_BYTES} bytes; {rebuild}")
+            raise ModelFileError(
+                shown, f"larger than {MAX_MODEL_BYTES} bytes; {rebuild}", "corrupt"
+            )
         raw = path.read_bytes()
     except FileNotFoundError as err:
-        raise ModelFileError(shown, f"no model file; {rebuild}") from err
+        raise ModelFileError(shown, f"no model file; {rebuild}", "missing") from err
     except OSError as err:
-        raise ModelFileError(shown, f"cannot read the model: {err.strerror}") from err
+        raise ModelFileError(shown, f"cannot read the model: {err.strerror}", "unreadable") from err
     head, _, body = raw.partition(b"\n")
     body = body.rstrip(b"\n")
     try:
@@ -461,6 +477,7 @@ def _read_model(path: Path) -> tuple[dict[str, Any], list[float], Weights, Weigh
             shown,
             f"saved in format version {header.get('format_version')!r}, this "
             f"version reads {FORMAT_VERSION}; {rebuild}",
+            "version",
         )
     if hashlib.sha256(body).hexdigest() != header.get("weights_sha256"):
         raise ModelFileError(shown, f"corrupt or modified (checksum mismatch); {rebuild}")
@@ -471,13 +488,13 @@ def _read_model(path: Path) -> tuple[dict[str, Any], list[float], Weights, Weigh
         intercept = weights["intercept"]
         if len(intercept) != labels or not all(type(v) is float for v in intercept):
             raise ValueError("intercept does not match the labels")
-        word, char = (
+        weights["word"], weights["char"] = (
             Weights.decode(weights["word"], labels),
             Weights.decode(weights["char"], labels),
         )
     except (ValueError, TypeError, KeyError, RecursionError) as err:
         raise ModelFileError(shown, f"malformed model ({err}); {rebuild}") from err
-    return header, intercept, word, char
+    return header, weights
 
 
 def _reject_constant(name: str) -> float:

@@ -78,10 +78,14 @@ class KnowledgeBaseError(AdvisorError):
 
 
 class ModelFileError(AdvisorError):
-    """A saved model cannot be used: missing, corrupt, stale or written by another version."""
+    """A saved model cannot be used: missing, corrupt, stale or written by another version.
 
-    def __init__(self, path: str, message: str) -> None:
-        self.path, self.message = path, message
+    ``code`` says which: ``missing``, ``unreadable``, ``corrupt``, ``version``, ``stale`` or
+    ``untrained``.
+    """
+
+    def __init__(self, path: str, message: str, code: str = "corrupt") -> None:
+        self.path, self.message, self.code = path, message, code
         super().__init__(str(self))
 
     def __str__(self) -> str:

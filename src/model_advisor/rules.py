@@ -202,13 +202,13 @@ class RuleEngine:
             self._regex_set.Compile()
 
     def _index(self, condition: Condition, key: int) -> None:
-        if isinstance(condition, KeywordCondition):
-            for word in condition.words:
-                for part in words(normalize(word)):
-                    self._stems[stem(part)].append(key)
-        elif isinstance(condition, PhraseCondition):
-            for phrase in condition.phrases:
-                sequence = tuple(stem(w) for w in words(normalize(phrase)))
+        if isinstance(condition, (KeywordCondition, PhraseCondition)):
+            texts = (
+                condition.words if isinstance(condition, KeywordCondition) else condition.phrases
+            )
+            for text in texts:
+                # A keyword that splits into several words ("e-mail") is matched as a phrase.
+                sequence = _stem_sequence(text)
                 if len(sequence) == 1:
                     self._stems[sequence[0]].append(key)
                 elif sequence:
@@ -257,3 +257,9 @@ class RuleEngine:
             matched=matched,
             rationale=rule.rationale,
         )
+
+
+def _stem_sequence(text: str) -> tuple[str, ...]:
+    if text.isascii() and text.isalnum():  # most keywords: skip the full normalisation
+        return (stem(text.lower()),)
+    return tuple(stem(w) for w in words(normalize(text)))
