@@ -18,6 +18,10 @@ Loc = tuple[str | int, ...]
 MAX_YAML_BYTES = 1_000_000
 MAX_DEPTH = 32
 
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null")
+)
+
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -64,6 +68,9 @@ def load_yaml(path: Path) -> tuple[YamlDocument | None, list[Problem]]:
         return None, [Problem(shown, line, column, code="invalid-yaml", message=message)]
     except yaml.YAMLError as err:
         return None, [Problem(shown, code="invalid-yaml", message=f"invalid YAML: {err}")]
+    except RecursionError:  # only the pure-Python parser recurses; libyaml reports depth itself
+        message = f"invalid YAML: nested too deeply (limit {MAX_DEPTH})"
+        return None, [Problem(shown, code="too-deep", message=message)]
     if node is None:
         return None, [Problem(shown, 1, code="empty-file", message="file is empty")]
     builder = _Builder(shown)
@@ -98,21 +105,27 @@ class _Builder:
             return self._mapping(node, loc, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
-        return self._scalars.construct_object(node)
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        if node.tag not in _PLAIN_TAGS:
+            self._problem(node, "bad-tag", f"unsupported tag {node.tag!r}; use plain values")
+            return None
+        try:
+            return self._scalars.construct_object(node)
+        except yaml.YAMLError as err:
+            self._problem(node, "bad-value", f"cannot read this value: {err}")
+            return None
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = (
-                self._scalars.construct_object(key_node)
-                if isinstance(key_node, yaml.ScalarNode)
-                else None
-            )
-            if (
-                not isinstance(key, (str, int, float, bool))
-                or key_node.tag == "tag:yaml.org,2002:merge"
-            ):
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
                 self._problem(key_node, "bad-key", "keys must be plain scalars (no merge keys)")
+                continue
+            key = self._scalar(key_node)
+            if not isinstance(key, (str, int, float, bool)):
+                self._problem(key_node, "bad-key", "keys must be plain scalars")
                 continue
             if key in result:
                 self._problem(key_node, "duplicate-key", f"duplicate key {key!r}")

@@ -218,7 +218,6 @@ class TaskClassifier:
         self.char_ngrams = char_ngrams
         self.regularization = regularization
         self.random_state = random_state
-        self.attachment_: Any = None
 
     # --- training (scikit-learn) ---------------------------------------------------
 
@@ -272,6 +271,7 @@ class TaskClassifier:
             offset += len(terms)
         self.word_weights_, self.char_weights_ = exported
         self._word_rows: dict[str, _WordEntry] = {}
+        self.attachment_: Any = None
         return self
 
     # --- prediction (plain Python) ---------------------------------------------------

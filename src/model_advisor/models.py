@@ -19,6 +19,8 @@ CATEGORIES: tuple[Category, ...] = ("discriminative", "generative", "agi")
 
 _KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _SPACE = re.compile(r"\s")
+# Texts on which a pattern that fires everywhere (``a*``, ``\b``) shows an empty match.
+_EMPTY_MATCH_PROBES = ("", "a", "word", "two words", "7", " ")
 
 
 def regex_options() -> re2.Options:
@@ -78,8 +80,13 @@ class RegexCondition(_Frozen):
         except re2.error as err:
             detail = err.args[0].decode() if err.args and isinstance(err.args[0], bytes) else err
             raise ValueError(f"regex does not compile: {detail}") from err
-        if compiled.search("") is not None:
-            raise ValueError(f"regex {pattern!r} matches the empty string, so it would always fire")
+        for probe in _EMPTY_MATCH_PROBES:
+            found = compiled.search(probe)
+            if found is not None and found.group(0) == "":
+                raise ValueError(
+                    f"regex {pattern!r} can match an empty string, so it would fire on "
+                    "almost any text; make it require at least one character"
+                )
         return pattern
 
 
@@ -106,6 +113,13 @@ class Rule(_Frozen):
     all: tuple[Condition, ...] = ()
     none: tuple[Condition, ...] = ()
     examples: RuleExamples
+
+    @field_validator("weight", mode="before")
+    @classmethod
+    def _weight_is_a_number(cls, weight: object) -> object:
+        if isinstance(weight, bool):
+            raise ValueError("weight must be a number between 0 and 1, not true/false")
+        return weight
 
     @model_validator(mode="after")
     def _has_a_positive_condition(self) -> Rule:

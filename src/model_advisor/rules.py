@@ -8,6 +8,7 @@ every file is reported, each at its line.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -107,22 +108,44 @@ def _read(directory: Path) -> tuple[RuleSet | None, list[Problem]]:
 
 def _validate(path: Path, model: type[M], problems: list[Problem]) -> tuple[YamlDocument, M] | None:
     document, found = load_yaml(path)
-    problems.extend(found)
-    if document is None or found:
+    if document is None:
+        problems.extend(found)
         return None
+    # The file could be read despite these (a duplicate key, say): name their rule, and go on
+    # validating so that every other mistake in the file is reported too.
+    problems.extend(_with_rule_id(document, p) for p in found)
     try:
-        return document, model.model_validate(document.data)
+        validated = model.model_validate(document.data)
     except ValidationError as err:
         problems.extend(_problems_from(document, err))
         return None
+    return None if found else (document, validated)
+
+
+def _with_rule_id(document: YamlDocument, problem: Problem) -> Problem:
+    """Name the rule whose lines hold ``problem`` (rules are items of the top-level ``rules``)."""
+    rules = document.data.get("rules") if isinstance(document.data, dict) else None
+    if not isinstance(rules, list):
+        return problem
+    starts = [(document.lines.get(("rules", i), 0), i) for i in range(len(rules))]
+    inside = [i for start, i in starts if 0 < start <= problem.line]
+    if not inside:
+        return problem
+    rule_id = _rule_id_at(document.data, ("rules", inside[-1]))
+    return dataclasses.replace(problem, rule_id=rule_id)
 
 
 def _problems_from(document: YamlDocument, err: ValidationError) -> Iterable[Problem]:
-    for error in err.errors(include_url=False):
+    errors = err.errors(include_url=False)
+    failed_inside = {tuple(e["loc"][:n]) for e in errors for n in range(len(e["loc"]))}
+    for error in errors:
+        if error["type"] == "too_short" and tuple(error["loc"]) in failed_inside:
+            continue  # a list whose items all failed is not also "too short"
         loc = _present_loc(document.data, tuple(error["loc"]))
         rule_id = _rule_id_at(document.data, loc)
         field = _describe(loc[2:] if rule_id else loc)
-        message = f"{field}: {error['msg']}" if field else str(error["msg"])
+        text = str(error["msg"]).removeprefix("Value error, ")
+        message = f"{field}: {text}" if field else text
         yield Problem(
             str(document.path),
             document.line_of(loc),
@@ -236,8 +259,9 @@ class RuleEngine:
                 hit = compiled.search(normalized)
                 if hit is not None:
                     found.setdefault(key, hit.group(0))
-        candidates = sorted({r for key in found for r in self._by_condition[key]})
-        return [hit for r in candidates if (hit := self._fire(r, found)) is not None]
+        candidates = {r for key in found for r in self._by_condition[key]}
+        hits = [hit for r in candidates if (hit := self._fire(r, found)) is not None]
+        return sorted(hits, key=lambda h: h.rule_id)
 
     def _fire(self, index: int, found: dict[int, str]) -> RuleHit | None:
         any_keys, all_keys, none_keys = self._conditions[3 * index : 3 * index + 3]

@@ -1,0 +1,597 @@
+"""The task classifier: training, plain-Python prediction, model files and example data."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import os
+from array import array
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from model_advisor import ExampleDataError, ModelFileError, TaskClassifier, load_examples
+from model_advisor._text import normalize
+from model_advisor.classifier import FORMAT, FORMAT_VERSION
+from model_advisor.models import CATEGORIES
+
+DATA = Path(__file__).parent / "data"
+TINY_EXAMPLES = DATA / "knowledge" / "examples.csv"
+SHIPPED_EXAMPLES = Path(__file__).parents[1] / "rules" / "examples.csv"
+STAMP = "0" * 64
+
+ODD_TEXTS = [
+    "",
+    " ",
+    "\t\n",
+    "a",
+    "ab",
+    "x" * 5_000,
+    "predict " * 200,
+    "Predict   THE\tweather\n\ntomorrow",
+    "caf\u00e9 na\u00efve r\u00e9sum\u00e9",
+    "\ufb01ne-tune a model",  # the "fi" ligature, NFKC-normalised
+    "\u0130stanbul \u01c5 stra\u00dfe",
+    "\u65e5\u672c\u8a9e\u306e\u30c6\u30ad\u30b9\u30c8\u3092\u66f8\u304f",
+    "\u0437\u0430\u043f\u0438\u0448\u0438 \u0441\u0442\u0438\u0445\u0438",
+    "word\u00a0with\u2003odd\u3000spaces",
+    "emoji \U0001f600\U0001f680 rocket",
+    "lone \ud800 surrogate",
+    "under_scores and-hyphens, punctuation!!! 123 4567",
+    "write a poem write a poem write a poem",
+    "\x00\x01 control",
+]
+
+
+@pytest.fixture(scope="module")
+def examples() -> list[Any]:
+    return load_examples(SHIPPED_EXAMPLES)
+
+
+@pytest.fixture(scope="module")
+def trained(examples: list[Any]) -> TaskClassifier:
+    return TaskClassifier().fit([e.task for e in examples], [e.label for e in examples])
+
+
+@pytest.fixture(scope="module")
+def tiny() -> TaskClassifier:
+    tiny_examples = load_examples(TINY_EXAMPLES)
+    return TaskClassifier().fit([e.task for e in tiny_examples], [e.label for e in tiny_examples])
+
+
+@pytest.fixture
+def saved(tiny: TaskClassifier, tmp_path: Path) -> Path:
+    path = tmp_path / "model.json"
+    tiny.save(path, STAMP)
+    return path
+
+
+def sklearn_proba(classifier: TaskClassifier, text: str) -> dict[str, float]:
+    row = classifier.pipeline_.predict_proba([normalize(text)])[0]
+    return {
+        str(label): float(p) for label, p in zip(classifier.pipeline_.classes_, row, strict=True)
+    }
+
+
+def assert_same_as_sklearn(classifier: TaskClassifier, text: str) -> None:
+    ours = {str(k): v for k, v in classifier.predict_proba(text).items()}
+    theirs = sklearn_proba(classifier, text)
+    assert set(ours) == set(theirs) == set(CATEGORIES)
+    for label, value in theirs.items():
+        assert math.isclose(ours[label], value, rel_tol=0, abs_tol=1e-9), (text, label)
+
+
+def read_model(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    head, body = path.read_bytes().split(b"\n")[:2]
+    return json.loads(head), json.loads(body)
+
+
+def write_model(path: Path, header: dict[str, Any], weights: dict[str, Any] | bytes) -> None:
+    """Write a model file, with a checksum that matches the new weights."""
+    body = weights if isinstance(weights, bytes) else json.dumps(weights).encode()
+    header = {**header, "weights_sha256": hashlib.sha256(body).hexdigest()}
+    path.write_bytes(json.dumps(header).encode() + b"\n" + body + b"\n")
+
+
+def edit_column(
+    path: Path, change: Callable[[array[float]], array[float]], coef: bool = False
+) -> None:
+    """Rewrite one weight column of the word n-grams through ``change``, checksum kept right."""
+    header, weights = read_model(path)
+    holder, key = (weights["word"]["coef"], 0) if coef else (weights["word"], "idf")
+    values = array("d")
+    values.frombytes(base64.b64decode(holder[key]))
+    holder[key] = base64.b64encode(change(values).tobytes()).decode()
+    write_model(path, header, weights)
+
+
+def load_error(path: Path, code: str = "corrupt", knowledge_sha256: str | None = None) -> str:
+    """Load ``path``, expecting a ModelFileError with ``code``; return its message."""
+    with pytest.raises(ModelFileError) as caught:
+        TaskClassifier.load(path, knowledge_sha256)
+    assert caught.value.path == str(path)
+    assert caught.value.code == code
+    assert str(caught.value).startswith(f"{path}: ")
+    return str(caught.value)
+
+
+# --- training ------------------------------------------------------------------------
+
+
+def test_classifier_init_stores_its_arguments_without_learned_state() -> None:
+    classifier = TaskClassifier(word_ngrams=(1, 3), char_ngrams=(3, 4), regularization=2.0)
+
+    assert (classifier.word_ngrams, classifier.char_ngrams) == ((1, 3), (3, 4))
+    assert (classifier.regularization, classifier.random_state) == (2.0, 0)
+    for learned in ("labels_", "pipeline_", "intercept_", "word_weights_", "char_weights_"):
+        assert not hasattr(classifier, learned), learned
+
+
+def test_classifier_fit_returns_self() -> None:
+    tiny_examples = load_examples(TINY_EXAMPLES)
+    classifier = TaskClassifier()
+
+    result = classifier.fit([e.task for e in tiny_examples], [e.label for e in tiny_examples])
+
+    assert result is classifier
+    assert sorted(classifier.labels_) == sorted(CATEGORIES)
+
+
+@pytest.mark.parametrize(
+    "use",
+    [
+        lambda c: c.predict_proba("predict the weather"),
+        lambda c: c.features("predict the weather"),
+        lambda c: c.save(Path("never-written.json"), STAMP),
+    ],
+    ids=["predict_proba", "features", "save"],
+)
+def test_classifier_use_before_fit_raises_model_file_error(
+    use: Callable[[TaskClassifier], object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+
+    with pytest.raises(ModelFileError, match="not trained") as caught:
+        use(TaskClassifier())
+    assert caught.value.code == "untrained"
+    assert not (tmp_path / "never-written.json").exists()
+
+
+def test_classifier_fit_rejects_labels_missing_a_category() -> None:
+    with pytest.raises(ValueError, match="discriminative, generative, agi"):
+        TaskClassifier().fit(["predict sales", "write a poem"], ["discriminative", "generative"])
+
+
+def test_classifier_fit_rejects_an_unknown_label() -> None:
+    texts = ["predict sales", "write a poem", "do every job", "fly"]
+    labels = ["discriminative", "generative", "agi", "robots"]
+
+    with pytest.raises(ValueError):
+        TaskClassifier().fit(texts, labels)  # type: ignore[arg-type]
+
+
+def test_classifier_probabilities_cover_the_categories(trained: TaskClassifier) -> None:
+    for text in ["forecast sales next quarter", "write a birthday poem", "replace every employee"]:
+        proba = trained.predict_proba(text)
+        assert set(proba) == set(CATEGORIES)
+        assert sum(proba.values()) == pytest.approx(1.0)
+        assert all(0 < p < 1 for p in proba.values())
+
+
+def test_classifier_learns_the_obvious_cases(trained: TaskClassifier) -> None:
+    def best(text: str) -> str:
+        proba = trained.predict_proba(text)
+        return max(proba, key=proba.__getitem__)
+
+    assert best("classify customer emails as spam or not spam") == "discriminative"
+    assert best("write a short poem about the sea") == "generative"
+
+
+def test_classifier_top_terms_push_toward_the_category(trained: TaskClassifier) -> None:
+    features = trained.features("write a poem about spring")
+
+    terms = trained.top_terms(features, "generative", limit=3)
+
+    assert 0 < len(terms) <= 3
+    assert all(weight > 0 for _, weight in terms)
+    assert [w for _, w in terms] == sorted((w for _, w in terms), reverse=True)
+    assert all(term in "write a poem about spring" for term, _ in terms)
+
+
+# --- plain Python equals scikit-learn ------------------------------------------------
+
+
+def test_classifier_matches_sklearn_on_every_example(
+    trained: TaskClassifier, examples: list[Any]
+) -> None:
+    tasks = [e.task for e in examples]
+    rows = trained.pipeline_.predict_proba([normalize(t) for t in tasks])
+    labels = [str(label) for label in trained.pipeline_.classes_]
+
+    assert len(tasks) >= 300
+    for task, row in zip(tasks, rows, strict=True):
+        ours = {str(k): v for k, v in trained.predict_proba(task).items()}
+        for label, value in zip(labels, row, strict=True):
+            assert math.isclose(ours[label], float(value), rel_tol=0, abs_tol=1e-9), task
+
+
+@pytest.mark.parametrize("text", ODD_TEXTS, ids=range(len(ODD_TEXTS)))
+def test_classifier_matches_sklearn_on_odd_text(trained: TaskClassifier, text: str) -> None:
+    assert_same_as_sklearn(trained, text)
+
+
+def test_classifier_matches_sklearn_on_other_ngram_ranges() -> None:
+    tiny_examples = load_examples(TINY_EXAMPLES)
+    classifier = TaskClassifier(word_ngrams=(2, 3), char_ngrams=(1, 3), regularization=1.0)
+    classifier.fit([e.task for e in tiny_examples], [e.label for e in tiny_examples])
+
+    for text in [*ODD_TEXTS, *(e.task for e in tiny_examples)]:
+        assert_same_as_sklearn(classifier, text)
+
+
+def _vocabulary() -> list[str]:
+    with SHIPPED_EXAMPLES.open(encoding="utf-8-sig") as handle:
+        return sorted({w for line in handle for w in line.lower().split(",")[0].split()})[:2000]
+
+
+TEXTS = st.one_of(
+    st.text(max_size=200),
+    st.lists(st.sampled_from(_vocabulary()), max_size=30).map(" ".join),
+    st.lists(
+        st.one_of(st.sampled_from(_vocabulary()), st.text(min_size=1, max_size=12)), max_size=20
+    ).map(" ".join),
+    st.text(alphabet="abcdefghij", min_size=50, max_size=3_000),
+    st.text(alphabet=" \t\n\r\u00a0\u2003\u3000\u0085ab\u00e9\u0130\ufb01", max_size=60),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=TEXTS)
+def test_classifier_matches_sklearn_on_generated_text(trained: TaskClassifier, text: str) -> None:
+    assert_same_as_sklearn(trained, text)
+
+
+# --- save and load -------------------------------------------------------------------
+
+
+def test_classifier_save_then_load_keeps_probabilities_identical(
+    trained: TaskClassifier, tmp_path: Path, examples: list[Any]
+) -> None:
+    path = tmp_path / "models" / "model.json"
+    trained.save(path, STAMP)
+
+    loaded = TaskClassifier.load(path, STAMP)
+
+    assert loaded.labels_ == trained.labels_
+    assert (loaded.word_ngrams, loaded.char_ngrams) == (trained.word_ngrams, trained.char_ngrams)
+    for text in [*ODD_TEXTS, *(e.task for e in examples[:200])]:
+        assert loaded.predict_proba(text) == trained.predict_proba(text)
+        features = trained.features(text)
+        assert loaded.top_terms(loaded.features(text), "agi") == trained.top_terms(features, "agi")
+
+
+def test_classifier_save_then_load_keeps_the_attachment(
+    tiny: TaskClassifier, tmp_path: Path
+) -> None:
+    path = tmp_path / "model.json"
+    attachment = {
+        "rules": [{"id": "r", "words": ["caf\u00e9"]}],
+        "stems": {"predicting": "predict"},
+    }
+    tiny.save(path, STAMP, attachment)
+
+    assert TaskClassifier.load(path, STAMP).attachment_ == attachment
+
+
+def test_classifier_load_without_attachment_gives_none(saved: Path) -> None:
+    assert TaskClassifier.load(saved).attachment_ is None
+
+
+def test_classifier_attachment_is_covered_by_the_checksum(
+    tiny: TaskClassifier, tmp_path: Path
+) -> None:
+    path = tmp_path / "model.json"
+    tiny.save(path, STAMP, {"stems": {"predicting": "predict"}})
+    path.write_bytes(path.read_bytes().replace(b'"predict"', b'"poem"'))
+
+    assert "checksum" in load_error(path)
+
+
+def test_classifier_save_writes_a_json_header_and_body(saved: Path) -> None:
+    header, weights = read_model(saved)
+
+    assert header["format"] == FORMAT
+    assert header["format_version"] == FORMAT_VERSION
+    assert header["knowledge_sha256"] == STAMP
+    assert sorted(header["labels"]) == sorted(CATEGORIES)
+    assert {"package_version", "sklearn_version", "word_ngrams", "char_ngrams"} <= set(header)
+    assert {"intercept", "word", "char"} <= set(weights)
+    assert not saved.read_bytes().startswith(b"\x80")  # not a pickle
+
+
+def test_classifier_save_leaves_no_temporary_files(saved: Path) -> None:
+    assert [p.name for p in saved.parent.iterdir()] == ["model.json"]
+
+
+def test_classifier_save_replaces_an_existing_model(tiny: TaskClassifier, saved: Path) -> None:
+    tiny.save(saved, "1" * 64)
+
+    assert TaskClassifier.load(saved, "1" * 64).labels_ == tiny.labels_
+
+
+def test_classifier_load_without_a_stamp_skips_the_staleness_check(saved: Path) -> None:
+    assert TaskClassifier.load(saved).predict_proba("write a poem")
+
+
+def test_classifier_load_rejects_a_stale_model(saved: Path) -> None:
+    message = load_error(saved, "stale", knowledge_sha256="f" * 64)
+
+    assert "stale" in message
+    assert "model-advisor train" in message
+
+
+def test_classifier_load_rejects_a_missing_file(tmp_path: Path) -> None:
+    message = load_error(tmp_path / "absent.json", "missing")
+
+    assert "no model file" in message
+    assert "model-advisor train" in message
+
+
+@pytest.mark.parametrize("keep", [0.5, 0.9, 0.01], ids=["half", "most", "inside-header"])
+def test_classifier_load_rejects_a_truncated_file(saved: Path, keep: float) -> None:
+    raw = saved.read_bytes()
+    saved.write_bytes(raw[: int(len(raw) * keep)])
+
+    assert "model-advisor train" in load_error(saved)
+
+
+def test_classifier_load_rejects_a_flipped_byte_in_the_body(saved: Path) -> None:
+    raw = bytearray(saved.read_bytes())
+    position = raw.index(b"\n") + len(raw) // 3
+    raw[position] ^= 0x01
+    saved.write_bytes(bytes(raw))
+
+    assert "checksum" in load_error(saved)
+
+
+def test_classifier_load_rejects_another_format_version(saved: Path) -> None:
+    header, weights = read_model(saved)
+    write_model(saved, {**header, "format_version": FORMAT_VERSION + 1}, weights)
+
+    message = load_error(saved, "version")
+
+    assert f"format version {FORMAT_VERSION + 1}" in message
+    assert "model-advisor train" in message
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"\n\n",
+        os.urandom(4096),
+        bytes(range(256)) * 4,
+        b"[1, 2, 3]\n[]\n",
+        b'{"format": "something-else", "format_version": 1}\n{}\n',
+        b"\x80\x04\x95\x00\x00\x00\x00\x00\x00\x00\x00.",  # a pickle
+        b"[" * 100_000,
+    ],
+    ids=["empty", "blank", "random", "all-bytes", "json-list", "other-format", "pickle", "deep"],
+)
+def test_classifier_load_rejects_a_file_that_is_not_a_model(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "model.json"
+    path.write_bytes(content)
+
+    assert "not a model-advisor model" in load_error(path)
+
+
+@pytest.mark.parametrize("coef", [False, True], ids=["idf", "coef"])
+def test_classifier_load_rejects_nan_weights(saved: Path, coef: bool) -> None:
+    def poison(values: array[float]) -> array[float]:
+        values[1] = math.nan
+        return values
+
+    edit_column(saved, poison, coef)
+
+    assert "finite" in load_error(saved)
+
+
+def test_classifier_load_rejects_infinite_weights(saved: Path) -> None:
+    def poison(values: array[float]) -> array[float]:
+        values[-1] = math.inf
+        return values
+
+    edit_column(saved, poison, coef=True)
+
+    assert "finite" in load_error(saved)
+
+
+def test_classifier_load_rejects_nan_intercept(saved: Path) -> None:
+    header, weights = read_model(saved)
+    body = saved.read_bytes().split(b"\n")[1]
+    first = f'"intercept":[{json.dumps(weights["intercept"][0])}'.encode()
+    assert first in body
+    write_model(saved, header, body.replace(first, b'"intercept":[NaN', 1))
+
+    assert "NaN is not allowed" in load_error(saved)
+
+
+@pytest.mark.parametrize("coef", [False, True], ids=["idf", "coef"])
+def test_classifier_load_rejects_the_wrong_number_of_weights(saved: Path, coef: bool) -> None:
+    edit_column(saved, lambda values: values[:-1], coef)
+
+    assert "does not match" in load_error(saved)
+
+
+def test_classifier_load_rejects_a_wrong_intercept(saved: Path) -> None:
+    header, weights = read_model(saved)
+    write_model(saved, header, {**weights, "intercept": weights["intercept"][:2]})
+
+    assert "intercept" in load_error(saved)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"labels": ["discriminative", "generative", "robots"]},
+        {"labels": "discriminative"},
+        {"word_ngrams": [2, 1]},
+        {"char_ngrams": 3},
+        {"knowledge_sha256": None},
+    ],
+    ids=["unknown-label", "labels-not-a-list", "reversed-range", "range-not-a-pair", "no-stamp"],
+)
+def test_classifier_load_rejects_a_malformed_header(saved: Path, change: dict[str, Any]) -> None:
+    header, weights = read_model(saved)
+    write_model(saved, {**header, **change}, weights)
+
+    assert "malformed model" in load_error(saved)
+
+
+def test_classifier_load_rejects_duplicate_terms(saved: Path) -> None:
+    header, weights = read_model(saved)
+    weights["word"]["terms"][1] = weights["word"]["terms"][0]
+    write_model(saved, header, weights)
+
+    assert "not unique" in load_error(saved)
+
+
+# --- example data --------------------------------------------------------------------
+
+
+def write_csv(tmp_path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / "examples.csv"
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+GOOD_ROWS = "predict sales,discriminative\nwrite a poem,generative\ndo every job,agi\n"
+
+
+def example_problems(path: Path) -> list[tuple[int, str]]:
+    with pytest.raises(ExampleDataError) as caught:
+        load_examples(path)
+    for problem in caught.value.problems:
+        assert problem.path == str(path)
+    return [(p.line, p.code) for p in caught.value.problems]
+
+
+def test_load_examples_reads_tasks_labels_and_lines() -> None:
+    examples = load_examples(TINY_EXAMPLES)
+
+    assert len(examples) == 30
+    assert (examples[0].task, examples[0].label, examples[0].line) == (
+        "predict the weather",
+        "discriminative",
+        2,
+    )
+    assert examples[-1].line == 31
+    assert {e.label for e in examples} == set(CATEGORIES)
+
+
+def test_load_examples_accepts_a_byte_order_mark(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, "\ufefftask,label\n" + GOOD_ROWS)
+
+    examples = load_examples(path)
+
+    assert [e.task for e in examples] == ["predict sales", "write a poem", "do every job"]
+
+
+def test_load_examples_accepts_extra_columns_in_any_order(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path, "label,source,task\ndiscriminative,x,predict\ngenerative,y,write\nagi,z,all\n"
+    )
+
+    assert [(e.task, e.label) for e in load_examples(path)] == [
+        ("predict", "discriminative"),
+        ("write", "generative"),
+        ("all", "agi"),
+    ]
+
+
+def test_load_examples_strips_whitespace(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, "task,label\n  predict sales , discriminative\n" + GOOD_ROWS)
+
+    assert load_examples(path)[0].task == "predict sales"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["text,label\n" + GOOD_ROWS, "task\npredict sales\n", "", GOOD_ROWS],
+    ids=["no-task-column", "no-label-column", "empty-file", "no-header"],
+)
+def test_load_examples_rejects_missing_header_columns(tmp_path: Path, text: str) -> None:
+    assert example_problems(write_csv(tmp_path, text)) == [(1, "bad-header")]
+
+
+def test_load_examples_reports_an_unknown_label_with_its_line(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, "task,label\n" + GOOD_ROWS + "fly a kite,robots\n")
+
+    with pytest.raises(ExampleDataError) as caught:
+        load_examples(path)
+
+    [problem] = caught.value.problems
+    assert (problem.line, problem.code) == (5, "unknown-label")
+    assert "'robots'" in problem.message
+    assert str(caught.value).startswith(f"{path}:5: ")
+
+
+def test_load_examples_reports_an_empty_task_with_its_line(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, "task,label\n" + GOOD_ROWS + "   ,generative\n")
+
+    assert example_problems(path) == [(5, "empty-task")]
+
+
+def test_load_examples_reports_every_bad_row(tmp_path: Path) -> None:
+    text = (
+        "task,label\n"
+        "predict sales,discriminative\n"
+        ",generative\n"
+        "write a poem,Generative\n"
+        "do every job,agi\n"
+        '"a task\nover two lines",generative\n'
+        "missing label\n"
+        "fine,discriminative\n"
+    )
+
+    assert example_problems(write_csv(tmp_path, text)) == [
+        (3, "empty-task"),
+        (4, "unknown-label"),
+        (8, "unknown-label"),
+    ]
+
+
+def test_load_examples_skips_blank_lines(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path, "task,label\n\npredict sales,discriminative\n\nwrite,generative\nall,agi\n"
+    )
+
+    assert [e.line for e in load_examples(path)] == [3, 5, 6]
+
+
+def test_load_examples_needs_every_category(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, "task,label\npredict,discriminative\nwrite,generative\n")
+
+    assert example_problems(path) == [(0, "missing-category")]
+
+
+def test_load_examples_rejects_non_utf8(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, "task,label\nr\u00e9sum\u00e9 triage,discriminative\n", "latin-1")
+
+    assert example_problems(path) == [(0, "not-utf8")]
+
+
+def test_load_examples_rejects_a_missing_file(tmp_path: Path) -> None:
+    assert example_problems(tmp_path / "absent.csv") == [(0, "unreadable")]
+
+
+def test_load_examples_of_the_shipped_data(examples: list[Any]) -> None:
+    assert len(examples) >= 300
+    assert {e.label for e in examples} == set(CATEGORIES)
+    assert all(e.task == e.task.strip() and e.task for e in examples)
