@@ -11,6 +11,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .advisor import Advisor, Decision, combine, knowledge_sha256, train_classifier
+from .batch import BatchSummary, advise_file
 from .classifier import TaskClassifier, load_examples
 from .errors import (
     AdvisorError,
@@ -37,6 +38,7 @@ __all__ = [
     "Advisor",
     "AdvisorError",
     "BatchError",
+    "BatchSummary",
     "Citation",
     "Decision",
     "Evidence",
@@ -55,6 +57,7 @@ __all__ = [
     "TermWeight",
     "__version__",
     "advise",
+    "advise_file",
     "check_rules",
     "combine",
     "knowledge_sha256",

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from . import _paths
 from ._text import normalize, seed_stems, stem, words
+from .aspects import Aspects, split_tasks
 from .classifier import Features, TaskClassifier, load_examples
 from .errors import InvalidTaskError, KnowledgeBaseError, ModelFileError
 from .knowledge import KnowledgeBase, Passage, content_stems
@@ -28,7 +29,9 @@ from .models import (
     Evidence,
     Example,
     KeywordCondition,
+    Part,
     PhraseCondition,
+    Provenance,
     RuleHit,
     RuleSet,
     TermWeight,
@@ -42,6 +45,8 @@ MAX_TASK_CHARS = 10_000
 
 RULE_SHARE = 0.6
 """The most the rules can weigh in the final scores (when one rule of weight 1 fired)."""
+SECOND_CITATION_SHARE = 0.6
+"""A second matching passage is cited when it scores at least this share of the best one."""
 AMBIGUITY_MARGIN = 0.12
 """Top two scores closer than this are too close to call."""
 MIN_CHAR_COVERAGE = 0.55
@@ -190,12 +195,20 @@ class Advisor:
     """
 
     def __init__(
-        self, ruleset: RuleSet, knowledge: KnowledgeBase, classifier: TaskClassifier
+        self,
+        ruleset: RuleSet,
+        knowledge: KnowledgeBase,
+        classifier: TaskClassifier,
+        knowledge_sha256: str = "",
     ) -> None:
+        from . import __version__
+
         self.ruleset = ruleset
         self.knowledge = knowledge
         self.classifier = classifier
         self.engine = RuleEngine(ruleset.rules)
+        self.aspects = Aspects(ruleset.settings, knowledge)
+        self.provenance = Provenance(package_version=__version__, knowledge_sha256=knowledge_sha256)
         self._sources = {
             c.id: [p for ref in c.sources for p in knowledge.select(ref)]
             for c in ruleset.settings.categories
@@ -240,7 +253,7 @@ class Advisor:
             classifier = _train_into(directory, _paths.model_cache_dir() / f"{stamp}.json")
         ruleset = _compiled_ruleset(classifier) or load_rules(directory)
         knowledge = KnowledgeBase.from_markdown(directory / ruleset.settings.notes)
-        return cls(ruleset, knowledge, classifier)
+        return cls(ruleset, knowledge, classifier, stamp)
 
     def advise(self, task: str) -> Advice:
         """Advise on one task description.
@@ -250,31 +263,104 @@ class Advisor:
         """
         text, truncated = _task_text(task)
         hits, features, decision = self._decide(text)
-        terms: list[TermWeight] = []
-        citations: tuple[Citation, ...] = ()
-        recommendation = (
-            "Describe the task with what goes in and what should come out, then ask again."
-        )
-        if decision.category != "undetermined":
-            category = decision.category
-            terms = [
-                TermWeight(term=t, category=category, weight=round(w, 4))
-                for t, w in self.classifier.top_terms(features, category)
-            ]
-            citations = tuple(self._citation(p) for p in self._passages(category, text))
-            recommendation = self.ruleset.settings.category(category).recommendation
+        if decision.category == "undetermined":
+            return Advice(
+                task=text,
+                category="undetermined",
+                confidence=0.0,
+                scores={c: round(s, 4) for c, s in decision.scores.items()},
+                ambiguous=False,
+                evidence=Evidence(rules=tuple(hits)),
+                citations=(),
+                recommendation=_REPHRASE,
+                explanation=_NO_EVIDENCE,
+                truncated=truncated,
+                provenance=self.provenance,
+            )
+        category = decision.category
+        terms = [
+            TermWeight(term=t, category=category, weight=round(w, 4))
+            for t, w in self.classifier.top_terms(features, category)
+        ]
+        passages = self._passages(category, text)
+        parts, combines = self._parts(text, category)
+        if combines and self.aspects.combining is not None:
+            passages.append(self.aspects.combining)
+        kind = self.aspects.kind(category, text)
+        runner_up = _runner_up(decision)
         return Advice(
             task=text,
-            category=decision.category,
+            category=category,
             confidence=round(decision.confidence, 4),
             scores={c: round(s, 4) for c, s in decision.scores.items()},
             ambiguous=decision.ambiguous,
             evidence=Evidence(rules=tuple(hits), terms=tuple(terms)),
-            citations=citations,
-            recommendation=recommendation,
-            explanation=self._explain(decision, hits),
+            citations=tuple(self._citation(p) for p in passages),
+            recommendation=self._recommend(category, parts, combines),
+            explanation=self._explain(decision, hits, parts, combines),
             truncated=truncated,
+            kind=kind,
+            modalities=self.aspects.modalities(text),
+            tools=tuple(self._citation(p) for p in self.aspects.tools(category, kind)),
+            why_not={
+                c: self.aspects.why_not(c, category, hits) for c in CATEGORIES if c != category
+            },
+            question=self.aspects.question(category, runner_up) if decision.ambiguous else None,
+            parts=parts,
+            combines=combines,
+            provenance=self.provenance,
         )
+
+    def _parts(
+        self, text: str, category: Category
+    ) -> tuple[tuple[Part, ...], tuple[Category, ...]]:
+        """The tasks inside a compound task, or the achievable pieces of an AGI-sized one.
+
+        A compound task is reported only when its pieces are each clear (not ambiguous) and
+        call for different categories; pieces of the same category are one task.
+        """
+        aspirational = category == "agi"
+        pieces = split_tasks(text, list_items=aspirational)
+        if len(pieces) < 2:
+            return (), ()
+        parts: list[Part] = []
+        for piece in pieces:
+            hits, _, decision = self._decide(piece)
+            if decision.category == "undetermined" or decision.ambiguous:
+                if aspirational:
+                    continue
+                return (), ()
+            if aspirational and decision.category == "agi":
+                continue
+            citation = self._citation(self._passages(decision.category, piece)[0])
+            part = Part(
+                text=piece,
+                category=decision.category,
+                confidence=round(decision.confidence, 4),
+                rules=tuple(hits),
+                citation=citation,
+            )
+            if parts and parts[-1].category == part.category and not aspirational:
+                part = part.model_copy(update={"text": f"{parts[-1].text} and {piece}"})
+                parts[-1] = part
+                continue
+            parts.append(part)
+        kinds = tuple(c for c in CATEGORIES if any(p.category == c for p in parts))
+        if not aspirational and len(kinds) < 2:
+            return (), ()
+        return tuple(parts), kinds
+
+    def _recommend(
+        self, category: Category, parts: Sequence[Part], combines: Sequence[Category]
+    ) -> str:
+        settings = self.ruleset.settings
+        recommendation = settings.category(category).recommendation
+        if not parts:
+            return recommendation
+        pieces = "; ".join(f'{settings.category(p.category).name} for "{p.text}"' for p in parts)
+        if category == "agi":
+            return f"{recommendation} Parts you could build today: {pieces}."
+        return f"Combine models, one per task: {pieces}; feed the first one's output to the next."
 
     def brief(self, task: str) -> Brief:
         """The short form of :meth:`advise` for tables: the decision and its first citation.
@@ -304,9 +390,17 @@ class Advisor:
             yield self.advise(task)
 
     def _passages(self, category: Category, text: str) -> list[Passage]:
-        """The passages to cite: the best match to the task, then the category's definition."""
-        ranked = self.knowledge.rank(self._sources[category], set(content_stems(text)))
-        chosen: list[Passage] = [ranked[0][1]] if ranked else []
+        """The passages to cite: the one or two best matches to the task, then the definition.
+
+        A passage naming a tool (Dall-E, Replit Ghostwriter...) is a match only for the kind of
+        task that tool does, so a story is never supported by a passage about writing code.
+        """
+        tools = set(self.aspects.tools(category, self.aspects.kind(category, text)))
+        candidates = [
+            p for p in self._sources[category] if p in tools or not self.aspects.is_tool_passage(p)
+        ]
+        ranked = self.knowledge.rank(candidates, set(content_stems(text)))
+        chosen = [p for score, p in ranked[:2] if score >= SECOND_CITATION_SHARE * ranked[0][0]]
         definition = self._definitions[category][0]
         if definition not in chosen:
             chosen.append(definition)
@@ -321,28 +415,51 @@ class Advisor:
             path=self.knowledge.path.name,
         )
 
-    def _explain(self, decision: Decision, hits: Sequence[RuleHit]) -> str:
+    def _explain(
+        self,
+        decision: Decision,
+        hits: Sequence[RuleHit],
+        parts: Sequence[Part] = (),
+        combines: Sequence[Category] = (),
+    ) -> str:
         if decision.category == "undetermined":
-            return (
-                "No rule matched and the words are unlike any example task, "
-                "so there is no evidence to decide on."
-            )
+            return _NO_EVIDENCE
         settings = self.ruleset.settings
         name = settings.category(decision.category).name
         agreeing = sorted({h.rule_id for h in hits if h.category == decision.category})
         because = f"rules {', '.join(agreeing)} point to it" if agreeing else "no rule fired for it"
         text = f"{name}, with {decision.confidence:.0%} confidence: {because}."
         if decision.ambiguous:
-            runner_up = sorted(
-                (c for c in CATEGORIES if c != decision.category), key=lambda c: -decision.scores[c]
-            )[0]
+            runner_up = _runner_up(decision)
             text += (
                 f" Too close to call: {settings.category(runner_up).name} scores "
                 f"{decision.scores[runner_up]:.0%}, so treat this as a best guess."
             )
+        if decision.category == "agi":
+            text += (
+                " AGI is an aspiration: no system today has human-like intelligence across "
+                "domains, so plan for people to do the whole job, helped by today's models."
+            )
+        elif combines:
+            names = " and ".join(settings.category(c).name for c in combines)
+            text += (
+                f" It holds {len(parts)} tasks that call for different kinds of model, so the "
+                f"solution combines {names} models."
+            )
         return text
 
 
+def _runner_up(decision: Decision) -> Category:
+    return sorted(
+        (c for c in CATEGORIES if c != decision.category), key=lambda c: -decision.scores[c]
+    )[0]
+
+
+_REPHRASE = "Describe the task with what goes in and what should come out, then ask again."
+_NO_EVIDENCE = (
+    "No rule matched and the words are unlike any example task, "
+    "so there is no evidence to decide on."
+)
 _DEFAULT: Advisor | None = None
 
 

@@ -17,6 +17,7 @@ import click
 
 from . import __version__
 from .advisor import Advisor, train_classifier
+from .batch import InputFormat, OutputFormat, advise_file, progress_line
 from .errors import AdvisorError
 from .models import Advice
 from .rules import check_rules
@@ -80,6 +81,78 @@ def advise(tasks: tuple[str, ...], as_json: bool, rules_path: Path | None) -> No
         click.echo(json.dumps(data[0] if len(data) == 1 else data, indent=2, ensure_ascii=False))
     else:
         click.echo("\n\n".join(render(a) for a in advice))
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), help="Output file."
+)
+@click.option(
+    "--format",
+    "input_format",
+    type=click.Choice(["csv", "tsv", "jsonl"]),
+    help="Input format (default: from the extension, else the content).",
+)
+@click.option(
+    "--output-format",
+    type=click.Choice(["csv", "tsv", "jsonl", "json"]),
+    help="Output format (default: from the output's extension, else the input's format).",
+)
+@click.option("--column", help="The task column: a name or a number from 1.")
+@click.option("--no-header", is_flag=True, help="The first row is data (give --column N).")
+@click.option("--encoding", default="utf-8", show_default=True, help="The input's encoding.")
+@click.option("--delimiter", help="The field separator (\\t for tab), if not the guessed one.")
+@click.option("--full", is_flag=True, help="Add the whole advice as JSON, in column `advice`.")
+@click.option("--strict", is_flag=True, help="Stop at the first bad row instead of marking it.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, help="Worker processes.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress and no summary on stderr.")
+@_rules_option
+def batch(
+    input_path: str,
+    output: str | None,
+    input_format: InputFormat | None,
+    output_format: OutputFormat | None,
+    column: str | None,
+    no_header: bool,
+    encoding: str,
+    delimiter: str | None,
+    full: bool,
+    strict: bool,
+    jobs: int,
+    quiet: bool,
+    rules_path: Path | None,
+) -> None:
+    """Advise on each task of a CSV, TSV or JSON Lines table (INPUT, or - for stdin).
+
+    Writes every input row, in order, with its columns and `category`, `confidence`,
+    `ambiguous`, `reason` and `error` added, to stdout or to OUTPUT (whole, at the end).
+    The task column is the one named task, description or text, or --column. A bad row
+    gets `error` filled and the run goes on (--strict stops instead); a summary goes to stderr.
+
+    Example:
+
+        model-advisor batch tasks.csv -o advised.csv --jobs 4
+    """
+    with progress_line(sys.stderr, enabled=not quiet) as progress:
+        summary = advise_file(
+            input_path,
+            output,
+            advisor=_advisor(rules_path),
+            rules_path=rules_path,
+            column=column,
+            header=not no_header,
+            input_format=input_format,
+            output_format=output_format,
+            encoding=encoding,
+            delimiter=delimiter,
+            full=full,
+            strict=strict,
+            jobs=jobs,
+            progress=progress,
+        )
+    if not quiet:
+        click.echo(str(summary), err=True)
 
 
 @cli.command()

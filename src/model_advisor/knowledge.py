@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,9 @@ from .errors import KnowledgeBaseError
 from .models import SourceRef
 
 MAX_NOTES_BYTES = 5_000_000
+MIN_SHARED_WEIGHT = 5.0
+"""The least summed squared idf of the words a passage shares with a task for it to be
+cited as matching the task: a word common across the notes ("data") is not enough alone."""
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _ITEM = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+(.*)$")
@@ -55,6 +59,10 @@ class KnowledgeBase:
         self.path = path
         self.title = title
         self.passages = passages
+        # Rare words say more about a passage than common ones: weigh each stem by its idf.
+        frequency = Counter(s for p in passages for s in p.stems)
+        total = len(passages) + 1
+        self._idf = {s: math.log(total / n) for s, n in frequency.items()}
 
     @classmethod
     def from_markdown(cls, path: Path) -> KnowledgeBase:
@@ -78,26 +86,34 @@ class KnowledgeBase:
         """Return the citable passages that ``ref`` names, in file order."""
         wanted = tuple(part.strip().lower() for part in ref.section.split(">"))
         under = ref.under.strip().rstrip(":").lower() if ref.under else None
+        contains = ref.contains.lower() if ref.contains else None
         return [
             p
             for p in self.passages
             if p.kind != "label"
             and tuple(s.lower() for s in p.section[-len(wanted) :]) == wanted
             and (under is None or (p.parent or "").rstrip(":").lower().startswith(under))
+            and (contains is None or contains in p.text.lower())
         ]
 
     def rank(
         self, passages: Iterable[Passage], task_stems: set[str]
     ) -> list[tuple[float, Passage]]:
-        """Rank passages by the share of their content words the task shares, best first.
+        """Rank passages by the content words they share with the task, best first.
 
-        Only passages sharing at least one content word are returned; ties keep file order.
+        Shared words count by their idf (rare words weigh more), and a passage's score is
+        divided by its own length (the square root of its summed squared idf), so a short
+        passage saying just the task beats a long one that mentions it in passing. Only
+        passages whose shared words weigh at least ``MIN_SHARED_WEIGHT`` are returned (one
+        word found in only a few passages, or two commoner ones); ties keep file order.
         """
+        idf = self._idf
         scored = []
         for passage in passages:
-            shared = len(passage.stems & task_stems)
-            if shared:
-                scored.append((shared / math.sqrt(len(passage.stems)), passage))
+            shared = passage.stems & task_stems
+            if sum(idf[s] ** 2 for s in shared) >= MIN_SHARED_WEIGHT:
+                length = math.sqrt(sum(idf[s] ** 2 for s in passage.stems))
+                scored.append((sum(idf[s] ** 2 for s in shared) / length, passage))
         return sorted(scored, key=lambda pair: -pair[0])
 
 

@@ -141,21 +141,48 @@ class RuleFile(_Frozen):
 class SourceRef(_Frozen):
     """Passages of the notes: those in ``section`` (a heading, or a path joined by ' > ').
 
-    With ``under``, only the list items nested below the item whose text starts with it.
+    With ``under``, only the list items nested below the item whose text starts with it;
+    with ``contains``, only the passages containing that text (case-insensitive).
     """
 
     section: str = Field(min_length=1)
     under: str | None = None
+    contains: str | None = None
 
 
 class CategoryInfo(_Frozen):
-    """How one category is named, defined by the notes, cited and recommended."""
+    """How one category is named, defined by the notes, cited, recommended and ruled out."""
 
     id: Category
     name: str = Field(min_length=1)
     definition: SourceRef
     sources: tuple[SourceRef, ...] = ()
     recommendation: str = Field(min_length=1)
+    why_not: str | None = Field(default=None, min_length=1)
+
+
+class Aspect(_Frozen):
+    """A kind of task (within a category) or a modality, recognised by its cue words."""
+
+    id: str = Field(pattern=_KEBAB)
+    name: str = Field(min_length=1)
+    category: Category | None = None
+    cues: tuple[Condition, ...] = Field(min_length=1)
+
+
+class Tool(_Frozen):
+    """A system the notes name for some kinds of work; the passage mentioning it is cited."""
+
+    mention: str = Field(min_length=1)
+    category: Category
+    kinds: tuple[str, ...] = Field(min_length=1)
+
+
+class Question(_Frozen):
+    """The clarifying question to ask when the answer is torn between two categories."""
+
+    between: tuple[Category, Category]
+    ask: str = Field(min_length=1)
 
 
 class Settings(_Frozen):
@@ -164,6 +191,11 @@ class Settings(_Frozen):
     version: Literal[1]
     notes: str = Field(min_length=1)
     categories: tuple[CategoryInfo, ...] = Field(min_length=3, max_length=3)
+    combining: SourceRef | None = None
+    kinds: tuple[Aspect, ...] = ()
+    modalities: tuple[Aspect, ...] = ()
+    tools: tuple[Tool, ...] = ()
+    questions: tuple[Question, ...] = ()
 
     @field_validator("categories")
     @classmethod
@@ -172,6 +204,18 @@ class Settings(_Frozen):
         if ids != sorted(CATEGORIES):
             raise ValueError(f"declare each of {', '.join(CATEGORIES)} exactly once, got {ids}")
         return cats
+
+    @model_validator(mode="after")
+    def _kinds_are_declared(self) -> Settings:
+        kinds = {k.id: k for k in self.kinds}
+        for kind in self.kinds:
+            if kind.category is None:
+                raise ValueError(f"kind {kind.id!r} needs a category")
+        for tool in self.tools:
+            unknown = [k for k in tool.kinds if k not in kinds]
+            if unknown:
+                raise ValueError(f"tool {tool.mention!r} names undeclared kinds {unknown}")
+        return self
 
     def category(self, category_id: Category) -> CategoryInfo:
         """Return the declared information for ``category_id``."""
@@ -231,6 +275,23 @@ class Citation(_Frozen):
     path: str
 
 
+class Part(_Frozen):
+    """One task within a compound task, or an achievable piece of an AGI-sized one."""
+
+    text: str
+    category: Category
+    confidence: float
+    rules: tuple[RuleHit, ...]
+    citation: Citation | None
+
+
+class Provenance(_Frozen):
+    """What produced an answer, so a saved result can be traced and reproduced."""
+
+    package_version: str
+    knowledge_sha256: str
+
+
 class Advice(_Frozen):
     """The advisor's answer for one task: category, confidence, evidence and explanation."""
 
@@ -244,3 +305,11 @@ class Advice(_Frozen):
     recommendation: str
     explanation: str
     truncated: bool = False
+    kind: str | None = None
+    modalities: tuple[str, ...] = ()
+    tools: tuple[Citation, ...] = ()
+    why_not: dict[Category, str] = Field(default_factory=dict)
+    question: str | None = None
+    parts: tuple[Part, ...] = ()
+    combines: tuple[Category, ...] = ()
+    provenance: Provenance | None = None

@@ -195,36 +195,25 @@ def _describe(loc: Sequence[str | int]) -> str:
     return text
 
 
-class RuleEngine:
-    """Matches every rule against a text in one pass over its words and one RE2 set match.
+class ConditionIndex:
+    """Matches many conditions against a text in one pass over its words and one RE2 set match.
 
     Keywords and one-word phrases are looked up by stem in a dict, longer phrases are indexed
     by their first stem, and all regexes run together as one RE2 set, so the cost grows with
-    the length of the text, not with the number of rules.
+    the length of the text, not with the number of conditions.
     """
 
-    def __init__(self, rules: Sequence[Rule]) -> None:
-        self.rules = tuple(rules)
+    def __init__(self, conditions: Sequence[Condition]) -> None:
         self._stems: dict[str, list[int]] = defaultdict(list)
         self._phrases: dict[str, list[tuple[tuple[str, ...], int]]] = defaultdict(list)
         self._regex_set = re2.Set.SearchSet(regex_options())
         self._regexes: list[tuple[Any, int]] = []
-        self._conditions: list[tuple[int, ...]] = []  # per rule: (any, all, none) condition keys
-        self._by_condition: dict[int, list[int]] = defaultdict(list)
-        key = 0
-        for index, rule in enumerate(self.rules):
-            for group in (rule.any, rule.all, rule.none):
-                keys = []
-                for condition in group:
-                    self._index(condition, key)
-                    self._by_condition[key].append(index)
-                    keys.append(key)
-                    key += 1
-                self._conditions.append(tuple(keys))
+        for key, condition in enumerate(conditions):
+            self._add(condition, key)
         if self._regexes:
             self._regex_set.Compile()
 
-    def _index(self, condition: Condition, key: int) -> None:
+    def _add(self, condition: Condition, key: int) -> None:
         if isinstance(condition, (KeywordCondition, PhraseCondition)):
             texts = (
                 condition.words if isinstance(condition, KeywordCondition) else condition.phrases
@@ -241,8 +230,8 @@ class RuleEngine:
             self._regex_set.Add(pattern)
             self._regexes.append((re2.compile(pattern, regex_options()), key))
 
-    def match(self, text: str) -> list[RuleHit]:
-        """Return the rules that fire on ``text``, sorted by rule id."""
+    def found(self, text: str) -> dict[int, str]:
+        """Map the index of each condition that matches ``text`` to the text it matched."""
         normalized = normalize(text)
         tokens = words(normalized)
         stems = [stem(t) for t in tokens]
@@ -259,15 +248,36 @@ class RuleEngine:
                 hit = compiled.search(normalized)
                 if hit is not None:
                     found.setdefault(key, hit.group(0))
-        candidates = {r for key in found for r in self._by_condition[key]}
+        return found
+
+
+class RuleEngine:
+    """Finds the rules that fire on a text, matching all their conditions at once."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = tuple(rules)
+        conditions: list[Condition] = []
+        self._groups: list[tuple[range, range, range]] = []  # per rule: any, all, none keys
+        self._by_condition: list[int] = []  # condition key -> rule index
+        for index, rule in enumerate(self.rules):
+            groups = []
+            for group in (rule.any, rule.all, rule.none):
+                groups.append(range(len(conditions), len(conditions) + len(group)))
+                conditions.extend(group)
+                self._by_condition.extend([index] * len(group))
+            self._groups.append((groups[0], groups[1], groups[2]))
+        self._index = ConditionIndex(conditions)
+
+    def match(self, text: str) -> list[RuleHit]:
+        """Return the rules that fire on ``text``, sorted by rule id."""
+        found = self._index.found(text)
+        candidates = {self._by_condition[key] for key in found}
         hits = [hit for r in candidates if (hit := self._fire(r, found)) is not None]
         return sorted(hits, key=lambda h: h.rule_id)
 
     def _fire(self, index: int, found: dict[int, str]) -> RuleHit | None:
-        any_keys, all_keys, none_keys = self._conditions[3 * index : 3 * index + 3]
-        if any(k in found for k in none_keys):
-            return None
-        if not all(k in found for k in all_keys):
+        any_keys, all_keys, none_keys = self._groups[index]
+        if any(k in found for k in none_keys) or not all(k in found for k in all_keys):
             return None
         matched_any = [found[k] for k in any_keys if k in found]
         if any_keys and not matched_any:
@@ -281,6 +291,26 @@ class RuleEngine:
             matched=matched,
             rationale=rule.rationale,
         )
+
+
+class CueMatcher:
+    """Finds which named cue lists (kinds of task, modalities) a text mentions."""
+
+    def __init__(self, cues: Sequence[tuple[str, Sequence[Condition]]]) -> None:
+        self.names = [name for name, _ in cues]
+        conditions: list[Condition] = []
+        self._owner: list[int] = []
+        for index, (_, group) in enumerate(cues):
+            conditions.extend(group)
+            self._owner.extend([index] * len(group))
+        self._index = ConditionIndex(conditions)
+
+    def match(self, text: str) -> dict[str, list[str]]:
+        """Map each name whose cues occur in ``text`` to the words matched, in declared order."""
+        matched: dict[int, list[str]] = defaultdict(list)
+        for key, words_matched in sorted(self._index.found(text).items()):
+            matched[self._owner[key]].append(words_matched)
+        return {self.names[i]: matched[i] for i in sorted(matched)}
 
 
 def _stem_sequence(text: str) -> tuple[str, ...]:

@@ -1,0 +1,154 @@
+"""Advised rows written out for the batch (private): CSV, TSV, JSON Lines or a JSON array.
+
+:func:`open_output` writes to stdout, or to a temporary file renamed over the target at the
+end, so a failed or interrupted run leaves nothing where the result is expected.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any, NamedTuple
+
+from ._table import RESULT_COLUMNS, OutputFormat, Row, Table
+from .errors import BatchError
+
+
+class Result(NamedTuple):
+    """The advice columns of one row; ``advice`` is the whole advice, when asked for."""
+
+    category: str
+    confidence: float
+    ambiguous: bool
+    reason: str
+    advice: dict[str, Any] | None
+
+
+class Writer:
+    """Writes advised rows as CSV, TSV, JSON Lines or one JSON array, in a fixed column order."""
+
+    def __init__(self, stream: IO[str], output_format: OutputFormat, table: Table, full: bool):
+        self.stream, self.format, self.full = stream, output_format, full
+        self.columns, self.keys = table.columns, _unique(table.columns)
+        self._first = True
+        dialect = "excel-tab" if output_format == "tsv" else "excel"
+        self._csv = csv.writer(stream, dialect, lineterminator="\n")
+        if output_format in ("csv", "tsv"):
+            self._csv.writerow([*self.columns, *RESULT_COLUMNS, *(["advice"] if full else [])])
+
+    def write(self, row: Row, result: Result | None, error: str) -> None:
+        """Write one row: its input values, then its result, or ``error``."""
+        if self.format in ("csv", "tsv"):
+            self._csv.writerow(self._cells(row.fields) + self._results(result, error))
+            return
+        text = json.dumps(self._object(row.fields, result, error), ensure_ascii=False)
+        if self.format == "jsonl":
+            self.stream.write(text + "\n")
+        else:
+            self.stream.write(("[\n" if self._first else ",\n") + text)
+            self._first = False
+
+    def close(self) -> None:
+        """End the output (the closing bracket of a JSON array)."""
+        if self.format == "json":
+            self.stream.write("[]\n" if self._first else "\n]\n")
+
+    def _cells(self, fields: list[str] | dict[str, Any]) -> list[str]:
+        if isinstance(fields, dict):
+            return [_cell(fields.get(key)) for key in self.columns]
+        width = len(self.columns)
+        return fields[:width] if len(fields) >= width else fields + [""] * (width - len(fields))
+
+    def _results(self, result: Result | None, error: str) -> list[str]:
+        if result is None:
+            return ["", "", "", "", error, *([""] if self.full else [])]
+        flag = "true" if result.ambiguous else "false"
+        cells = [result.category, str(result.confidence), flag, result.reason, error]
+        if self.full:
+            cells.append(json.dumps(result.advice, ensure_ascii=False))
+        return cells
+
+    def _object(
+        self, fields: list[str] | dict[str, Any], result: Result | None, error: str
+    ) -> dict[str, Any]:
+        data: dict[str, Any]
+        if isinstance(fields, dict):
+            data = dict(fields)
+        else:
+            data = dict(zip(self.keys, self._cells(fields), strict=True))
+        values = result[:4] if result else (None, None, None, None)
+        data.update(zip(RESULT_COLUMNS, (*values, error or None), strict=True))
+        if self.full:
+            data["advice"] = result.advice if result else None
+        return data
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Names usable as JSON keys: a blank one named by its position, repeats numbered."""
+    seen: Counter[str] = Counter()
+    keys = []
+    for number, name in enumerate(names, start=1):
+        key = name or f"column_{number}"
+        seen[key] += 1
+        keys.append(key if seen[key] == 1 else f"{key}_{seen[key]}")
+    return keys
+
+
+@contextmanager
+def open_output(target: str | None, source: str) -> Iterator[IO[str]]:
+    """The output as UTF-8 text: stdout, or a temporary file renamed to ``target`` at the end.
+
+    The temporary file, ``.<name>.<random>.tmp`` beside ``target``, is removed when the run
+    fails or is interrupted; only a process killed outright (SIGKILL) can leave it behind.
+
+    Raises:
+        BatchError: the output is the input, or cannot be written.
+    """
+    if target is None:
+        sys.stdout.flush()
+        stream = io.TextIOWrapper(sys.stdout.buffer, "utf-8", newline="")
+        try:
+            yield stream
+        finally:
+            stream.flush()
+            stream.detach()
+        return
+    destination = Path(target)
+    if destination.is_dir() or (source != "-" and _same_file(source, destination)):
+        raise BatchError(target, "the output must be a file, and not the input")
+    try:
+        handle, temporary = tempfile.mkstemp(
+            dir=destination.parent, prefix=f".{destination.name}.", suffix=".tmp"
+        )
+    except OSError as err:
+        raise BatchError(target, f"cannot write the output: {err.strerror}") from err
+    try:
+        with open(handle, "w", encoding="utf-8", newline="") as stream:
+            yield stream
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, destination)
+    except OSError as err:
+        raise BatchError(target, f"cannot write the output: {err.strerror}") from err
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def _same_file(source: str, destination: Path) -> bool:
+    try:
+        return destination.exists() and os.path.samefile(source, destination)
+    except OSError:
+        return False

@@ -1,0 +1,379 @@
+"""Tables of tasks for the batch (private): CSV, TSV or JSON Lines, read lazily.
+
+:func:`open_table` reads one row at a time and checks each row as it goes, so a bad row
+becomes a :class:`Row` with an ``error`` instead of stopping the read. Only a file that is not
+a table at all, or has no task column, raises :class:`~model_advisor.errors.BatchError`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import os
+import stat
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any, Literal, NamedTuple
+
+from .errors import BatchError
+
+InputFormat = Literal["csv", "tsv", "jsonl"]
+OutputFormat = Literal["csv", "tsv", "jsonl", "json"]
+
+TASK_COLUMNS = ("task", "description", "text")
+"""Header names taken as the task column (any case), in order of preference."""
+RESULT_COLUMNS = ("category", "confidence", "ambiguous", "reason", "error")
+MAX_ROW_CHARS = 1_000_000
+"""A longer row (so any longer field) is cut there, never read whole, and is an error."""
+
+EXTENSIONS: dict[str, OutputFormat] = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+}
+_SAMPLE_BYTES = 65536
+_BINARY_SHARE = 0.25  # a start with more control or undecodable characters is not text
+_CONTROL = [chr(c) for c in range(32) if chr(c) not in "\t\n\v\f\r"]
+
+
+class Row(NamedTuple):
+    """One input row: where it starts, its values, its task (None when bad) and what is wrong."""
+
+    line: int
+    fields: list[str] | dict[str, Any]  # CSV fields, or the JSON Lines object
+    task: str | None
+    error: str
+
+
+class Table:
+    """An open input: its name, format, column names and lazily read rows."""
+
+    def __init__(self, name: str, source: _Source, size: int | None) -> None:
+        self.name, self.source, self.size = name, source, size
+        self.format: InputFormat = "csv"
+        self.columns: list[str] = []
+        self.rows: Iterator[Row] = iter(())
+
+    def fraction(self) -> float | None:
+        """The share of the input read so far, when its size is known."""
+        return min(self.source.count / self.size, 1.0) if self.size else None
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+@contextmanager
+def open_table(
+    path: str,
+    input_format: InputFormat | None,
+    column: str | int | None,
+    header: bool,
+    encoding: str,
+    delimiter: str | None,
+) -> Iterator[Table]:
+    """Open ``path`` (``-``: stdin) as a table; see :func:`model_advisor.advise_file`.
+
+    Raises:
+        BatchError: unreadable, binary, not a table of the format, or no such column.
+    """
+    name = "<stdin>" if path == "-" else path
+    binary = sys.stdin.buffer if path == "-" else _open(path)
+    try:
+        sample = binary.read(_SAMPLE_BYTES)
+        codec = _codec(encoding, name)
+        table = Table(name, _Source(name, sample, binary), _size(binary) if path != "-" else None)
+        start = _decode_start(sample, codec, name)
+        table.format = input_format or _detect_format(path, start)
+        text = io.TextIOWrapper(
+            io.BufferedReader(table.source), codec, errors="surrogateescape", newline=""
+        )
+        if table.format == "jsonl":
+            table.columns, table.rows = _read_jsonl(name, _Lines(text, encoding), column)
+        else:
+            separator = _delimiter(delimiter, start, table.format == "tsv", name)
+            lines = _Lines(text, encoding, separator, '"')
+            table.columns, table.rows = _read_csv(name, lines, column, header)
+        yield table
+    finally:
+        if path != "-":
+            binary.close()
+
+
+class _Source(io.RawIOBase):
+    """A binary stream: the bytes already read to sniff the format, then the rest (counted)."""
+
+    def __init__(self, name: str, head: bytes, rest: IO[bytes]) -> None:
+        self.name, self._head, self._rest, self.count = name, head, rest, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        target = memoryview(buffer).cast("B")
+        if self._head:
+            data, self._head = self._head[: len(target)], self._head[len(target) :]
+        else:
+            try:
+                data = self._rest.read(len(target))
+            except OSError as err:
+                raise BatchError(self.name, f"cannot read the input: {err.strerror}") from err
+        target[: len(data)] = data
+        self.count += len(data)
+        return len(data)
+
+
+class _Lines:
+    """The physical lines of a text stream, checked as they are read; rows cut at the limit.
+
+    ``begin()`` starts a row and ``problem`` then says what was wrong with its lines. A line
+    that would make the row too long is cut without being read whole, and ended so that the
+    csv parser is in or out of a quoted field after it as it would be after the whole line.
+    """
+
+    def __init__(self, stream: IO[str], encoding: str, delimiter: str = ",", quote: str = ""):
+        self.stream, self.encoding, self.delimiter, self.quote = stream, encoding, delimiter, quote
+        self.number = 0  # lines read so far
+        self.problem = ""
+        self._chars = 0
+        self._quoted = False  # inside a quoted field at the start of the next line
+
+    def begin(self) -> None:
+        self.problem, self._chars, self._quoted = "", 0, False
+
+    def __iter__(self) -> Iterator[str]:
+        readline, quote = self.stream.readline, self.quote
+        while True:
+            room = max(MAX_ROW_CHARS - self._chars, 0)
+            line = readline(room + 1)
+            if not line:
+                return
+            self.number += 1
+            if len(line) > room:
+                line = self._cut(line, room)
+            self._chars += len(line)
+            if not line.isascii():
+                line = self._undecodable(line)
+            if "\0" in line:
+                self._flag("NUL bytes (a binary file, or another --encoding such as utf-16?)")
+                line = line.replace("\0", "\ufffd")
+            if quote and line.count(quote) % 2:
+                self._quoted = not self._quoted
+            yield line
+
+    def _flag(self, problem: str) -> None:
+        self.problem = self.problem or problem
+
+    def _undecodable(self, line: str) -> str:
+        try:
+            line.encode("utf-8")
+        except UnicodeEncodeError:  # surrogates stand for bytes the codec could not decode
+            self._flag(f"bytes that are not {self.encoding}; try another --encoding")
+            return line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        return line
+
+    def _cut(self, line: str, room: int) -> str:
+        quote = self.quote
+        kept = line[:room].rstrip(quote) if quote else line[:room]  # never split a ""
+        rest, flips = line[len(kept) :], 0
+        while True:  # drain the rest of the line, a piece at a time
+            flips += rest.count(quote) if quote else 0
+            if not rest or rest[-1] in "\r\n":
+                break
+            rest = self.stream.readline(_SAMPLE_BYTES)
+        self._flag(f"row longer than {MAX_ROW_CHARS:,} characters: cut there")
+        if flips % 2 == 0:
+            return kept + "\n"
+        # the cut part opened or closed a quoted field: so must its replacement
+        quoted = self._quoted != bool(kept.count(quote) % 2)
+        return kept + (quote if quoted else self.delimiter + quote) + "\n"
+
+
+def _open(path: str) -> IO[bytes]:
+    try:
+        return open(path, "rb")  # closed by open_table
+    except OSError as err:
+        raise BatchError(path, f"cannot read the input: {err.strerror}") from err
+
+
+def _size(binary: IO[bytes]) -> int | None:
+    try:
+        status = os.fstat(binary.fileno())
+    except (OSError, ValueError):
+        return None
+    return status.st_size if stat.S_ISREG(status.st_mode) else None
+
+
+def _codec(encoding: str, name: str) -> str:
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError as err:
+        raise BatchError(name, f"unknown encoding {encoding!r}") from err
+    return "utf-8-sig" if codec == "utf-8" else codec  # a byte-order mark is not data
+
+
+def _decode_start(sample: bytes, codec: str, name: str) -> str:
+    if codec == "utf-8-sig" and sample[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise BatchError(
+            name, "the file is UTF-16 (it starts with a UTF-16 BOM); --encoding utf-16"
+        )
+    text = codecs.getincrementaldecoder(codec)("surrogateescape").decode(sample)
+    undecodable = len(text) - len(text.encode("utf-8", "ignore").decode("utf-8"))
+    if undecodable + sum(map(text.count, _CONTROL)) > _BINARY_SHARE * len(text):
+        message = "not a text table: the start of the file looks binary; check it and --encoding"
+        raise BatchError(name, message)
+    return text.lstrip("\ufeff")
+
+
+def _detect_format(path: str, start: str) -> InputFormat:
+    known = EXTENSIONS.get(Path(path).suffix.lower())
+    if known is not None and known != "json":
+        return known
+    first = start.lstrip()[:1]
+    if first == "[":
+        raise BatchError(path, "a JSON array is not read: give JSON Lines, one object per line", 1)
+    if first == "{":
+        return "jsonl"
+    line = start.split("\n", 1)[0]
+    return "tsv" if line.count("\t") > line.count(",") else "csv"
+
+
+def _delimiter(given: str | None, start: str, tab: bool, name: str) -> str:
+    if given is not None:
+        given = "\t" if given in ("\\t", "tab") else given
+        if len(given) != 1 or given in '"\r\n':
+            raise BatchError(name, f"the delimiter must be one character, not {given!r}")
+        return given
+    if tab:
+        return "\t"
+    line = start.split("\n", 1)[0]
+    return max((",", ";", "\t", "|"), key=line.count)  # ties go to the comma
+
+
+def _read_csv(
+    name: str, lines: _Lines, column: str | int | None, header: bool
+) -> tuple[list[str], Iterator[Row]]:
+    if csv.field_size_limit() < 2 * MAX_ROW_CHARS:  # the most that _Lines lets through
+        csv.field_size_limit(2 * MAX_ROW_CHARS)
+    records = _records(csv.reader(lines, delimiter=lines.delimiter), lines)
+    first = next(records, None)
+    if first is None:
+        if header:
+            raise BatchError(name, "the file is empty: expected a header naming the task column")
+        return [], iter(())
+    line, fields, problem = first
+    if problem and header:
+        raise BatchError(name, problem, line)
+    names = fields if header else [f"column_{n}" for n in range(1, len(fields) + 1)]
+    index = _column_index(name, names, column, header)
+    _check_names(name, names, line)
+    rows = (_csv_row(record, len(names), index) for record in records)
+    return names, rows if header else _chain(_csv_row(first, len(names), index), rows)
+
+
+def _records(reader: Iterator[list[str]], lines: _Lines) -> Iterator[tuple[int, list[str], str]]:
+    while True:
+        start = lines.number + 1
+        lines.begin()
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            yield start, [], f"not valid CSV: {err}"
+            continue
+        if fields:  # a blank line is not a row
+            yield start, fields, lines.problem
+
+
+def _csv_row(record: tuple[int, list[str], str], width: int, index: int) -> Row:
+    line, fields, problem = record
+    if not problem and len(fields) > width:
+        problem = f"ragged row: {len(fields)} fields, the header has {width} (unquoted delimiter?)"
+    elif not problem and index >= len(fields):
+        problem = f"ragged row: {len(fields)} of {width} fields, so no task"
+    if not problem and not fields[index].strip():
+        problem = "empty task"
+    return Row(line, fields, None if problem else fields[index], problem)
+
+
+def _column_index(name: str, names: list[str], column: str | int | None, header: bool) -> int:
+    if isinstance(column, int) or (column is not None and column.strip().isdigit()):
+        number = int(column)
+        if not 1 <= number <= len(names):
+            raise BatchError(
+                name, f"there is no column {number}: the first row has {len(names)}", 1
+            )
+        return number - 1
+    if not header:
+        raise BatchError(name, "without a header, give the task column's number: --column N", 1)
+    lowered = [n.strip().lower() for n in names]
+    for wanted in [column.strip().lower()] if column is not None else TASK_COLUMNS:
+        if wanted in lowered:
+            return lowered.index(wanted)
+    named = f"column {column!r}" if column is not None else "task, description or text column"
+    raise BatchError(name, f"no {named} among the columns: {', '.join(names)}; use --column", 1)
+
+
+def _check_names(name: str, names: list[str], line: int) -> None:
+    taken = {n.strip().lower() for n in names} & {*RESULT_COLUMNS, "advice"}
+    if taken:
+        message = f"the input has a column {min(taken)!r}, which the output adds; rename it"
+        raise BatchError(name, message, line)
+
+
+def _read_jsonl(
+    name: str, lines: _Lines, column: str | int | None
+) -> tuple[list[str], Iterator[Row]]:
+    objects = _objects(lines)
+    first = next(objects, None)
+    if first is None:
+        return [], iter(())
+    line, value, problem = first
+    if problem or not isinstance(value, dict):
+        raise BatchError(name, problem or "not JSON Lines: the first line is not an object", line)
+    names = list(value)
+    _check_names(name, names, line)
+    key = names[_column_index(name, names, column, True)] if names else str(column or "task")
+    return names, _chain(_json_row(first, key), (_json_row(o, key) for o in objects))
+
+
+def _objects(lines: _Lines) -> Iterator[tuple[int, Any, str]]:
+    physical = iter(lines)
+    while True:
+        lines.begin()
+        text = next(physical, None)
+        if text is None:
+            return
+        if lines.problem:
+            yield lines.number, None, lines.problem
+        elif text.strip():  # a blank line is not a row
+            try:
+                yield lines.number, json.loads(text), ""
+            except ValueError as err:
+                yield lines.number, None, f"not JSON: {err}"
+
+
+def _json_row(record: tuple[int, Any, str], key: str) -> Row:
+    line, value, problem = record
+    if problem or not isinstance(value, dict):
+        return Row(line, {}, None, problem or "not a JSON object")
+    task = value.get(key)
+    if task is not None and not isinstance(task, str):
+        return Row(line, value, None, f"the task ({key!r}) is not a string")
+    return (
+        Row(line, value, task, "")
+        if task and task.strip()
+        else Row(line, value, None, "empty task")
+    )
+
+
+def _chain(first: Row, rest: Iterable[Row]) -> Iterator[Row]:
+    yield first
+    yield from rest
