@@ -11,10 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model_advisor import Advice, Advisor, InvalidTaskError, RuleHit, combine
-from model_advisor.advisor import AMBIGUITY_MARGIN, MAX_TASK_CHARS, MODEL_FILE, knowledge_sha256
+from model_advisor.advisor import MAX_TASK_CHARS
 from model_advisor.classifier import TaskClassifier
+from model_advisor.decision import AMBIGUITY_MARGIN
 from model_advisor.knowledge import content_stems
 from model_advisor.models import CATEGORIES, Category
+from model_advisor.training import MODEL_FILE, knowledge_sha256
 
 NOTES = Path(__file__).parents[1] / "rules" / "generative-ai.md"
 

@@ -26,7 +26,9 @@ def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Com
 
 
 @pytest.mark.parametrize(("name", "command"), _commands(cli))
-def test_docs_every_command_has_help_and_is_in_the_readme(name: str, command: click.Command) -> None:
+def test_docs_every_command_has_help_and_is_in_the_readme(
+    name: str, command: click.Command
+) -> None:
     assert command.help, f"`{name}` has no help text"
     if not isinstance(command, click.Group):
         assert "Example:" in command.help, f"`{name}` help has no Example: block"

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .advisor import Advisor, Decision, combine, knowledge_sha256, train_classifier
+from .advisor import Advisor, Brief
 from .batch import BatchSummary, advise_file
 from .classifier import TaskClassifier, load_examples
+from .decision import Decision, combine
 from .errors import (
     AdvisorError,
     BatchError,
@@ -26,6 +27,7 @@ from .errors import (
 from .knowledge import KnowledgeBase, Passage
 from .models import Advice, Citation, Evidence, RuleHit, RuleSet, TermWeight
 from .rules import RuleEngine, check_rules, load_rules
+from .training import knowledge_sha256, train_classifier
 
 
 def advise(task: str) -> Advice:
@@ -39,6 +41,7 @@ __all__ = [
     "AdvisorError",
     "BatchError",
     "BatchSummary",
+    "Brief",
     "Citation",
     "Decision",
     "Evidence",

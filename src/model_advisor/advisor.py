@@ -1,25 +1,21 @@
 """The advisor: rules and classifier combined into advice quoted from the notes.
 
-:func:`combine` is the decision, a pure function of the rule hits and the classifier's
-probabilities. :class:`Advisor` loads a knowledge directory (rules, examples, notes, model)
-and turns a task text into an :class:`~model_advisor.models.Advice`.
+:class:`Advisor` loads a knowledge directory (rules, examples, notes, model) and turns a task
+text into an :class:`~model_advisor.models.Advice`; the decision itself is
+:func:`~model_advisor.decision.combine`.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
 
 from . import _paths
-from ._text import normalize, seed_stems, stem, words
 from .aspects import Aspects, split_tasks
-from .classifier import Features, TaskClassifier, load_examples
-from .errors import InvalidTaskError, KnowledgeBaseError, ModelFileError
+from .classifier import Features, TaskClassifier
+from .decision import Decision, combine, text_has_evidence
+from .errors import InvalidTaskError, KnowledgeBaseError
 from .knowledge import KnowledgeBase, Passage, content_stems
 from .models import (
     CATEGORIES,
@@ -27,93 +23,18 @@ from .models import (
     Category,
     Citation,
     Evidence,
-    Example,
-    KeywordCondition,
     Part,
-    PhraseCondition,
     Provenance,
     RuleHit,
     RuleSet,
     TermWeight,
-    Verdict,
 )
-from .rules import SETTINGS_FILE, RuleEngine, load_rules, rule_files
+from .rules import SETTINGS_FILE, RuleEngine, load_rules
+from .training import compiled_ruleset, knowledge_sha256, saved_model, train_into
 
-EXAMPLES_FILE = "examples.csv"
-MODEL_FILE = "model.json"
 MAX_TASK_CHARS = 10_000
-
-RULE_SHARE = 0.6
-"""The most the rules can weigh in the final scores (when one rule of weight 1 fired)."""
 SECOND_CITATION_SHARE = 0.6
 """A second matching passage is cited when it scores at least this share of the best one."""
-AMBIGUITY_MARGIN = 0.12
-"""Top two scores closer than this are too close to call."""
-MIN_CHAR_COVERAGE = 0.55
-"""Below this share of known character n-grams, and with no rule or known word, a text is
-treated as having no usable evidence (gibberish) and the answer is ``undetermined``."""
-
-
-@dataclass(frozen=True)
-class Decision:
-    """What :func:`combine` decides."""
-
-    category: Verdict
-    confidence: float
-    scores: dict[Category, float]
-    ambiguous: bool
-
-
-def combine(
-    hits: Sequence[RuleHit],
-    probabilities: Mapping[Category, float],
-    *,
-    has_evidence: bool = True,
-) -> Decision:
-    """Combine rule hits and classifier probabilities into one decision.
-
-    Each category's rule strength is the noisy-or of the weights of its hits
-    (``1 - prod(1 - weight)``), so two weak hits add up but never pass 1. When any rule fired,
-    the scores mix the classifier's probabilities with the rules' shares of the total strength::
-
-        share  = RULE_SHARE * max(strength)
-        score  = (1 - share) * probability + share * strength / sum(strength)
-
-    so strong rules can overrule the classifier, weak ones only nudge it, and without hits the
-    scores are the probabilities. The top score is the category and its confidence; it is
-    ``ambiguous`` when the runner-up is within ``AMBIGUITY_MARGIN``. With no hits and no
-    evidence in the text (``has_evidence`` false), the answer is ``undetermined`` with equal
-    scores and zero confidence. Ties go to the category listed first in ``CATEGORIES``.
-
-    Args:
-        hits: the rules that fired, in any order.
-        probabilities: the classifier's probability for each category.
-        has_evidence: whether the text shares enough vocabulary with the examples.
-
-    Returns:
-        The decision; the same inputs in any order always give the same decision.
-    """
-    strength = {c: 1.0 for c in CATEGORIES}
-    for hit in hits:
-        strength[hit.category] *= 1.0 - hit.weight
-    strength = {c: 1.0 - s for c, s in strength.items()}
-    if not hits and not has_evidence:
-        return Decision("undetermined", 0.0, {c: 1 / len(CATEGORIES) for c in CATEGORIES}, False)
-    total_p = sum(max(probabilities.get(c, 0.0), 0.0) for c in CATEGORIES)
-    if total_p > 0:
-        p = {c: max(probabilities.get(c, 0.0), 0.0) / total_p for c in CATEGORIES}
-    else:  # no information from the classifier: every category equally likely
-        p = {c: 1 / len(CATEGORIES) for c in CATEGORIES}
-    total = sum(strength.values())
-    if total > 0:
-        share = RULE_SHARE * max(strength.values())
-        scores = {c: (1 - share) * p[c] + share * strength[c] / total for c in CATEGORIES}
-    else:
-        scores = p
-    ranked = sorted(CATEGORIES, key=lambda c: -scores[c])
-    top, second = ranked[0], ranked[1]
-    ambiguous = scores[top] - scores[second] < AMBIGUITY_MARGIN
-    return Decision(top, scores[top], scores, ambiguous)
 
 
 @dataclass(frozen=True)
@@ -130,59 +51,6 @@ def _task_text(task: str) -> tuple[str, bool]:
     if not isinstance(task, str) or not task.strip():
         raise InvalidTaskError("the task is empty; describe what the AI should do")
     return task[:MAX_TASK_CHARS], len(task) > MAX_TASK_CHARS
-
-
-def knowledge_sha256(directory: Path) -> str:
-    """Hash what a model is trained from: the categories, the rule files and the examples."""
-    digest = hashlib.sha256()
-    for path in [directory / SETTINGS_FILE, *rule_files(directory), directory / EXAMPLES_FILE]:
-        digest.update(path.name.encode() + b"\0")
-        digest.update(path.read_bytes() if path.is_file() else b"")
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
-def train_classifier(directory: Path, output: Path | None = None) -> tuple[TaskClassifier, Path]:
-    """Train the classifier on a knowledge directory's examples and save it.
-
-    The saved model also holds the directory's validated rules and the stems of every word of
-    its knowledge, so that loading it later needs neither the YAML parser nor the stemmer.
-
-    Args:
-        directory: the knowledge directory holding ``examples.csv``.
-        output: where to save; by default ``model.json`` in ``directory``.
-
-    Returns:
-        The trained classifier and the path it was saved to.
-
-    Raises:
-        RuleFileError: when the rules are invalid (no model is made from them).
-        ExampleDataError: when the examples cannot be read.
-    """
-    directory = Path(directory)
-    stamp = knowledge_sha256(directory)
-    ruleset = load_rules(directory)
-    examples = load_examples(directory / EXAMPLES_FILE)
-    classifier = TaskClassifier().fit([e.task for e in examples], [e.label for e in examples])
-    target = output or directory / MODEL_FILE
-    classifier.save(target, stamp, _compile(directory, ruleset, examples))
-    return classifier, target
-
-
-def _compile(directory: Path, ruleset: RuleSet, examples: Sequence[Example]) -> dict[str, Any]:
-    """What a saved model keeps besides its weights: the rules, and a table of stems."""
-    texts = [e.task for e in examples]
-    for rule in ruleset.rules:
-        for condition in (*rule.any, *rule.all, *rule.none):
-            if isinstance(condition, KeywordCondition):
-                texts.extend(condition.words)
-            elif isinstance(condition, PhraseCondition):
-                texts.extend(condition.phrases)
-    notes = directory / ruleset.settings.notes
-    if notes.is_file():
-        texts.append(notes.read_text(encoding="utf-8", errors="replace"))
-    vocabulary = sorted({w for text in texts for w in words(normalize(text))})
-    return {"ruleset": ruleset.model_dump(mode="json"), "stems": {w: stem(w) for w in vocabulary}}
 
 
 class Advisor:
@@ -206,7 +74,11 @@ class Advisor:
         self.ruleset = ruleset
         self.knowledge = knowledge
         self.classifier = classifier
-        self.engine = RuleEngine(ruleset.rules)
+        attachment = classifier.attachment_ if isinstance(classifier.attachment_, dict) else {}
+        stems = attachment.get("stems")
+        self.engine = RuleEngine(
+            ruleset.rules, frozenset(stems) if isinstance(stems, dict) else frozenset()
+        )
         self.aspects = Aspects(ruleset.settings, knowledge)
         self.provenance = Provenance(package_version=__version__, knowledge_sha256=knowledge_sha256)
         self._sources = {
@@ -247,11 +119,11 @@ class Advisor:
         if not directory.is_dir():
             load_rules(directory)  # raises the usual "not a directory" problem
         stamp = knowledge_sha256(directory)
-        classifier = _saved_model(directory, stamp)
+        classifier = saved_model(directory, stamp)
         if classifier is None:
             load_rules(directory)  # report broken rules before spending time on training
-            classifier = _train_into(directory, _paths.model_cache_dir() / f"{stamp}.json")
-        ruleset = _compiled_ruleset(classifier) or load_rules(directory)
+            classifier = train_into(directory, _paths.model_cache_dir() / f"{stamp}.json")
+        ruleset = compiled_ruleset(classifier) or load_rules(directory)
         knowledge = KnowledgeBase.from_markdown(directory / ruleset.settings.notes)
         return cls(ruleset, knowledge, classifier, stamp)
 
@@ -461,44 +333,3 @@ _NO_EVIDENCE = (
     "so there is no evidence to decide on."
 )
 _DEFAULT: Advisor | None = None
-
-
-def text_has_evidence(features: Features) -> bool:
-    """Whether a text shares enough with the examples to be judged (a known word or n-grams)."""
-    return features.known_words > 0 or features.char_coverage >= MIN_CHAR_COVERAGE
-
-
-def _saved_model(directory: Path, stamp: str) -> TaskClassifier | None:
-    """The directory's own model, else a cached one, if trained from this very knowledge."""
-    for path in (directory / MODEL_FILE, _paths.model_cache_dir() / f"{stamp}.json"):
-        if path.exists():
-            try:
-                return TaskClassifier.load(path, stamp)
-            except ModelFileError as err:
-                if err.code != "stale":
-                    raise
-    return None
-
-
-def _train_into(directory: Path, target: Path) -> TaskClassifier:
-    """Train and save to ``target``; when it cannot be written, keep the model in memory."""
-    try:
-        return train_classifier(directory, target)[0]
-    except OSError:
-        examples = load_examples(directory / EXAMPLES_FILE)
-        return TaskClassifier().fit([e.task for e in examples], [e.label for e in examples])
-
-
-def _compiled_ruleset(classifier: TaskClassifier) -> RuleSet | None:
-    """The rules a model was saved with (see :func:`_compile`), or None if it has none."""
-    attachment = getattr(classifier, "attachment_", None)
-    if not isinstance(attachment, dict):
-        return None
-    try:
-        ruleset = RuleSet.model_validate(attachment.get("ruleset"))
-    except ValidationError:
-        return None
-    stems = attachment.get("stems")
-    if isinstance(stems, dict):
-        seed_stems(stems)
-    return ruleset

@@ -12,10 +12,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from .advisor import EXAMPLES_FILE, combine, text_has_evidence
 from .classifier import TaskClassifier, load_examples
+from .decision import combine, text_has_evidence
 from .models import CATEGORIES, Category, Example, RuleHit, Verdict
 from .rules import RuleEngine, load_rules
+from .training import EXAMPLES_FILE
 
 DEFAULT_FOLDS = 5
 

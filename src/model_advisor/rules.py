@@ -34,6 +34,7 @@ from .models import (
 
 SETTINGS_FILE = "categories.yaml"
 M = TypeVar("M", bound=BaseModel)
+FUZZY_MIN_LENGTH = 6
 _CONDITION_KINDS = ("keyword", "phrase", "regex")
 
 
@@ -201,9 +202,25 @@ class ConditionIndex:
     Keywords and one-word phrases are looked up by stem in a dict, longer phrases are indexed
     by their first stem, and all regexes run together as one RE2 set, so the cost grows with
     the length of the text, not with the number of conditions.
+
+    With ``fuzzy``, a word of six letters or more that is neither a keyword nor one of
+    ``known_words`` also matches a keyword one edit away (a letter missing, extra, changed, or
+    two neighbours swapped): "sentimnt" finds "sentiment". Both sides are expanded to their
+    one-letter deletions and compared in a dict (the symmetric-delete method), so the cost
+    is a few lookups per unknown word.
     """
 
-    def __init__(self, conditions: Sequence[Condition]) -> None:
+    def __init__(
+        self,
+        conditions: Sequence[Condition],
+        *,
+        fuzzy: bool = False,
+        known_words: frozenset[str] = frozenset(),
+    ) -> None:
+        self._fuzzy = fuzzy
+        self._known_words = known_words
+        self._keywords: dict[str, list[int]] = defaultdict(list)  # long keywords, as written
+        self._variants: dict[str, list[str]] | None = None  # built on the first unknown word
         self._stems: dict[str, list[int]] = defaultdict(list)
         self._phrases: dict[str, list[tuple[tuple[str, ...], int]]] = defaultdict(list)
         self._regex_set = re2.Set.SearchSet(regex_options())
@@ -223,6 +240,8 @@ class ConditionIndex:
                 sequence = _stem_sequence(text)
                 if len(sequence) == 1:
                     self._stems[sequence[0]].append(key)
+                    if len(text) >= FUZZY_MIN_LENGTH and text.isalpha():
+                        self._keywords[text.lower()].append(key)
                 elif sequence:
                     self._phrases[sequence[0]].append((sequence, key))
         else:
@@ -237,7 +256,10 @@ class ConditionIndex:
         stems = [stem(t) for t in tokens]
         found: dict[int, str] = {}
         for i, token_stem in enumerate(stems):
-            for key in self._stems.get(token_stem, ()):
+            keys = self._stems.get(token_stem)
+            if keys is None and self._fuzzy:
+                keys = self._near_keywords(tokens[i])
+            for key in keys or ():
                 found.setdefault(key, tokens[i])
             for sequence, key in self._phrases.get(token_stem, ()):
                 if tuple(stems[i : i + len(sequence)]) == sequence:
@@ -250,11 +272,32 @@ class ConditionIndex:
                     found.setdefault(key, hit.group(0))
         return found
 
+    def _near_keywords(self, token: str) -> list[int]:
+        """The keys of keywords one edit away from a long, unknown ``token``."""
+        if len(token) < FUZZY_MIN_LENGTH or token in self._known_words:
+            return []
+        if self._variants is None:
+            variants: dict[str, list[str]] = defaultdict(list)
+            for keyword in self._keywords:
+                for variant in (keyword, *_deletions(keyword)):
+                    variants[variant].append(keyword)
+            self._variants = variants
+        near = {k for v in (token, *_deletions(token)) for k in self._variants.get(v, ())}
+        return [key for keyword in sorted(near) for key in self._keywords[keyword]]
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
 
 class RuleEngine:
-    """Finds the rules that fire on a text, matching all their conditions at once."""
+    """Finds the rules that fire on a text, matching all their conditions at once.
 
-    def __init__(self, rules: Sequence[Rule]) -> None:
+    Misspelt keywords are matched too (see :class:`ConditionIndex`); ``known_words`` are real
+    words of the knowledge (its examples, rules and notes), which are never taken for typos.
+    """
+
+    def __init__(self, rules: Sequence[Rule], known_words: frozenset[str] = frozenset()) -> None:
         self.rules = tuple(rules)
         conditions: list[Condition] = []
         self._groups: list[tuple[range, range, range]] = []  # per rule: any, all, none keys
@@ -266,7 +309,7 @@ class RuleEngine:
                 conditions.extend(group)
                 self._by_condition.extend([index] * len(group))
             self._groups.append((groups[0], groups[1], groups[2]))
-        self._index = ConditionIndex(conditions)
+        self._index = ConditionIndex(conditions, fuzzy=True, known_words=known_words)
 
     def match(self, text: str) -> list[RuleHit]:
         """Return the rules that fire on ``text``, sorted by rule id."""

@@ -1,0 +1,88 @@
+"""The decision: rule hits and classifier probabilities combined into one answer.
+
+:func:`combine` is a pure function, so it can be tested with hand-made inputs; its constants
+are documented here and in the README ("How a decision is made").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from .classifier import Features
+from .models import CATEGORIES, Category, RuleHit, Verdict
+
+RULE_SHARE = 0.4
+"""The most the rules can weigh in the final scores (when one rule of weight 1 fired)."""
+AMBIGUITY_MARGIN = 0.12
+"""Top two scores closer than this are too close to call."""
+MIN_CHAR_COVERAGE = 0.55
+"""Below this share of known character n-grams, and with no rule or known word, a text is
+treated as having no usable evidence (gibberish) and the answer is ``undetermined``."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What :func:`combine` decides."""
+
+    category: Verdict
+    confidence: float
+    scores: dict[Category, float]
+    ambiguous: bool
+
+
+def combine(
+    hits: Sequence[RuleHit],
+    probabilities: Mapping[Category, float],
+    *,
+    has_evidence: bool = True,
+) -> Decision:
+    """Combine rule hits and classifier probabilities into one decision.
+
+    Each category's rule strength is the noisy-or of the weights of its hits
+    (``1 - prod(1 - weight)``), so two weak hits add up but never pass 1. When any rule fired,
+    the scores mix the classifier's probabilities with the rules' shares of the total strength::
+
+        share  = RULE_SHARE * max(strength)
+        score  = (1 - share) * probability + share * strength / sum(strength)
+
+    so strong rules can overrule the classifier, weak ones only nudge it, and without hits the
+    scores are the probabilities. The top score is the category and its confidence; it is
+    ``ambiguous`` when the runner-up is within ``AMBIGUITY_MARGIN``. With no hits and no
+    evidence in the text (``has_evidence`` false), the answer is ``undetermined`` with equal
+    scores and zero confidence. Ties go to the category listed first in ``CATEGORIES``.
+
+    Args:
+        hits: the rules that fired, in any order.
+        probabilities: the classifier's probability for each category.
+        has_evidence: whether the text shares enough vocabulary with the examples.
+
+    Returns:
+        The decision; the same inputs in any order always give the same decision.
+    """
+    strength = {c: 1.0 for c in CATEGORIES}
+    for hit in hits:
+        strength[hit.category] *= 1.0 - hit.weight
+    strength = {c: 1.0 - s for c, s in strength.items()}
+    if not hits and not has_evidence:
+        return Decision("undetermined", 0.0, {c: 1 / len(CATEGORIES) for c in CATEGORIES}, False)
+    total_p = sum(max(probabilities.get(c, 0.0), 0.0) for c in CATEGORIES)
+    if total_p > 0:
+        p = {c: max(probabilities.get(c, 0.0), 0.0) / total_p for c in CATEGORIES}
+    else:  # no information from the classifier: every category equally likely
+        p = {c: 1 / len(CATEGORIES) for c in CATEGORIES}
+    total = sum(strength.values())
+    if total > 0:
+        share = RULE_SHARE * max(strength.values())
+        scores = {c: (1 - share) * p[c] + share * strength[c] / total for c in CATEGORIES}
+    else:
+        scores = p
+    ranked = sorted(CATEGORIES, key=lambda c: -scores[c])
+    top, second = ranked[0], ranked[1]
+    ambiguous = scores[top] - scores[second] < AMBIGUITY_MARGIN
+    return Decision(top, scores[top], scores, ambiguous)
+
+
+def text_has_evidence(features: Features) -> bool:
+    """Whether a text shares enough with the examples to be judged (a known word or n-grams)."""
+    return features.known_words > 0 or features.char_coverage >= MIN_CHAR_COVERAGE
