@@ -238,7 +238,7 @@ def test_shipped_citations_support_the_chosen_category(shipped: Advisor) -> None
         "an AI that can do any job a person can",
     ]:
         advice = shipped.advise(task)
-        definition = shipped.ruleset.settings.category(advice.category).definition.section  # type: ignore[arg-type]
+        definition = shipped.settings.category(advice.category).definition.section  # type: ignore[arg-type]
         assert advice.citations[-1].section.endswith(definition)
 
 

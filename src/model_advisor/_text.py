@@ -67,7 +67,8 @@ def stems(text: str) -> list[str]:
     return [stem(w) for w in words(normalize(text))]
 
 
-# Function words that carry no meaning about the task, for similarity between texts.
+# Function and filler words that say nothing about a task: they count neither for citing a
+# passage nor as evidence that a text describes a task at all.
 _STOP_WORD_TEXT = """
     a about above after again against all also am an and any are as at be because been before
     being below between both but by can could did do does doing down during each few for from
@@ -76,5 +77,7 @@ _STOP_WORD_TEXT = """
     should so some such than that the their them then there these they this those through to
     too under until up very was we were what when where which while who whom why will with
     would you your yours using use used based want need like
+    hello hi hey ok okay thanks thank please yes yeah yep nope lol hmm um uh test testing
+    foo bar baz etc
 """
 STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())

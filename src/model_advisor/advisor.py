@@ -26,11 +26,18 @@ from .models import (
     Part,
     Provenance,
     RuleHit,
-    RuleSet,
     TermWeight,
 )
-from .rules import SETTINGS_FILE, RuleEngine, load_rules
-from .training import compiled_ruleset, knowledge_sha256, saved_model, train_into
+from .rules import SETTINGS_FILE, load_rules
+from .training import (
+    Compiled,
+    compile_ruleset,
+    knowledge_sha256,
+    known_words,
+    restore_compiled,
+    saved_model,
+    train_into,
+)
 
 MAX_TASK_CHARS = 10_000
 SECOND_CITATION_SHARE = 0.6
@@ -64,31 +71,26 @@ class Advisor:
 
     def __init__(
         self,
-        ruleset: RuleSet,
+        compiled: Compiled,
         knowledge: KnowledgeBase,
         classifier: TaskClassifier,
         knowledge_sha256: str = "",
     ) -> None:
         from . import __version__
 
-        self.ruleset = ruleset
+        settings = compiled.settings
+        self.settings = settings
         self.knowledge = knowledge
         self.classifier = classifier
-        attachment = classifier.attachment_ if isinstance(classifier.attachment_, dict) else {}
-        stems = attachment.get("stems")
-        self.engine = RuleEngine(
-            ruleset.rules, frozenset(stems) if isinstance(stems, dict) else frozenset()
-        )
-        self.aspects = Aspects(ruleset.settings, knowledge)
+        self.engine = compiled.engine
+        self.aspects = Aspects(settings, knowledge, compiled.kinds, compiled.modalities)
         self.provenance = Provenance(package_version=__version__, knowledge_sha256=knowledge_sha256)
         self._sources = {
             c.id: [p for ref in c.sources for p in knowledge.select(ref)]
-            for c in ruleset.settings.categories
+            for c in settings.categories
         }
-        self._definitions = {
-            c.id: knowledge.select(c.definition) for c in ruleset.settings.categories
-        }
-        for category in ruleset.settings.categories:
+        self._definitions = {c.id: knowledge.select(c.definition) for c in settings.categories}
+        for category in settings.categories:
             if not self._definitions[category.id]:
                 raise KnowledgeBaseError(
                     str(knowledge.path),
@@ -123,9 +125,11 @@ class Advisor:
         if classifier is None:
             load_rules(directory)  # report broken rules before spending time on training
             classifier = train_into(directory, _paths.model_cache_dir() / f"{stamp}.json")
-        ruleset = compiled_ruleset(classifier) or load_rules(directory)
-        knowledge = KnowledgeBase.from_markdown(directory / ruleset.settings.notes)
-        return cls(ruleset, knowledge, classifier, stamp)
+        compiled = restore_compiled(classifier) or compile_ruleset(
+            load_rules(directory), known_words(classifier)
+        )
+        knowledge = KnowledgeBase.from_markdown(directory / compiled.settings.notes)
+        return cls(compiled, knowledge, classifier, stamp)
 
     def advise(self, task: str) -> Advice:
         """Advise on one task description.
@@ -154,11 +158,11 @@ class Advisor:
             TermWeight(term=t, category=category, weight=round(w, 4))
             for t, w in self.classifier.top_terms(features, category)
         ]
-        passages = self._passages(category, text)
-        parts, combines = self._parts(text, category)
+        kind = self.aspects.kind(category, text)
+        passages = self._passages(category, text, kind)
+        parts, combines = self._parts(text, category, hits, decision)
         if combines and self.aspects.combining is not None:
             passages.append(self.aspects.combining)
-        kind = self.aspects.kind(category, text)
         runner_up = _runner_up(decision)
         return Advice(
             task=text,
@@ -172,6 +176,7 @@ class Advisor:
             explanation=self._explain(decision, hits, parts, combines),
             truncated=truncated,
             kind=kind,
+            kind_name=self.aspects.kind_names.get(kind) if kind else None,
             modalities=self.aspects.modalities(text),
             tools=tuple(self._citation(p) for p in self.aspects.tools(category, kind)),
             why_not={
@@ -184,14 +189,18 @@ class Advisor:
         )
 
     def _parts(
-        self, text: str, category: Category
+        self, text: str, category: Category, hits: Sequence[RuleHit], decision: Decision
     ) -> tuple[tuple[Part, ...], tuple[Category, ...]]:
         """The tasks inside a compound task, or the achievable pieces of an AGI-sized one.
 
         A compound task is reported only when its pieces are each clear (not ambiguous) and
-        call for different categories; pieces of the same category are one task.
+        call for different categories; pieces of the same category are one task. Only a text
+        whose evidence is already split (rules of two categories fired, or it is too close
+        to call) is looked at piece by piece.
         """
         aspirational = category == "agi"
+        if not aspirational and not decision.ambiguous and len({h.category for h in hits}) < 2:
+            return (), ()
         pieces = split_tasks(text, list_items=aspirational)
         if len(pieces) < 2:
             return (), ()
@@ -225,7 +234,7 @@ class Advisor:
     def _recommend(
         self, category: Category, parts: Sequence[Part], combines: Sequence[Category]
     ) -> str:
-        settings = self.ruleset.settings
+        settings = self.settings
         recommendation = settings.category(category).recommendation
         if not parts:
             return recommendation
@@ -261,13 +270,13 @@ class Advisor:
         for task in tasks:
             yield self.advise(task)
 
-    def _passages(self, category: Category, text: str) -> list[Passage]:
+    def _passages(self, category: Category, text: str, kind: str | None = None) -> list[Passage]:
         """The passages to cite: the one or two best matches to the task, then the definition.
 
         A passage naming a tool (Dall-E, Replit Ghostwriter...) is a match only for the kind of
         task that tool does, so a story is never supported by a passage about writing code.
         """
-        tools = set(self.aspects.tools(category, self.aspects.kind(category, text)))
+        tools = set(self.aspects.tools(category, kind or self.aspects.kind(category, text)))
         candidates = [
             p for p in self._sources[category] if p in tools or not self.aspects.is_tool_passage(p)
         ]
@@ -296,7 +305,7 @@ class Advisor:
     ) -> str:
         if decision.category == "undetermined":
             return _NO_EVIDENCE
-        settings = self.ruleset.settings
+        settings = self.settings
         name = settings.category(decision.category).name
         agreeing = sorted({h.rule_id for h in hits if h.category == decision.category})
         because = f"rules {', '.join(agreeing)} point to it" if agreeing else "no rule fired for it"

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 
 from .errors import KnowledgeBaseError
 from .knowledge import KnowledgeBase, Passage
+from .matching import CueMatcher
 from .models import Category, RuleHit, Settings
-from .rules import SETTINGS_FILE, CueMatcher
+from .rules import SETTINGS_FILE
 
 # Where one task ends and the next begins: "; ", "and then", "then", "and also", "and", "plus".
 _CONNECTORS = re.compile(
@@ -28,16 +29,23 @@ MIN_PART_WORDS = 2
 class Aspects:
     """The declared kinds, modalities, tools and questions of a knowledge directory."""
 
-    def __init__(self, settings: Settings, knowledge: KnowledgeBase) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        knowledge: KnowledgeBase,
+        kinds: CueMatcher | None = None,
+        modalities: CueMatcher | None = None,
+    ) -> None:
         self.settings = settings
-        self._kinds = CueMatcher([(k.id, k.cues) for k in settings.kinds])
+        self._kinds = kinds or CueMatcher([(k.id, k.cues) for k in settings.kinds])
         self._kind_category = {k.id: k.category for k in settings.kinds}
         self.kind_names = {k.id: k.name for k in settings.kinds}
-        self._modalities = CueMatcher([(m.id, m.cues) for m in settings.modalities])
+        self._modalities = modalities or CueMatcher([(m.id, m.cues) for m in settings.modalities])
         self._questions = {frozenset(q.between): q.ask for q in settings.questions}
         self._tools: list[tuple[Category, tuple[str, ...], Passage]] = []
         for tool in settings.tools:
             self._tools.append((tool.category, tool.kinds, _mentioning(knowledge, tool.mention)))
+        self._tool_passages = {passage for _, _, passage in self._tools}
         self.combining: Passage | None = None
         if settings.combining is not None:
             found = knowledge.select(settings.combining)
@@ -64,7 +72,7 @@ class Aspects:
 
     def is_tool_passage(self, passage: Passage) -> bool:
         """Whether ``passage`` is cited because it names a tool (see :meth:`tools`)."""
-        return any(p == passage for _, _, p in self._tools)
+        return passage in self._tool_passages
 
     def modalities(self, text: str) -> tuple[str, ...]:
         """The modalities ``text`` mentions, in declared order."""

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ._text import normalize
+from ._text import STOP_WORDS, normalize
 from .errors import ExampleDataError, ModelFileError, Problem
 from .models import CATEGORIES, Category, Example
 
@@ -40,7 +40,9 @@ MAX_MODEL_BYTES = 64_000_000
 MAX_EXAMPLES_BYTES = 50_000_000
 _WORD_CACHE_SIZE = 200_000
 
-# A word's known character n-grams (rows), how many n-grams it has, and their sums.
+_PUNCTUATION = "".join(chr(c) for c in range(33, 127) if not chr(c).isalnum())
+# A word's known character n-grams (rows), how many n-grams it has (0 for a function word,
+# which does not count toward coverage), and their sums.
 _WordEntry = tuple[list[int], int, tuple[float, float, float, float]]
 
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
@@ -300,7 +302,11 @@ class TaskClassifier:
             a2 / word_norm + b2 / char_norm,
         )
         terms = self.word_weights_.terms
-        known = sum(1 for row in set(words) if len(term := terms[row]) > 2 and " " not in term)
+        known = sum(
+            1
+            for row in set(words)
+            if len(term := terms[row]) > 2 and " " not in term and term not in STOP_WORDS
+        )
         return Features(Counter(words), word_norm, logits, coverage, known)
 
     def _char_rows(
@@ -309,11 +315,12 @@ class TaskClassifier:
         """A text's known character n-grams (as rows), their sums, and the share of grams known.
 
         Character n-grams never cross a word, so each word's known grams and their sums are
-        cached: most words of a task have been seen before, and then cost one lookup.
+        cached: most words of a task have been seen before, and then cost one lookup. The
+        share known is taken over content words only ("the", "hello" say nothing of a task).
         """
         cache, weights = self._word_rows, self.char_weights_
         rows: list[int] = []
-        total = 0
+        content_grams = content_known = 0
         z0 = z1 = z2 = squares = 0.0
         for token in normalized.split():
             entry = cache.get(token)
@@ -321,14 +328,20 @@ class TaskClassifier:
                 grams = _char_ngrams(token, self.char_ngrams)
                 index = weights.index
                 known = [row for g in grams if (row := index.get(g)) is not None]
-                entry = (known, len(grams), weights.sums(known))
+                content = (
+                    any(c.isalpha() for c in token) and token.strip(_PUNCTUATION) not in STOP_WORDS
+                )
+                entry = (known, len(grams) if content else 0, weights.sums(known))
                 if len(cache) < _WORD_CACHE_SIZE:
                     cache[token] = entry
             known, count, (s0, s1, s2, sq) = entry
             rows.extend(known)
-            total += count
+            if count:
+                content_grams += count
+                content_known += len(known)
             z0, z1, z2, squares = z0 + s0, z1 + s1, z2 + s2, squares + sq
-        return rows, (z0, z1, z2, squares), (len(rows) / total if total else 0.0)
+        coverage = content_known / content_grams if content_grams else 0.0
+        return rows, (z0, z1, z2, squares), coverage
 
     def predict_proba(self, text: str, features: Features | None = None) -> dict[Category, float]:
         """Return the probability of each category for ``text``."""

@@ -14,8 +14,9 @@ from pydantic import BaseModel, ConfigDict
 
 from .classifier import TaskClassifier, load_examples
 from .decision import combine, text_has_evidence
+from .matching import RuleEngine
 from .models import CATEGORIES, Category, Example, RuleHit, Verdict
-from .rules import RuleEngine, load_rules
+from .rules import load_rules
 from .training import EXAMPLES_FILE
 
 DEFAULT_FOLDS = 5

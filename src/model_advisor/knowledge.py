@@ -34,7 +34,7 @@ _ADMONITION = re.compile(r"^\s*:::\s*(.*)$")
 _MARKUP = re.compile(r"\*\*|__|`")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per passage: compared and hashed by identity
 class Passage:
     """A paragraph or list item of the notes, with where it stands."""
 

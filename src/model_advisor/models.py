@@ -8,7 +8,7 @@ normalised, so a rule that loads is a rule that can run.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import re2
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -306,6 +306,7 @@ class Advice(_Frozen):
     explanation: str
     truncated: bool = False
     kind: str | None = None
+    kind_name: str | None = None
     modalities: tuple[str, ...] = ()
     tools: tuple[Citation, ...] = ()
     why_not: dict[Category, str] = Field(default_factory=dict)
@@ -313,3 +314,9 @@ class Advice(_Frozen):
     parts: tuple[Part, ...] = ()
     combines: tuple[Category, ...] = ()
     provenance: Provenance | None = None
+
+
+def advice_schema() -> dict[str, Any]:
+    """The JSON Schema of :class:`Advice`, the JSON form of every answer."""
+    schema: dict[str, Any] = Advice.model_json_schema()
+    return schema

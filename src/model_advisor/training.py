@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,8 @@ from . import _paths
 from ._text import normalize, seed_stems, stem, words
 from .classifier import TaskClassifier, load_examples
 from .errors import ModelFileError
-from .models import Example, KeywordCondition, PhraseCondition, RuleSet
+from .matching import CueMatcher, RuleEngine
+from .models import Example, KeywordCondition, PhraseCondition, RuleSet, Settings
 from .rules import SETTINGS_FILE, load_rules, rule_files
 
 EXAMPLES_FILE = "examples.csv"
@@ -62,8 +64,29 @@ def train_classifier(directory: Path, output: Path | None = None) -> tuple[TaskC
     return classifier, target
 
 
+@dataclass(frozen=True)
+class Compiled:
+    """What advising needs from the YAML, ready to use: settings, rule engine, cue matchers."""
+
+    settings: Settings
+    engine: RuleEngine
+    kinds: CueMatcher
+    modalities: CueMatcher
+
+
+def compile_ruleset(ruleset: RuleSet, known_words: frozenset[str] = frozenset()) -> Compiled:
+    """Build the engine and matchers of a validated rule set (stems every rule word)."""
+    settings = ruleset.settings
+    return Compiled(
+        settings,
+        RuleEngine(ruleset.rules, known_words),
+        CueMatcher([(k.id, k.cues) for k in settings.kinds]),
+        CueMatcher([(m.id, m.cues) for m in settings.modalities]),
+    )
+
+
 def _compile(directory: Path, ruleset: RuleSet, examples: Sequence[Example]) -> dict[str, Any]:
-    """What a saved model keeps besides its weights: the rules, and a table of stems."""
+    """What a saved model keeps besides its weights: compiled rules and a table of stems."""
     texts = [e.task for e in examples]
     for rule in ruleset.rules:
         for condition in (*rule.any, *rule.all, *rule.none):
@@ -75,7 +98,14 @@ def _compile(directory: Path, ruleset: RuleSet, examples: Sequence[Example]) -> 
     if notes.is_file():
         texts.append(notes.read_text(encoding="utf-8", errors="replace"))
     vocabulary = sorted({w for text in texts for w in words(normalize(text))})
-    return {"ruleset": ruleset.model_dump(mode="json"), "stems": {w: stem(w) for w in vocabulary}}
+    compiled = compile_ruleset(ruleset)
+    return {
+        "stems": {w: stem(w) for w in vocabulary},
+        "settings": ruleset.settings.model_dump(mode="json"),
+        "engine": compiled.engine.export(),
+        "kinds": compiled.kinds.export(),
+        "modalities": compiled.modalities.export(),
+    }
 
 
 def saved_model(directory: Path, stamp: str) -> TaskClassifier | None:
@@ -99,16 +129,31 @@ def train_into(directory: Path, target: Path) -> TaskClassifier:
         return TaskClassifier().fit([e.task for e in examples], [e.label for e in examples])
 
 
-def compiled_ruleset(classifier: TaskClassifier) -> RuleSet | None:
-    """The rules a model was saved with (see :func:`_compile`), or None if it has none."""
-    attachment = getattr(classifier, "attachment_", None)
+def known_words(classifier: TaskClassifier) -> frozenset[str]:
+    """The words of the knowledge a model was trained from (its stem table's words)."""
+    attachment = classifier.attachment_ if isinstance(classifier.attachment_, dict) else {}
+    stems = attachment.get("stems")
+    return frozenset(stems) if isinstance(stems, dict) else frozenset()
+
+
+def restore_compiled(classifier: TaskClassifier) -> Compiled | None:
+    """The compiled rules a model was saved with (see :func:`_compile`), or None.
+
+    None also when they cannot be read back; the caller then compiles the YAML again.
+    """
+    attachment = classifier.attachment_
     if not isinstance(attachment, dict):
-        return None
-    try:
-        ruleset = RuleSet.model_validate(attachment.get("ruleset"))
-    except ValidationError:
         return None
     stems = attachment.get("stems")
     if isinstance(stems, dict):
         seed_stems(stems)
-    return ruleset
+    try:
+        settings = Settings.model_validate(attachment.get("settings"))
+        return Compiled(
+            settings,
+            RuleEngine.restore(attachment.get("engine"), known_words(classifier)),
+            CueMatcher.restore(attachment.get("kinds")),
+            CueMatcher.restore(attachment.get("modalities")),
+        )
+    except (ValidationError, ValueError):
+        return None
