@@ -40,6 +40,7 @@ from .training import (
 )
 
 MAX_TASK_CHARS = 10_000
+MAX_PARTS = 6
 SECOND_CITATION_SHARE = 0.6
 """A second matching passage is cited when it scores at least this share of the best one."""
 
@@ -160,7 +161,7 @@ class Advisor:
         ]
         kind = self.aspects.kind(category, text)
         passages = self._passages(category, text, kind)
-        parts, combines = self._parts(text, category, hits, decision)
+        parts, combines = self._parts(text, category)
         if combines and self.aspects.combining is not None:
             passages.append(self.aspects.combining)
         runner_up = _runner_up(decision)
@@ -189,20 +190,17 @@ class Advisor:
         )
 
     def _parts(
-        self, text: str, category: Category, hits: Sequence[RuleHit], decision: Decision
+        self, text: str, category: Category
     ) -> tuple[tuple[Part, ...], tuple[Category, ...]]:
         """The tasks inside a compound task, or the achievable pieces of an AGI-sized one.
 
         A compound task is reported only when its pieces are each clear (not ambiguous) and
-        call for different categories; pieces of the same category are one task. Only a text
-        whose evidence is already split (rules of two categories fired, or it is too close
-        to call) is looked at piece by piece.
+        call for different categories; pieces of the same category are one task. A text of
+        more than ``MAX_PARTS`` pieces is a description, not a list of tasks, and is not split.
         """
         aspirational = category == "agi"
-        if not aspirational and not decision.ambiguous and len({h.category for h in hits}) < 2:
-            return (), ()
         pieces = split_tasks(text, list_items=aspirational)
-        if len(pieces) < 2:
+        if not 2 <= len(pieces) <= MAX_PARTS:
             return (), ()
         parts: list[Part] = []
         for piece in pieces:

@@ -92,7 +92,8 @@ class Aspects:
     def why_not(self, other: Category, chosen: Category, hits: Sequence[RuleHit]) -> str:
         """One sentence on why ``other`` is not the answer, naming rules that pointed to it."""
         info = self.settings.category(other)
-        sentence = f"Not {info.name}: {info.why_not or 'the evidence for it is weaker'}."
+        reason = info.why_not.get(chosen, "the evidence for it is weaker")
+        sentence = f"Not {info.name}: {reason}."
         against = sorted({word for h in hits if h.category == other for word in h.matched})
         if against:
             words = ", ".join(f'"{w}"' for w in against)

@@ -158,7 +158,8 @@ class CategoryInfo(_Frozen):
     definition: SourceRef
     sources: tuple[SourceRef, ...] = ()
     recommendation: str = Field(min_length=1)
-    why_not: str | None = Field(default=None, min_length=1)
+    why_not: dict[Category, str] = Field(default_factory=dict)
+    """Why this category is not the answer, keyed by the category that is."""
 
 
 class Aspect(_Frozen):
