@@ -320,7 +320,7 @@ class Advisor:
                 "domains, so plan for people to do the whole job, helped by today's models."
             )
         elif combines:
-            names = " and ".join(settings.category(c).name for c in combines)
+            names = " and ".join(combines)
             text += (
                 f" It holds {len(parts)} tasks that call for different kinds of model, so the "
                 f"solution combines {names} models."
