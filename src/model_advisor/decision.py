@@ -86,3 +86,14 @@ def combine(
 def text_has_evidence(features: Features) -> bool:
     """Whether a text shares enough with the examples to be judged (a known word or n-grams)."""
     return features.known_words > 0 or features.char_coverage >= MIN_CHAR_COVERAGE
+
+
+def rules_only(hits: Sequence[RuleHit]) -> Verdict:
+    """What the rules alone say: the category of greatest rule strength (undetermined if none)."""
+    if not hits:
+        return "undetermined"
+    missing: dict[Category, float] = dict.fromkeys(CATEGORIES, 1.0)
+    for hit in hits:
+        missing[hit.category] *= 1.0 - hit.weight
+    best: Category = min(CATEGORIES, key=lambda c: missing[c])
+    return best

@@ -41,6 +41,11 @@ class Problem:
         rule = f" [rule {self.rule_id}]" if self.rule_id else ""
         return f"{where}:{rule} {self.message}"
 
+    def parsable(self) -> str:
+        """The one-line form of ``rules check``: ``file:line:col: level: message (rule-id)``."""
+        rule = f" ({self.rule_id})" if self.rule_id else ""
+        return f"{self.path}:{self.line}:{self.column}: {self.level}: {self.message}{rule}"
+
 
 class AdvisorError(Exception):
     """Root of the expected failures: a user sees their message, without a traceback."""

@@ -13,9 +13,9 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from .classifier import TaskClassifier, load_examples
-from .decision import combine, text_has_evidence
+from .decision import combine, rules_only, text_has_evidence
 from .matching import RuleEngine
-from .models import CATEGORIES, Category, Example, RuleHit, Verdict
+from .models import CATEGORIES, Category, Example, Verdict
 from .rules import load_rules
 from .training import EXAMPLES_FILE
 
@@ -60,15 +60,6 @@ def _scores(truth: Sequence[Category], answers: Sequence[Verdict]) -> Scores:
     )
 
 
-def _rules_answer(hits: Sequence[RuleHit]) -> Verdict:
-    if not hits:
-        return "undetermined"
-    missing: dict[Category, float] = dict.fromkeys(CATEGORIES, 1.0)
-    for hit in hits:
-        missing[hit.category] *= 1.0 - hit.weight
-    return min(CATEGORIES, key=lambda c: missing[c])
-
-
 class _Answers:
     def __init__(self) -> None:
         self.truth: list[Category] = []
@@ -83,7 +74,7 @@ class _Answers:
         evidence = bool(hits) or text_has_evidence(features)
         self.truth.append(example.label)
         self.combined.append(combine(hits, probabilities, has_evidence=evidence).category)
-        self.rules.append(_rules_answer(hits))
+        self.rules.append(rules_only(hits))
         best: Category = max(CATEGORIES, key=lambda c: probabilities[c])
         self.classifier.append(best)
 

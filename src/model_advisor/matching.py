@@ -25,7 +25,7 @@ from .models import (
     regex_options,
 )
 
-FUZZY_MIN_LENGTH = 6
+FUZZY_MIN_LENGTH = 7
 
 
 class ConditionIndex:
@@ -35,7 +35,7 @@ class ConditionIndex:
     by their first stem, and all regexes run together as one RE2 set, so the cost grows with
     the length of the text, not with the number of conditions.
 
-    With ``fuzzy``, a word of six letters or more that is neither a keyword nor one of
+    With ``fuzzy``, a word of seven letters or more that is neither a keyword nor one of
     ``known_words`` also matches a keyword one edit away (a letter missing, extra, changed, or
     two neighbours swapped): "sentimnt" finds "sentiment". Both sides are expanded to their
     one-letter deletions and compared in a dict (the symmetric-delete method), so the cost
@@ -48,8 +48,10 @@ class ConditionIndex:
         *,
         fuzzy: bool = False,
         known_words: frozenset[str] = frozenset(),
+        exact: frozenset[int] = frozenset(),
     ) -> None:
         self._fuzzy = fuzzy
+        self._exact = exact  # condition keys that only match as written (vetoes)
         self._known_words = known_words
         self._keywords: dict[str, list[int]] = defaultdict(list)  # long keywords, as written
         self._variants: dict[str, list[str]] | None = None  # built on the first unknown word
@@ -118,7 +120,7 @@ class ConditionIndex:
                 sequence = _stem_sequence(text)
                 if len(sequence) == 1:
                     self._stems[sequence[0]].append(key)
-                    if len(text) >= FUZZY_MIN_LENGTH and text.isalpha():
+                    if len(text) >= FUZZY_MIN_LENGTH and text.isalpha() and key not in self._exact:
                         self._keywords[text.lower()].append(key)
                 elif sequence:
                     self._phrases[sequence[0]].append((sequence, key))
@@ -186,7 +188,8 @@ class RuleEngine:
                 # a `none` condition alone can never make its rule fire
                 self._by_condition.extend([-1 if name == "none" else index] * len(group))
             self._groups.append((groups[0], groups[1], groups[2]))
-        self._index = ConditionIndex(conditions, fuzzy=True, known_words=known_words)
+        vetoes = frozenset(k for _, _, none in self._groups for k in none)
+        self._index = ConditionIndex(conditions, fuzzy=True, known_words=known_words, exact=vetoes)
 
     def export(self) -> dict[str, Any]:
         """The compiled engine as JSON data (see :meth:`restore`)."""

@@ -223,11 +223,19 @@ class Settings(_Frozen):
         return next(c for c in self.categories if c.id == category_id)
 
 
+class Location(_Frozen):
+    """Where something is defined: a file and a 1-based line."""
+
+    path: str
+    line: int
+
+
 class RuleSet(_Frozen):
     """Everything a knowledge directory declares in YAML: settings and rules, sorted by id."""
 
     settings: Settings
     rules: tuple[Rule, ...]
+    locations: dict[str, Location] = Field(default_factory=dict)  # rule id -> where defined
 
 
 class Example(_Frozen):

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from ._yaml import Loc, YamlDocument, load_yaml
 from .errors import Problem, RuleFileError
 from .models import (
+    Location,
     Rule,
     RuleFile,
     RuleSet,
@@ -70,23 +71,20 @@ def _read(directory: Path) -> tuple[RuleSet | None, list[Problem]]:
         message = "no rule files (*.yaml besides categories.yaml) in this directory"
         problems.append(Problem(str(directory), code="no-rules", message=message))
     rules: list[Rule] = []
-    first_seen: dict[str, str] = {}
+    first_seen: dict[str, Location] = {}
     for path in files:
         parsed = _validate(path, RuleFile, problems)
         if parsed is None:
             continue
         document, rule_file = parsed
         for index, rule in enumerate(rule_file.rules):
-            where = f"{path}:{document.line_of(('rules', index, 'id'))}"
+            where = Location(path=str(path), line=document.line_of(("rules", index, "id")))
             if rule.id in first_seen:
+                first = first_seen[rule.id]
+                message = f"duplicate rule id; first defined at {first.path}:{first.line}"
                 problems.append(
                     Problem(
-                        str(path),
-                        document.line_of(("rules", index, "id")),
-                        0,
-                        rule.id,
-                        "duplicate-rule-id",
-                        message=f"duplicate rule id; first defined at {first_seen[rule.id]}",
+                        where.path, where.line, 0, rule.id, "duplicate-rule-id", message=message
                     )
                 )
                 continue
@@ -94,7 +92,9 @@ def _read(directory: Path) -> tuple[RuleSet | None, list[Problem]]:
             rules.append(rule)
     if settings is None or any(p.level == "error" for p in problems):
         return None, sorted(problems)
-    ruleset = RuleSet(settings=settings[1], rules=tuple(sorted(rules, key=lambda r: r.id)))
+    ruleset = RuleSet(
+        settings=settings[1], rules=tuple(sorted(rules, key=lambda r: r.id)), locations=first_seen
+    )
     return ruleset, sorted(problems)
 
 
