@@ -114,8 +114,12 @@ def test_aspects_why_not_covers_the_other_two(shipped: Advisor) -> None:
 
 
 def test_aspects_why_not_names_the_words_that_pointed_away(shipped: Advisor) -> None:
-    tasks = ["write a report predicting next year's sales", "summarise reviews and rank them",
-             "a chatbot that classifies complaints", "generate a forecast chart image"]
+    tasks = [
+        "write a report predicting next year's sales",
+        "summarise reviews and rank them",
+        "a chatbot that classifies complaints",
+        "generate a forecast chart image",
+    ]
     checked = 0
     for task in tasks:
         advice = shipped.advise(task)

@@ -25,8 +25,19 @@ from .errors import (
     RuleFileError,
 )
 from .knowledge import KnowledgeBase, Passage
-from .models import Advice, Citation, Evidence, RuleHit, RuleSet, TermWeight
-from .rules import RuleEngine, check_rules, load_rules
+from .matching import RuleEngine
+from .models import (
+    Advice,
+    Citation,
+    Evidence,
+    Part,
+    Provenance,
+    RuleHit,
+    RuleSet,
+    TermWeight,
+    advice_schema,
+)
+from .rules import check_rules, load_rules
 from .training import knowledge_sha256, train_classifier
 
 
@@ -50,8 +61,10 @@ __all__ = [
     "KnowledgeBase",
     "KnowledgeBaseError",
     "ModelFileError",
+    "Part",
     "Passage",
     "Problem",
+    "Provenance",
     "RuleEngine",
     "RuleFileError",
     "RuleHit",
@@ -59,6 +72,7 @@ __all__ = [
     "TaskClassifier",
     "TermWeight",
     "__version__",
+    "advice_schema",
     "advise",
     "advise_file",
     "check_rules",

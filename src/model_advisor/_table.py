@@ -95,10 +95,10 @@ def open_table(
             io.BufferedReader(table.source), codec, errors="surrogateescape", newline=""
         )
         if table.format == "jsonl":
-            table.columns, table.rows = _read_jsonl(name, _Lines(text, encoding), column)
+            table.columns, table.rows = _read_jsonl(name, _Lines(name, text, encoding), column)
         else:
             separator = _delimiter(delimiter, start, table.format == "tsv", name)
-            lines = _Lines(text, encoding, separator, '"')
+            lines = _Lines(name, text, encoding, separator, '"')
             table.columns, table.rows = _read_csv(name, lines, column, header)
         yield table
     finally:
@@ -137,8 +137,11 @@ class _Lines:
     csv parser is in or out of a quoted field after it as it would be after the whole line.
     """
 
-    def __init__(self, stream: IO[str], encoding: str, delimiter: str = ",", quote: str = ""):
-        self.stream, self.encoding, self.delimiter, self.quote = stream, encoding, delimiter, quote
+    def __init__(
+        self, name: str, stream: IO[str], encoding: str, separator: str = ",", quote: str = ""
+    ):
+        self.name, self.stream, self.encoding = name, stream, encoding
+        self.delimiter, self.quote = separator, quote
         self.number = 0  # lines read so far
         self.problem = ""
         self._chars = 0
@@ -148,10 +151,10 @@ class _Lines:
         self.problem, self._chars, self._quoted = "", 0, False
 
     def __iter__(self) -> Iterator[str]:
-        readline, quote = self.stream.readline, self.quote
+        quote = self.quote
         while True:
             room = max(MAX_ROW_CHARS - self._chars, 0)
-            line = readline(room + 1)
+            line = self._readline(room + 1)
             if not line:
                 return
             self.number += 1
@@ -166,6 +169,13 @@ class _Lines:
             if quote and line.count(quote) % 2:
                 self._quoted = not self._quoted
             yield line
+
+    def _readline(self, size: int) -> str:
+        try:
+            return self.stream.readline(size)
+        except UnicodeDecodeError as err:  # bytes that even surrogateescape cannot carry
+            where = f"{self.name}:{self.number + 1}"
+            raise BatchError(where, f"cannot be read as {self.encoding}: {err.reason}") from err
 
     def _flag(self, problem: str) -> None:
         self.problem = self.problem or problem
@@ -186,7 +196,7 @@ class _Lines:
             flips += rest.count(quote) if quote else 0
             if not rest or rest[-1] in "\r\n":
                 break
-            rest = self.stream.readline(_SAMPLE_BYTES)
+            rest = self._readline(_SAMPLE_BYTES)
         self._flag(f"row longer than {MAX_ROW_CHARS:,} characters: cut there")
         if flips % 2 == 0:
             return kept + "\n"
@@ -223,7 +233,10 @@ def _decode_start(sample: bytes, codec: str, name: str) -> str:
         raise BatchError(
             name, "the file is UTF-16 (it starts with a UTF-16 BOM); --encoding utf-16"
         )
-    text = codecs.getincrementaldecoder(codec)("surrogateescape").decode(sample)
+    try:
+        text = codecs.getincrementaldecoder(codec)("surrogateescape").decode(sample)
+    except UnicodeDecodeError as err:
+        raise BatchError(name, f"cannot be read as {codec}: {err.reason}") from err
     undecodable = len(text) - len(text.encode("utf-8", "ignore").decode("utf-8"))
     if undecodable + sum(map(text.count, _CONTROL)) > _BINARY_SHARE * len(text):
         message = "not a text table: the start of the file looks binary; check it and --encoding"
@@ -356,7 +369,7 @@ def _objects(lines: _Lines) -> Iterator[tuple[int, Any, str]]:
         elif text.strip():  # a blank line is not a row
             try:
                 yield lines.number, json.loads(text), ""
-            except ValueError as err:
+            except (ValueError, RecursionError) as err:  # RecursionError: nested too deep
                 yield lines.number, None, f"not JSON: {err}"
 
 

@@ -72,8 +72,13 @@ class BatchSummary(BaseModel):
 
     def __str__(self) -> str:
         counts = ", ".join(f"{n:,} {category}" for category, n in self.categories.items())
-        text = f"{self.rows:,} rows: {counts}; {self.errors:,} errors"
+        rows, errors = _plural(self.rows, "row"), _plural(self.errors, "error")
+        text = f"{rows}: {counts}; {errors}"
         return text + (f" (first: {self.first_error})" if self.first_error else "")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 # --- advising ---------------------------------------------------------------------------
@@ -202,7 +207,7 @@ class _Tally:
             return result, ""
         if self.strict:
             raise BatchError(
-                self.name, f"{problem} (--strict stops at the first bad row)", row.line
+                self.name, f"{problem} (strict: stopped at the first bad row)", row.line
             )
         self.errors += 1
         error = f"line {row.line}: {problem}"
@@ -308,7 +313,7 @@ def _output_format(target: str | None, input_format: InputFormat) -> OutputForma
 
 def _check_workers_match(advisor: Advisor, rules_path: str | None) -> None:
     directory = Path(rules_path) if rules_path else _paths.default_knowledge_dir()
-    notes = directory / advisor.ruleset.settings.notes
+    notes = directory / advisor.settings.notes
     if advisor.knowledge.path.resolve() != notes.resolve():
         raise ValueError(
             "with jobs > 1 every worker loads rules_path: pass the directory the advisor "
@@ -336,7 +341,7 @@ class ProgressLine:
         if now - self._shown < self.interval:
             return
         self._shown = now
-        elapsed = now - self._start
+        elapsed = max(now - self._start, 1e-9)
         text = f"{rows:,} rows, {rows / elapsed:,.0f} rows/s"
         if fraction:
             left = elapsed * (1 - fraction) / fraction

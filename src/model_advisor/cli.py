@@ -16,11 +16,13 @@ from typing import Any
 import click
 
 from . import __version__
-from .advisor import Advisor, train_classifier
+from ._render import render_advice
+from .advisor import Advisor
 from .batch import InputFormat, OutputFormat, advise_file, progress_line
 from .errors import AdvisorError
-from .models import Advice
+from .models import advice_schema
 from .rules import check_rules
+from .training import train_classifier
 
 _RULES_HELP = (
     "A knowledge directory of your own (rules, examples, notes) instead of the shipped one."
@@ -80,7 +82,7 @@ def advise(tasks: tuple[str, ...], as_json: bool, rules_path: Path | None) -> No
         data = [a.model_dump(mode="json") for a in advice]
         click.echo(json.dumps(data[0] if len(data) == 1 else data, indent=2, ensure_ascii=False))
     else:
-        click.echo("\n\n".join(render(a) for a in advice))
+        click.echo("\n\n".join(render_advice(a) for a in advice))
 
 
 @cli.command()
@@ -173,6 +175,17 @@ def train(directory: Path | None) -> None:
     click.echo(f"saved {saved}")
 
 
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the advice that `advise --json` and `batch --full` produce.
+
+    Example:
+
+        model-advisor schema > advice.schema.json
+    """
+    click.echo(json.dumps(advice_schema(), indent=2))
+
+
 @cli.group(cls=_Group)
 def rules() -> None:
     """Work with the YAML rules of a knowledge directory."""
@@ -206,31 +219,3 @@ def _expand_stdin(tasks: Iterable[str]) -> Iterable[str]:
             yield from (line.strip() for line in sys.stdin if line.strip())
         else:
             yield task
-
-
-def render(advice: Advice) -> str:
-    """Render advice for a person to read in a terminal."""
-    lines = [
-        f"{advice.task}",
-        f"  => {advice.category}  (confidence {advice.confidence:.2f})",
-        f"  {advice.explanation}",
-    ]
-    if advice.truncated:
-        lines.append("  (the task was truncated before it was read)")
-    lines.append(f"  Recommendation: {advice.recommendation}")
-    if advice.citations:
-        lines.append("  From the notes:")
-        for c in advice.citations:
-            lines.append(f"    {c.path}:{c.line}  {c.section}")
-            lines.append(f'      "{c.quote}"')
-    if advice.evidence.rules:
-        lines.append("  Rules that fired:")
-        for hit in advice.evidence.rules:
-            matched = ", ".join(f'"{m}"' for m in hit.matched)
-            lines.append(f"    {hit.rule_id} ({hit.category}, weight {hit.weight:g}): {matched}")
-    if advice.evidence.terms:
-        terms = ", ".join(f"{t.term} (+{t.weight:.2f})" for t in advice.evidence.terms)
-        lines.append(f"  Classifier terms: {terms}")
-    scores = ", ".join(f"{c} {s:.2f}" for c, s in advice.scores.items())
-    lines.append(f"  Scores: {scores}")
-    return "\n".join(lines)

@@ -1,0 +1,168 @@
+"""How fast is the batch? Prints the figures the batch issue sets targets for.
+
+On one generated CSV of varied task texts (fixed seed), it times in the same run:
+
+- (a) a plain scikit-learn baseline with the same features: read the CSV with the csv module,
+  ``predict_proba`` of the trained pipeline on chunks of 10,000 texts, write a CSV of labels;
+- (b) ``advise_file`` in one process;
+- (c) ``advise_file`` with ``jobs=2``.
+
+and prints rows/s for each with the ratios (b)/(a) (target >= 0.7) and (c)/(b) (target >= 1.6
+on 2 cores). Run: ``python benchmarks/batch_throughput.py [--rows N]``; ``--rows 100000`` is
+the quick mode.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import os
+import random
+import resource
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from model_advisor import Advisor, TaskClassifier, advise_file, load_examples
+from model_advisor._paths import default_knowledge_dir
+from model_advisor._text import normalize
+
+CHUNK = 10_000
+VERBS = (
+    "predict", "forecast", "classify", "detect", "flag", "sort", "rank", "estimate", "score",
+    "tag", "spot", "recognise", "segment", "cluster", "write", "draft", "compose", "generate",
+    "create", "design", "paint", "translate", "summarise", "rewrite", "illustrate", "invent",
+    "imagine", "plan", "reason about", "learn", "master", "solve", "understand", "explain",
+    "answer questions about", "chat about", "narrate", "animate", "synthesise", "sketch",
+)  # fmt: skip
+OBJECTS = (
+    "sales figures", "customer churn", "spam emails", "fraudulent payments", "house prices",
+    "weather", "stock prices", "tumours in x-rays", "faulty parts", "support tickets",
+    "product reviews", "song lyrics", "poems", "blog posts", "marketing copy", "python code",
+    "product photos", "logos", "3d models", "video trailers", "bedtime stories", "essays",
+    "legal contracts", "medical notes", "invoices", "tweets", "job adverts", "recipes",
+    "news articles", "podcast episodes", "traffic flows", "energy demand", "crop yields",
+    "credit risk", "sensor readings", "voice recordings", "handwritten digits", "maps",
+    "board game strategies", "scientific hypotheses", "any task a human can do", "new skills",
+    "jokes", "slogans", "melodies", "faces in photos", "road signs", "bird songs",
+)  # fmt: skip
+DOMAINS = (
+    "for a bank", "in a hospital", "for an online shop", "on social media", "for a school",
+    "in a factory", "for the weather service", "for a law firm", "for a newspaper",
+    "for a game studio", "in a call centre", "for farmers", "for a city council",
+    "for a museum", "in a warehouse", "for a startup", "for my team", "without supervision",
+    "like a person would", "across every domain", "at scale", "in real time", "every morning",
+    "from last year's data", "in several languages", "for children", "for engineers",
+)  # fmt: skip
+TEMPLATES = (
+    "{verb} {object} {domain}",
+    "we need to {verb} {object} {domain}",
+    "I want a model that can {verb} {object} {domain}",
+    "help me {verb} {object}",
+    "{verb} {object} {domain} and {verb2} {object2}",
+    "tool to {verb} {object} {domain}, quickly",
+    "can AI {verb} {object} {domain}?",
+    "{verb} the {object} {domain} with high accuracy",
+)  # fmt: skip
+
+
+def tasks(rows: int, seed: int = 7) -> Iterator[str]:
+    """Varied task texts: random verb, object, domain and template (mostly unique)."""
+    rng = random.Random(seed)
+    for _ in range(rows):
+        template = rng.choice(TEMPLATES)
+        yield template.format(
+            verb=rng.choice(VERBS),
+            object=rng.choice(OBJECTS),
+            domain=rng.choice(DOMAINS),
+            verb2=rng.choice(VERBS),
+            object2=rng.choice(OBJECTS),
+        )
+
+
+def write_input(path: Path, rows: int) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["id", "task"])
+        writer.writerows(enumerate(tasks(rows), start=1))
+
+
+def fit_baseline(knowledge: Path) -> tuple[Any, Any]:
+    """The scikit-learn pipeline the advisor's classifier is trained as, and its labels."""
+    examples = load_examples(knowledge / "examples.csv")
+    classifier = TaskClassifier().fit([e.task for e in examples], [e.label for e in examples])
+    return classifier.pipeline_, classifier.pipeline_.classes_
+
+
+def sklearn_baseline(model: Any, classes: Any, source: Path, target: Path) -> None:
+    """Read the CSV, predict chunks of 10,000 texts, write each row with its label."""
+    with (
+        source.open(newline="", encoding="utf-8") as inp,
+        target.open("w", newline="", encoding="utf-8") as out,
+    ):
+        reader, writer = csv.reader(inp), csv.writer(out, lineterminator="\n")
+        writer.writerow([*next(reader), "label"])
+        while chunk := list(itertools.islice(reader, CHUNK)):
+            probabilities = model.predict_proba([normalize(row[1]) for row in chunk])
+            labels = classes[probabilities.argmax(axis=1)]
+            writer.writerows([*row, label] for row, label in zip(chunk, labels, strict=True))
+
+
+def measure(label: str, rows: int, run: Callable[[], object]) -> float:
+    """Time ``run``; print rows/s, and the CPUs it kept busy against the machine's load."""
+    load = os.getloadavg()[0]
+    start, cpu = time.perf_counter(), _cpu_seconds()
+    run()
+    seconds, busy = time.perf_counter() - start, (_cpu_seconds() - cpu)
+    print(
+        f"{label}: {rows:,} rows in {seconds:.1f} s = {rows / seconds:,.0f} rows/s "
+        f"(CPUs busy {busy / seconds:.2f}; load average before {load:.2f})",
+        flush=True,
+    )
+    return rows / seconds
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and its ended children (the workers of ``jobs=2``)."""
+    me, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="rows in the generated CSV")
+    parser.add_argument("--rules", type=Path, help="a knowledge directory (default: shipped)")
+    args = parser.parse_args()
+    print(f"{os.cpu_count()} CPUs; generating {args.rows:,} varied tasks", flush=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        source = Path(scratch) / "tasks.csv"
+        write_input(source, args.rows)
+        model, classes = fit_baseline(args.rules or default_knowledge_dir())
+        # loaded outside the timings, as the baseline is trained outside them
+        advisor = Advisor.from_dir(args.rules) if args.rules else Advisor.default()
+        out = Path(scratch) / "out.csv"
+        baseline = measure(
+            "(a) scikit-learn", args.rows, lambda: sklearn_baseline(model, classes, source, out)
+        )
+        one = measure(
+            "(b) advise_file",
+            args.rows,
+            lambda: advise_file(source, out, advisor=advisor, rules_path=args.rules),
+        )
+        two = measure(
+            "(c) advise_file jobs=2",
+            args.rows,
+            lambda: advise_file(source, out, advisor=advisor, rules_path=args.rules, jobs=2),
+        )
+    print(f"(b)/(a): {one / baseline:.2f} (target >= 0.7)")
+    print(f"(c)/(b): {two / one:.2f} (target >= 1.6 on 2 cores)")
+
+
+if __name__ == "__main__":
+    main()
