@@ -10,6 +10,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 # Runs of letters and digits; apostrophes, hyphens and underscores split words.
@@ -65,6 +66,24 @@ def _stemmer() -> Any:
 def stems(text: str) -> list[str]:
     """Normalise, tokenise and stem ``text``, keeping the token order."""
     return [stem(w) for w in words(normalize(text))]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A text normalised, split into words and stemmed once, for every matcher to share."""
+
+    normalized: str
+    tokens: list[str]
+    stems: list[str]
+
+    @classmethod
+    def of(cls, text: str | Analysis) -> Analysis:
+        """Analyse ``text`` (an analysis is returned as it is)."""
+        if isinstance(text, Analysis):
+            return text
+        normalized = normalize(text)
+        tokens = words(normalized)
+        return cls(normalized, tokens, [stem(t) for t in tokens])
 
 
 # Function and filler words that say nothing about a task: they count neither for citing a

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import _paths
+from ._text import Analysis
 from .aspects import Aspects, split_tasks
 from .classifier import Features, TaskClassifier
-from .decision import Decision, combine, text_has_evidence
+from .decision import Decision, Weighted, combine, text_has_evidence
 from .errors import InvalidTaskError, KnowledgeBaseError
 from .knowledge import KnowledgeBase, Passage, content_stems
 from .models import (
@@ -139,7 +140,7 @@ class Advisor:
             InvalidTaskError: when ``task`` is not a string or is empty or blank.
         """
         text, truncated = _task_text(task)
-        hits, features, decision = self._decide(text)
+        analysis, hits, features, decision = self._decide(text)
         if decision.category == "undetermined":
             return Advice(
                 task=text,
@@ -159,8 +160,8 @@ class Advisor:
             TermWeight(term=t, category=category, weight=round(w, 4))
             for t, w in self.classifier.top_terms(features, category)
         ]
-        kind = self.aspects.kind(category, text)
-        passages = self._passages(category, text, kind)
+        kind = self.aspects.kind(category, analysis)
+        passages = self._passages(category, analysis, kind)
         parts, combines = self._parts(text, category)
         if combines and self.aspects.combining is not None:
             passages.append(self.aspects.combining)
@@ -178,7 +179,7 @@ class Advisor:
             truncated=truncated,
             kind=kind,
             kind_name=self.aspects.kind_names.get(kind) if kind else None,
-            modalities=self.aspects.modalities(text),
+            modalities=self.aspects.modalities(analysis),
             tools=tuple(self._citation(p) for p in self.aspects.tools(category, kind)),
             why_not={
                 c: self.aspects.why_not(c, category, hits) for c in CATEGORIES if c != category
@@ -204,14 +205,14 @@ class Advisor:
             return (), ()
         parts: list[Part] = []
         for piece in pieces:
-            hits, _, decision = self._decide(piece)
+            analysis, hits, _, decision = self._decide(piece)
             if decision.category == "undetermined" or decision.ambiguous:
                 if aspirational:
                     continue
                 return (), ()
             if aspirational and decision.category == "agi":
                 continue
-            citation = self._citation(self._passages(decision.category, piece)[0])
+            citation = self._citation(self._passages(decision.category, analysis)[0])
             part = Part(
                 text=piece,
                 category=decision.category,
@@ -250,35 +251,46 @@ class Advisor:
             InvalidTaskError: when ``task`` is not a string or is empty or blank.
         """
         text, truncated = _task_text(task)
-        _, _, decision = self._decide(text)
+        analysis = Analysis.of(text)
+        _, decision = self._weigh(text, analysis, self.engine.weigh(analysis))
         passage = None
         if decision.category != "undetermined":
-            passage = self._passages(decision.category, text)[0]
+            passage = self._passages(decision.category, analysis)[0]
         return Brief(decision, passage, truncated)
 
-    def _decide(self, text: str) -> tuple[list[RuleHit], Features, Decision]:
-        hits = self.engine.match(text)
-        features = self.classifier.features(text)
+    def _decide(self, text: str) -> tuple[Analysis, list[RuleHit], Features, Decision]:
+        analysis = Analysis.of(text)  # normalised, split and stemmed once for every matcher
+        hits = self.engine.match(analysis)
+        features, decision = self._weigh(text, analysis, hits)
+        return analysis, hits, features, decision
+
+    def _weigh(
+        self, text: str, analysis: Analysis, hits: Sequence[Weighted]
+    ) -> tuple[Features, Decision]:
+        features = self.classifier.features(text, analysis.normalized)
         probabilities = self.classifier.predict_proba(text, features)
         evidence = bool(hits) or text_has_evidence(features)
-        return hits, features, combine(hits, probabilities, has_evidence=evidence)
+        return features, combine(hits, probabilities, has_evidence=evidence)
 
     def advise_many(self, tasks: Iterable[str]) -> Iterator[Advice]:
         """Advise on each task in turn, lazily: results stream as the input is read."""
         for task in tasks:
             yield self.advise(task)
 
-    def _passages(self, category: Category, text: str, kind: str | None = None) -> list[Passage]:
+    def _passages(
+        self, category: Category, analysis: Analysis, kind: str | None = None
+    ) -> list[Passage]:
         """The passages to cite: the one or two best matches to the task, then the definition.
 
         A passage naming a tool (Dall-E, Replit Ghostwriter...) is a match only for the kind of
         task that tool does, so a story is never supported by a passage about writing code.
         """
-        tools = set(self.aspects.tools(category, kind or self.aspects.kind(category, text)))
-        candidates = [
-            p for p in self._sources[category] if p in tools or not self.aspects.is_tool_passage(p)
-        ]
-        ranked = self.knowledge.rank(candidates, set(content_stems(text)))
+        ranked = self.knowledge.rank(self._sources[category], content_stems(analysis))
+        if any(self.aspects.is_tool_passage(p) for _, p in ranked):  # only then is kind needed
+            tools = set(self.aspects.tools(category, kind or self.aspects.kind(category, analysis)))
+            ranked = [
+                (s, p) for s, p in ranked if p in tools or not self.aspects.is_tool_passage(p)
+            ]
         chosen = [p for score, p in ranked[:2] if score >= SECOND_CITATION_SHARE * ranked[0][0]]
         definition = self._definitions[category][0]
         if definition not in chosen:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ._text import Analysis
 from .errors import KnowledgeBaseError
 from .knowledge import KnowledgeBase, Passage
 from .matching import CueMatcher
@@ -53,7 +54,7 @@ class Aspects:
                 raise _missing(knowledge, f"section {settings.combining.section!r} (combining)")
             self.combining = found[0]
 
-    def kind(self, category: Category, text: str) -> str | None:
+    def kind(self, category: Category, text: str | Analysis) -> str | None:
         """The kind of ``category`` task whose cues ``text`` mentions most (first declared wins)."""
         found = {
             kind: words
@@ -62,7 +63,7 @@ class Aspects:
         }
         if not found:
             return None
-        lowered = text.lower()
+        lowered = Analysis.of(text).normalized
 
         def weight(kind: str) -> tuple[int, int]:  # more cues first, then the earliest mention
             first = min((lowered.find(w) % (len(lowered) + 1) for w in found[kind]), default=0)
@@ -74,7 +75,7 @@ class Aspects:
         """Whether ``passage`` is cited because it names a tool (see :meth:`tools`)."""
         return passage in self._tool_passages
 
-    def modalities(self, text: str) -> tuple[str, ...]:
+    def modalities(self, text: str | Analysis) -> tuple[str, ...]:
         """The modalities ``text`` mentions, in declared order."""
         return tuple(self._modalities.match(text))
 

@@ -87,16 +87,15 @@ class Weights:
         times, so repeated rows are corrected here.
         """
         z0, z1, z2, squares = sums if sums is not None else self.sums(rows)
-        counts = Counter(rows)
-        if len(counts) != len(rows):
+        if len(set(rows)) != len(rows):
             p0, p1, p2 = self.push
-            for row, count in counts.items():
-                if count > 1:
-                    tf = 1.0 + math.log(count)
-                    z0 += (tf - count) * p0[row]
-                    z1 += (tf - count) * p1[row]
-                    z2 += (tf - count) * p2[row]
-                    squares += (tf * tf - count) * self.idf_squared[row]
+            counts = Counter(rows)
+            for row, count in [(r, c) for r, c in counts.items() if c > 1]:
+                tf = 1.0 + math.log(count)
+                z0 += (tf - count) * p0[row]
+                z1 += (tf - count) * p1[row]
+                z2 += (tf - count) * p2[row]
+                squares += (tf * tf - count) * self.idf_squared[row]
         return z0, z1, z2, squares
 
     def encode(self) -> dict[str, Any]:
@@ -192,7 +191,7 @@ def load_examples(path: Path) -> list[Example]:
 class Features:
     """How a text meets the model's vocabulary."""
 
-    words: Counter[int]  # row of each known word n-gram -> how often it occurs
+    words: list[int]  # the row of each known word n-gram, once per occurrence
     word_norm: float  # the l2 norm of the word tf-idf vector
     logits: tuple[float, float, float]  # both vectorizers' push toward each label, no intercept
     char_coverage: float  # share of the text's character n-grams the model knows
@@ -212,7 +211,7 @@ class TaskClassifier:
     def __init__(
         self,
         word_ngrams: tuple[int, int] = (1, 2),
-        char_ngrams: tuple[int, int] = (2, 5),
+        char_ngrams: tuple[int, int] = (3, 5),
         regularization: float = 10.0,
         random_state: int = 0,
     ) -> None:
@@ -284,10 +283,13 @@ class TaskClassifier:
                 "<memory>", "the classifier is not trained; call fit() or load()", "untrained"
             )
 
-    def features(self, text: str) -> Features:
-        """Return how ``text`` meets the model: known n-grams and their push on each label."""
+    def features(self, text: str, normalized: str | None = None) -> Features:
+        """Return how ``text`` meets the model: known n-grams and their push on each label.
+
+        ``normalized``, when given, is ``text`` already normalised (it saves doing it again).
+        """
         self._check_fitted()
-        normalized = normalize(text)
+        normalized = normalize(text) if normalized is None else normalized
         index = self.word_weights_.index
         grams = _word_ngrams(normalized, self.word_ngrams)
         words = [row for g in grams if (row := index.get(g)) is not None]
@@ -307,7 +309,7 @@ class TaskClassifier:
             for row in set(words)
             if len(term := terms[row]) > 2 and " " not in term and term not in STOP_WORDS
         )
-        return Features(Counter(words), word_norm, logits, coverage, known)
+        return Features(words, word_norm, logits, coverage, known)
 
     def _char_rows(
         self, normalized: str
@@ -360,7 +362,7 @@ class TaskClassifier:
         push = weights.push[self.labels_.index(category)]
         pushes = [
             (weights.terms[row], (1.0 + math.log(count)) * push[row] / features.word_norm)
-            for row, count in features.words.items()
+            for row, count in Counter(features.words).items()
         ]
         return sorted((p for p in pushes if p[1] > 0), key=lambda p: (-p[1], p[0]))[:limit]
 

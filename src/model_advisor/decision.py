@@ -8,9 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from .classifier import Features
-from .models import CATEGORIES, Category, RuleHit, Verdict
+from .models import CATEGORIES, Category, Verdict
+
+
+class Weighted(Protocol):
+    """A rule hit as the decision sees it: a category and a weight (RuleHit or Hit)."""
+
+    @property
+    def category(self) -> Category: ...
+
+    @property
+    def weight(self) -> float: ...
+
 
 RULE_SHARE = 0.4
 """The most the rules can weigh in the final scores (when one rule of weight 1 fired)."""
@@ -32,7 +44,7 @@ class Decision:
 
 
 def combine(
-    hits: Sequence[RuleHit],
+    hits: Sequence[Weighted],
     probabilities: Mapping[Category, float],
     *,
     has_evidence: bool = True,
@@ -88,7 +100,7 @@ def text_has_evidence(features: Features) -> bool:
     return features.known_words > 0 or features.char_coverage >= MIN_CHAR_COVERAGE
 
 
-def rules_only(hits: Sequence[RuleHit]) -> Verdict:
+def rules_only(hits: Sequence[Weighted]) -> Verdict:
     """What the rules alone say: the category of greatest rule strength (undetermined if none)."""
     if not hits:
         return "undetermined"

@@ -1,101 +1,327 @@
-"""How good is the advisor? Accuracy and macro-F1 on labelled tasks, and cross-validation.
+"""How good is the advisor? Accuracy, macro-F1 and more on labelled tasks, and cross-validation.
 
 Every report gives the same figures three ways, rules alone, classifier alone and the two
-combined, so the value of combining them is visible. Metrics come from scikit-learn, which is
-imported only here and only when evaluating.
+combined, so the value of combining them is visible. :func:`evaluate` scores a labelled file,
+:func:`cross_validate` a knowledge directory's own examples, and :func:`train` trains and
+cross-validates (the twins of ``model-advisor evaluate`` and ``model-advisor train``).
+scikit-learn is imported only to split the folds.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from . import _paths
+from ._labelled import read_labelled
 from .classifier import TaskClassifier, load_examples
 from .decision import combine, rules_only, text_has_evidence
+from .errors import ExampleDataError, Problem
 from .matching import RuleEngine
 from .models import CATEGORIES, Category, Example, Verdict
 from .rules import load_rules
-from .training import EXAMPLES_FILE
+from .training import (
+    EXAMPLES_FILE,
+    compile_ruleset,
+    knowledge_sha256,
+    known_words,
+    restore_compiled,
+    saved_model,
+    train_classifier,
+    train_into,
+)
 
 DEFAULT_FOLDS = 5
+MISTAKES_SHOWN = 10
+"""How many of the most confident mistakes a report lists."""
+RELIABILITY_BINS = 10
+"""Confidence bins of the reliability table: 0-0.1, 0.1-0.2, ..., 0.9-1."""
+_VERDICTS: tuple[Verdict, ...] = (*CATEGORIES, "undetermined")
 
 
-class Scores(BaseModel):
-    """Accuracy, macro-F1 and a confusion matrix (rows: true label, columns: answer)."""
-
+class _Report(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+class CategoryScores(_Report):
+    """Precision, recall and F1 of one category, from the confusion matrix."""
+
+    category: Category
+    precision: float  # right answers of this category / answers of this category (0 if none)
+    recall: float  # right answers of this category / tasks labelled with it (0 if none)
+    f1: float
+    support: int  # tasks labelled with this category
+    answered: int  # answers of this category
+
+
+class Scores(_Report):
+    """Accuracy, macro-F1, per-category scores and the confusion matrix.
+
+    The matrix has a row per true label (the three categories) and a column per answer
+    (the three categories, then ``undetermined``). Macro-F1 averages the F1 of the categories
+    that occur as a label or as an answer.
+    """
 
     accuracy: float
     macro_f1: float
     labels: tuple[str, ...]
     confusion: tuple[tuple[int, ...], ...]
+    per_category: tuple[CategoryScores, ...] = ()
 
 
-class EvaluationReport(BaseModel):
+class Answer(_Report):
+    """One labelled task and what the advisor answered: combined, rules alone, classifier alone."""
+
+    task: str
+    line: int  # of the task in its file
+    label: Category
+    answer: Verdict
+    confidence: float  # of the combined answer (0 when undetermined)
+    rules_say: Verdict  # undetermined when no rule fired
+    classifier_says: Category
+    classifier_confidence: float
+    rules: tuple[str, ...]  # the rules that fired, sorted
+
+    @property
+    def correct(self) -> bool:
+        """Whether the combined answer is the label."""
+        return self.answer == self.label
+
+
+class ConfidenceBin(_Report):
+    """Answers whose confidence is in ``[low, high)`` (the last bin includes 1), and how many
+    were right: a calibrated advisor is right about as often as it is confident."""
+
+    low: float
+    high: float
+    answers: int
+    right: int
+    accuracy: float | None  # right / answers; None for an empty bin
+    mean_confidence: float | None
+
+
+class EvaluationReport(_Report):
     """The same labelled tasks scored by rules alone, classifier alone, and combined."""
 
-    model_config = ConfigDict(frozen=True)
-
+    source: str = ""  # the labelled file, or the examples file cross-validated
+    knowledge: str = ""  # the knowledge directory evaluated
     examples: int
     folds: int | None
+    seen_in_training: int = 0  # labelled tasks that are also training examples
     combined: Scores
     rules_only: Scores
     classifier_only: Scores
+    reliability: tuple[ConfidenceBin, ...] = ()
+    calibration_error: float | None = None  # expected calibration error of the bins
+    mistakes: tuple[Answer, ...] = ()  # the most confident wrong answers, most confident first
+    answers: tuple[Answer, ...] = ()  # every task, in file order
 
 
-def _scores(truth: Sequence[Category], answers: Sequence[Verdict]) -> Scores:
-    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
+class TrainingReport(_Report):
+    """What ``train`` did: the model saved, and its cross-validated scores."""
 
-    labels = [*CATEGORIES, "undetermined"]
-    matrix = confusion_matrix(truth, answers, labels=labels)
+    knowledge: str
+    model: str  # where the model was saved
+    examples: int
+    cross_validation: EvaluationReport | None
+
+
+# --- figures -----------------------------------------------------------------------------
+
+
+def score(truth: Sequence[Category], answers: Sequence[Verdict]) -> Scores:
+    """Score answers against the true labels (the two sequences pair up in order).
+
+    Returns:
+        Accuracy, macro-F1, per-category precision / recall / F1 and the confusion matrix.
+    """
+    pairs = Counter(zip(truth, answers, strict=True))
+    confusion = tuple(tuple(pairs[(row, column)] for column in _VERDICTS) for row in CATEGORIES)
+    per_category = []
+    for index, category in enumerate(CATEGORIES):
+        right = confusion[index][index]
+        support = sum(confusion[index])
+        answered = sum(row[index] for row in confusion)
+        precision = right / answered if answered else 0.0
+        recall = right / support if support else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_category.append(
+            CategoryScores(
+                category=category,
+                precision=precision,
+                recall=recall,
+                f1=f1,
+                support=support,
+                answered=answered,
+            )
+        )
+    present = [c.f1 for c in per_category if c.support or c.answered]
+    correct = sum(confusion[i][i] for i in range(len(CATEGORIES)))
     return Scores(
-        accuracy=float(accuracy_score(truth, answers)),
-        macro_f1=float(
-            f1_score(truth, answers, labels=list(CATEGORIES), average="macro", zero_division=0)
-        ),
-        labels=tuple(labels),
-        confusion=tuple(tuple(int(v) for v in row) for row in matrix[: len(CATEGORIES)]),
+        accuracy=correct / len(truth) if truth else 0.0,
+        macro_f1=sum(present) / len(present) if present else 0.0,
+        labels=_VERDICTS,
+        confusion=confusion,
+        per_category=tuple(per_category),
     )
 
 
-class _Answers:
-    def __init__(self) -> None:
-        self.truth: list[Category] = []
-        self.combined: list[Verdict] = []
-        self.rules: list[Verdict] = []
-        self.classifier: list[Verdict] = []
+def reliability(
+    answers: Sequence[Answer], bins: int = RELIABILITY_BINS
+) -> tuple[tuple[ConfidenceBin, ...], float | None]:
+    """Bin the combined answers by confidence and compare each bin's accuracy with it.
 
-    def add(self, example: Example, engine: RuleEngine, classifier: TaskClassifier) -> None:
-        hits = engine.match(example.task)
-        features = classifier.features(example.task)
-        probabilities = classifier.predict_proba(example.task, features)
-        evidence = bool(hits) or text_has_evidence(features)
-        self.truth.append(example.label)
-        self.combined.append(combine(hits, probabilities, has_evidence=evidence).category)
-        self.rules.append(rules_only(hits))
-        best: Category = max(CATEGORIES, key=lambda c: probabilities[c])
-        self.classifier.append(best)
-
-    def report(self, folds: int | None) -> EvaluationReport:
-        return EvaluationReport(
-            examples=len(self.truth),
-            folds=folds,
-            combined=_scores(self.truth, self.combined),
-            rules_only=_scores(self.truth, self.rules),
-            classifier_only=_scores(self.truth, self.classifier),
+    Returns:
+        The bins, and the expected calibration error: the mean gap between a bin's accuracy
+        and its mean confidence, weighted by its answers (None when there are no answers).
+    """
+    members: list[list[Answer]] = [[] for _ in range(bins)]
+    for answer in answers:
+        members[min(int(answer.confidence * bins), bins - 1)].append(answer)
+    result = []
+    gap = 0.0
+    for index, group in enumerate(members):
+        right = sum(a.correct for a in group)
+        mean = sum(a.confidence for a in group) / len(group) if group else None
+        accuracy = right / len(group) if group else None
+        if mean is not None and accuracy is not None:
+            gap += len(group) * abs(accuracy - mean)
+        low, high = round(index / bins, 10), round((index + 1) / bins, 10)
+        result.append(
+            ConfidenceBin(
+                low=low,
+                high=high,
+                answers=len(group),
+                right=right,
+                accuracy=accuracy,
+                mean_confidence=mean,
+            )
         )
+    return tuple(result), gap / len(answers) if answers else None
+
+
+def _answer(example: Example, engine: RuleEngine, classifier: TaskClassifier) -> Answer:
+    hits = engine.match(example.task)
+    features = classifier.features(example.task)
+    probabilities = classifier.predict_proba(example.task, features)
+    evidence = bool(hits) or text_has_evidence(features)
+    decision = combine(hits, probabilities, has_evidence=evidence)
+    best: Category = max(CATEGORIES, key=lambda c: probabilities[c])
+    return Answer(
+        task=example.task,
+        line=example.line,
+        label=example.label,
+        answer=decision.category,
+        confidence=decision.confidence,
+        rules_say=rules_only(hits),
+        classifier_says=best,
+        classifier_confidence=probabilities[best],
+        rules=tuple(sorted({h.rule_id for h in hits})),
+    )
+
+
+def _report(answers: Sequence[Answer], folds: int | None) -> EvaluationReport:
+    truth = [a.label for a in answers]
+    bins, calibration_error = reliability(answers)
+    wrong = sorted((a for a in answers if not a.correct), key=lambda a: (-a.confidence, a.line))
+    return EvaluationReport(
+        examples=len(answers),
+        folds=folds,
+        combined=score(truth, [a.answer for a in answers]),
+        rules_only=score(truth, [a.rules_say for a in answers]),
+        classifier_only=score(truth, [a.classifier_says for a in answers]),
+        reliability=bins,
+        calibration_error=calibration_error,
+        mistakes=tuple(wrong[:MISTAKES_SHOWN]),
+        answers=tuple(answers),
+    )
+
+
+# --- the library twins of the commands -----------------------------------------------------
 
 
 def evaluate_examples(
     examples: Sequence[Example], engine: RuleEngine, classifier: TaskClassifier
 ) -> EvaluationReport:
     """Score a trained classifier and rule engine on labelled examples."""
-    answers = _Answers()
-    for example in examples:
-        answers.add(example, engine, classifier)
-    return answers.report(None)
+    return _report([_answer(e, engine, classifier) for e in examples], None)
+
+
+def knowledge_model(directory: Path) -> tuple[RuleEngine, TaskClassifier]:
+    """The rule engine and classifier the advisor uses for a knowledge directory.
+
+    The directory's fresh model, else a cached one, else one trained now and cached (as
+    :meth:`Advisor.from_dir <model_advisor.Advisor.from_dir>` does, without the notes).
+
+    Raises:
+        RuleFileError, ExampleDataError, ModelFileError.
+    """
+    stamp = knowledge_sha256(directory)
+    classifier = saved_model(directory, stamp)
+    if classifier is None:
+        load_rules(directory)  # report broken rules before spending time on training
+        classifier = train_into(directory, _paths.model_cache_dir() / f"{stamp}.json")
+    compiled = restore_compiled(classifier) or compile_ruleset(
+        load_rules(directory), known_words(classifier)
+    )
+    return compiled.engine, classifier
+
+
+def evaluate(
+    labelled: str | Path,
+    rules_path: Path | None = None,
+    *,
+    column: str | None = None,
+    label_column: str = "label",
+    encoding: str = "utf-8",
+) -> EvaluationReport:
+    """Score the advisor on a labelled file: combined, rules alone and classifier alone.
+
+    Args:
+        labelled: a CSV, TSV or JSON Lines file (``-``: stdin) with a task and a label column.
+        rules_path: the knowledge directory; by default the shipped one.
+        column: the task column (by default the one named task, description or text).
+        label_column: the column holding the true category.
+        encoding: the file's encoding.
+
+    Returns:
+        The report, with every answer, the most confident mistakes and a reliability table.
+
+    Raises:
+        ExampleDataError: the file is unreadable, lacks a column, or has bad rows.
+        RuleFileError, ModelFileError: the knowledge directory is broken.
+
+    Example:
+        >>> report = evaluate("benchmarks/data/heldout.csv")  # doctest: +SKIP
+        >>> report.combined.accuracy, report.rules_only.accuracy  # doctest: +SKIP
+        (0.98, 0.91)
+    """
+    directory = Path(rules_path) if rules_path else _paths.default_knowledge_dir()
+    examples = read_labelled(labelled, column=column, label_column=label_column, encoding=encoding)
+    engine, classifier = knowledge_model(directory)
+    report = evaluate_examples(examples, engine, classifier)
+    return report.model_copy(
+        update={
+            "source": "<stdin>" if str(labelled) == "-" else str(labelled),
+            "knowledge": str(directory),
+            "seen_in_training": _seen(directory, examples),
+        }
+    )
+
+
+def _seen(directory: Path, examples: Sequence[Example]) -> int:
+    try:
+        known = {_normal(e.task) for e in load_examples(directory / EXAMPLES_FILE)}
+    except ExampleDataError:
+        return 0
+    return sum(_normal(e.task) in known for e in examples)
+
+
+def _normal(task: str) -> str:
+    return " ".join(task.lower().split())
 
 
 def cross_validate(
@@ -103,19 +329,67 @@ def cross_validate(
 ) -> EvaluationReport:
     """Cross-validate on a knowledge directory's examples: train on k-1 folds, score the rest.
 
+    The folds are stratified (each holds about the same share of every category) and fixed
+    by ``random_state``. The rules are the directory's own in every fold: they were written
+    while reading the examples, so their figures are optimistic.
+
     Raises:
-        RuleFileError, ExampleDataError: when the knowledge directory is invalid.
+        RuleFileError, ExampleDataError: the knowledge directory is invalid, or has fewer
+            than ``folds`` examples of a category.
     """
     from sklearn.model_selection import StratifiedKFold
 
-    engine = RuleEngine(load_rules(directory).rules)
-    examples = load_examples(directory / EXAMPLES_FILE)
+    directory = Path(directory)
+    path = directory / EXAMPLES_FILE
+    examples = load_examples(path)
+    _check_folds(path, examples, folds)
+    engine, _ = knowledge_model(directory)
     labels = [e.label for e in examples]
-    answers = _Answers()
+    answers: dict[int, Answer] = {}
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=random_state)
-    for train, test in splitter.split(labels, labels):
-        chosen = [examples[i] for i in train]
+    for train_rows, test_rows in splitter.split(labels, labels):
+        chosen = [examples[i] for i in train_rows]
         classifier = TaskClassifier().fit([e.task for e in chosen], [e.label for e in chosen])
-        for i in test:
-            answers.add(examples[i], engine, classifier)
-    return answers.report(folds)
+        for i in test_rows:
+            answers[i] = _answer(examples[i], engine, classifier)
+    report = _report([answers[i] for i in sorted(answers)], folds)
+    return report.model_copy(update={"source": str(path), "knowledge": str(directory)})
+
+
+def _check_folds(path: Path, examples: Sequence[Example], folds: int) -> None:
+    if folds < 2:
+        message = f"cross-validation needs at least 2 folds, not {folds}"
+        raise ExampleDataError([Problem(str(path), code="too-few-folds", message=message)])
+    counts = Counter(e.label for e in examples)
+    fewest = min(CATEGORIES, key=lambda c: (counts[c], c))
+    if counts[fewest] < folds:
+        advice = f"use --folds {counts[fewest]} or add" if counts[fewest] >= 2 else "add"
+        message = (
+            f"{folds}-fold cross-validation needs at least {folds} examples of each category; "
+            f"{fewest} has {counts[fewest]}: {advice} examples"
+        )
+        raise ExampleDataError([Problem(str(path), code="too-few-examples", message=message)])
+
+
+def train(directory: Path, folds: int | None = DEFAULT_FOLDS) -> TrainingReport:
+    """Train the classifier on a knowledge directory's examples, save it, and cross-validate.
+
+    Args:
+        directory: the knowledge directory; the model is saved there as ``model.json``.
+        folds: the folds of the cross-validation; None skips it.
+
+    Raises:
+        RuleFileError, ExampleDataError: the knowledge directory is invalid, or has fewer
+            than ``folds`` examples of a category (checked before training).
+    """
+    directory = Path(directory)
+    examples = load_examples(directory / EXAMPLES_FILE)
+    if folds is not None:
+        _check_folds(directory / EXAMPLES_FILE, examples, folds)
+    _, saved = train_classifier(directory)
+    return TrainingReport(
+        knowledge=str(directory),
+        model=str(saved),
+        examples=len(examples),
+        cross_validation=cross_validate(directory, folds) if folds is not None else None,
+    )

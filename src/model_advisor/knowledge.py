@@ -12,11 +12,11 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._text import STOP_WORDS, stems
+from ._text import STOP_WORDS, Analysis
 from .errors import KnowledgeBaseError
 from .models import SourceRef
 
@@ -63,6 +63,9 @@ class KnowledgeBase:
         frequency = Counter(s for p in passages for s in p.stems)
         total = len(passages) + 1
         self._idf = {s: math.log(total / n) for s, n in frequency.items()}
+        self._length = {
+            p: math.sqrt(sum(self._idf[s] ** 2 for s in p.stems)) or 1.0 for p in passages
+        }
 
     @classmethod
     def from_markdown(cls, path: Path) -> KnowledgeBase:
@@ -97,7 +100,7 @@ class KnowledgeBase:
         ]
 
     def rank(
-        self, passages: Iterable[Passage], task_stems: set[str]
+        self, passages: Iterable[Passage], task_stems: Set[str]
     ) -> list[tuple[float, Passage]]:
         """Rank passages by the content words they share with the task, best first.
 
@@ -111,15 +114,16 @@ class KnowledgeBase:
         scored = []
         for passage in passages:
             shared = passage.stems & task_stems
-            if sum(idf[s] ** 2 for s in shared) >= MIN_SHARED_WEIGHT:
-                length = math.sqrt(sum(idf[s] ** 2 for s in passage.stems))
-                scored.append((sum(idf[s] ** 2 for s in shared) / length, passage))
+            if shared:
+                weight = sum(idf[s] ** 2 for s in shared)
+                if weight >= MIN_SHARED_WEIGHT:
+                    scored.append((weight / self._length[passage], passage))
         return sorted(scored, key=lambda pair: -pair[0])
 
 
-def content_stems(text: str) -> frozenset[str]:
+def content_stems(text: str | Analysis) -> frozenset[str]:
     """The stems of the words of ``text`` that are not function words."""
-    return frozenset(s for s in stems(text) if s not in STOP_WORDS and len(s) > 1)
+    return frozenset(s for s in Analysis.of(text).stems if s not in STOP_WORDS and len(s) > 1)
 
 
 class _Parser:

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import re2
 
-from ._text import normalize, stem, words
+from ._text import Analysis, normalize, stem, words
 from .models import (
     CATEGORIES,
+    Category,
     Condition,
     KeywordCondition,
     PhraseCondition,
+    RegexCondition,
     Rule,
     RuleHit,
     regex_options,
@@ -48,14 +50,13 @@ class ConditionIndex:
         *,
         fuzzy: bool = False,
         known_words: frozenset[str] = frozenset(),
-        exact: frozenset[int] = frozenset(),
     ) -> None:
         self._fuzzy = fuzzy
-        self._exact = exact  # condition keys that only match as written (vetoes)
         self._known_words = known_words
         self._keywords: dict[str, list[int]] = defaultdict(list)  # long keywords, as written
         self._variants: dict[str, list[str]] | None = None  # built on the first unknown word
         self._stems: dict[str, list[int]] = defaultdict(list)
+        # phrases by their first two stems ("customer servic"), so common first words are cheap
         self._phrases: dict[str, list[tuple[tuple[str, ...], int]]] = defaultdict(list)
         self._patterns: list[tuple[str, int]] = []
         for key, condition in enumerate(conditions):
@@ -112,43 +113,54 @@ class ConditionIndex:
 
     def _add(self, condition: Condition, key: int) -> None:
         if isinstance(condition, (KeywordCondition, PhraseCondition)):
-            texts = (
-                condition.words if isinstance(condition, KeywordCondition) else condition.phrases
-            )
-            for text in texts:
+            for text in _texts_of(condition):
                 # A keyword that splits into several words ("e-mail") is matched as a phrase.
                 sequence = _stem_sequence(text)
                 if len(sequence) == 1:
                     self._stems[sequence[0]].append(key)
-                    if len(text) >= FUZZY_MIN_LENGTH and text.isalpha() and key not in self._exact:
+                    if len(text) >= FUZZY_MIN_LENGTH and text.isalpha():
                         self._keywords[text.lower()].append(key)
                 elif sequence:
-                    self._phrases[sequence[0]].append((sequence, key))
+                    self._phrases[f"{sequence[0]} {sequence[1]}"].append((sequence, key))
         else:
             self._patterns.append((f"(?i){condition.pattern}", key))
 
-    def found(self, text: str) -> dict[int, str]:
-        """Map the index of each condition that matches ``text`` to the text it matched."""
-        normalized = normalize(text)
-        tokens = words(normalized)
-        stems = [stem(t) for t in tokens]
+    def found(self, text: str | Analysis, *, matched_text: bool = True) -> dict[int, str]:
+        """Map the index of each condition that matches ``text`` to the text it matched.
+
+        Without ``matched_text``, a regex condition maps to "" (finding the text a pattern
+        matched costs a second search, which a caller that only needs the keys can skip).
+        """
+        analysis = Analysis.of(text)
+        normalized, tokens, stems = analysis.normalized, analysis.tokens, analysis.stems
         found: dict[int, str] = {}
+        last = len(stems) - 1
         for i, token_stem in enumerate(stems):
             keys = self._stems.get(token_stem)
             if keys is None and self._fuzzy:
                 keys = self._near_keywords(tokens[i])
-            for key in keys or ():
-                found.setdefault(key, tokens[i])
-            for sequence, key in self._phrases.get(token_stem, ()):
-                if tuple(stems[i : i + len(sequence)]) == sequence:
-                    found.setdefault(key, " ".join(tokens[i : i + len(sequence)]))
+            if keys:
+                for key in keys:
+                    found.setdefault(key, tokens[i])
+            if i < last:
+                for sequence, key in self._phrases.get(f"{token_stem} {stems[i + 1]}", ()):
+                    if tuple(stems[i : i + len(sequence)]) == sequence:
+                        found.setdefault(key, " ".join(tokens[i : i + len(sequence)]))
         if self._regexes:
             for index in self._regex_set.Match(normalized) or ():
                 compiled, key = self._regexes[index]
-                hit = compiled.search(normalized)
-                if hit is not None:
+                if not matched_text:
+                    found.setdefault(key, "")
+                elif (hit := compiled.search(normalized)) is not None:
                     found.setdefault(key, hit.group(0))
         return found
+
+    def max_key(self) -> int:
+        """The largest condition key indexed (-1 when empty)."""
+        keys = [k for table in (self._stems, self._keywords) for ks in table.values() for k in ks]
+        keys += [k for items in self._phrases.values() for _, k in items]
+        keys += [k for _, k in self._patterns]
+        return max(keys, default=-1)
 
     def _near_keywords(self, token: str) -> list[int]:
         """The keys of keywords one edit away from a long, unknown ``token``."""
@@ -168,36 +180,74 @@ def _deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
+class Hit(NamedTuple):
+    """A rule that fired, in brief: enough for :func:`~model_advisor.decision.combine`."""
+
+    rule_id: str
+    category: Category
+    weight: float
+
+
 class RuleEngine:
     """Finds the rules that fire on a text, matching all their conditions at once.
 
-    Misspelt keywords are matched too (see :class:`ConditionIndex`); ``known_words`` are real
-    words of the knowledge (its examples, rules and notes), which are never taken for typos.
+    The `any` and `all` conditions of every rule go into one :class:`ConditionIndex`, which
+    finds the candidate rules; a candidate's `none` conditions (vetoes) are then checked
+    against the text's set of stems. Vetoes never enter the index, because common words are
+    vetoes of many rules ("predict" vetoes a hundred generative rules) and would make every
+    lookup long. Misspelt keywords are matched too (see :class:`ConditionIndex`), except in
+    vetoes; ``known_words`` are real words of the knowledge, never taken for typos.
     """
 
     def __init__(self, rules: Sequence[Rule], known_words: frozenset[str] = frozenset()) -> None:
         conditions: list[Condition] = []
         self._rules = [(r.id, r.category, r.weight, r.rationale) for r in rules]
-        self._groups: list[tuple[range, range, range]] = []  # per rule: any, all, none keys
-        self._by_condition: list[int] = []  # condition key -> its rule, for any/all conditions
+        self._groups: list[tuple[range, range]] = []  # per rule: its any and all keys
+        self._by_condition: list[int] = []  # condition key -> its rule (-1: a veto pattern)
+        self._veto_keys: list[list[int]] = []  # per rule: keys of its veto patterns
+        self._veto_stems: list[frozenset[str]] = []
+        self._veto_phrases: list[tuple[str, ...]] = []  # stems joined by spaces
         for index, rule in enumerate(rules):
-            groups = []
-            for name, group in (("any", rule.any), ("all", rule.all), ("none", rule.none)):
-                groups.append(range(len(conditions), len(conditions) + len(group)))
-                conditions.extend(group)
-                # a `none` condition alone can never make its rule fire
-                self._by_condition.extend([-1 if name == "none" else index] * len(group))
-            self._groups.append((groups[0], groups[1], groups[2]))
-        vetoes = frozenset(k for _, _, none in self._groups for k in none)
-        self._index = ConditionIndex(conditions, fuzzy=True, known_words=known_words, exact=vetoes)
+            start = len(conditions)
+            conditions.extend((*rule.any, *rule.all))
+            self._by_condition.extend([index] * (len(rule.any) + len(rule.all)))
+            middle = start + len(rule.any)
+            self._groups.append((range(start, middle), range(middle, len(conditions))))
+            stems: set[str] = set()
+            phrases: list[str] = []
+            keys: list[int] = []
+            for condition in rule.none:
+                if isinstance(condition, RegexCondition):
+                    keys.append(len(conditions))
+                    conditions.append(condition)
+                    self._by_condition.append(-1)
+                    continue
+                texts = (
+                    condition.words
+                    if isinstance(condition, KeywordCondition)
+                    else condition.phrases
+                )
+                for text in texts:
+                    sequence = _stem_sequence(text)
+                    if len(sequence) == 1:
+                        stems.add(sequence[0])
+                    elif sequence:
+                        phrases.append(" ".join(sequence))
+            self._veto_keys.append(keys)
+            self._veto_stems.append(frozenset(stems))
+            self._veto_phrases.append(tuple(phrases))
+        self._index = ConditionIndex(conditions, fuzzy=True, known_words=known_words)
 
     def export(self) -> dict[str, Any]:
         """The compiled engine as JSON data (see :meth:`restore`)."""
         return {
             "index": self._index.export(),
             "rules": self._rules,
-            "groups": [[g.start, g.stop] for groups in self._groups for g in groups],
+            "groups": [[a.start, a.stop, b.start, b.stop] for a, b in self._groups],
             "by_condition": self._by_condition,
+            "veto_keys": self._veto_keys,
+            "veto_stems": [sorted(v) for v in self._veto_stems],
+            "veto_phrases": [list(v) for v in self._veto_phrases],
         }
 
     @classmethod
@@ -216,43 +266,79 @@ class RuleEngine:
                 if category not in CATEGORIES or not isinstance(weight, (int, float)):
                     raise ValueError(f"rule {rule_id!r} is malformed")
                 engine._rules.append((str(rule_id), category, float(weight), str(rationale)))
-            bounds = [range(int(a), int(b)) for a, b in data["groups"]]
             engine._groups = [
-                (bounds[i], bounds[i + 1], bounds[i + 2]) for i in range(0, len(bounds), 3)
+                (range(int(a), int(b)), range(int(c), int(d))) for a, b, c, d in data["groups"]
             ]
             engine._by_condition = [int(r) for r in data["by_condition"]]
+            engine._veto_keys = [[int(k) for k in keys] for keys in data["veto_keys"]]
+            engine._veto_stems = [frozenset(str(s) for s in v) for v in data["veto_stems"]]
+            engine._veto_phrases = [tuple(str(p) for p in v) for v in data["veto_phrases"]]
         except (KeyError, TypeError) as err:
             raise ValueError(f"not an exported rule engine: {err}") from err
-        if len(engine._groups) != len(engine._rules) or any(
-            not -1 <= r < len(engine._rules) for r in engine._by_condition
+        count = len(engine._rules)
+        if (
+            not len(engine._groups) == len(engine._veto_keys) == len(engine._veto_stems) == count
+            or len(engine._veto_phrases) != count
+            or any(not -1 <= r < count for r in engine._by_condition)
+            or engine._index.max_key() >= len(engine._by_condition)
         ):
-            raise ValueError("not an exported rule engine: groups do not match rules")
+            raise ValueError("not an exported rule engine: its parts do not match its rules")
         return engine
 
-    def match(self, text: str) -> list[RuleHit]:
-        """Return the rules that fire on ``text``, sorted by rule id."""
-        found = self._index.found(text)
-        candidates = {self._by_condition[key] for key in found if key < len(self._by_condition)}
-        candidates.discard(-1)
-        hits = [hit for r in candidates if (hit := self._fire(r, found)) is not None]
-        return sorted(hits, key=lambda h: h.rule_id)
+    def match(self, text: str | Analysis) -> list[RuleHit]:
+        """Return the rules that fire on ``text``, with the words they matched, sorted by id."""
+        analysis = Analysis.of(text)
+        found = self._index.found(analysis)
+        hits = []
+        for index in self._fired(analysis, found):
+            any_keys, all_keys = self._groups[index]
+            words = [found[k] for k in (*any_keys, *all_keys) if found.get(k)]
+            rule_id, category, weight, rationale = self._rules[index]
+            # built from checked data, so pydantic's validation is skipped (it doubles the cost)
+            hits.append(
+                RuleHit.model_construct(
+                    rule_id=rule_id,
+                    category=category,
+                    weight=weight,
+                    matched=tuple(dict.fromkeys(words)),
+                    rationale=rationale,
+                )
+            )
+        return hits
 
-    def _fire(self, index: int, found: dict[int, str]) -> RuleHit | None:
-        any_keys, all_keys, none_keys = self._groups[index]
-        for key in none_keys:
-            if key in found:
-                return None
-        for key in all_keys:
-            if key not in found:
-                return None
-        matched_any = [found[k] for k in any_keys if k in found]
-        if any_keys and not matched_any:
-            return None
-        rule_id, category, weight, rationale = self._rules[index]
-        matched = tuple(dict.fromkeys([*matched_any, *(found[k] for k in all_keys)]))
-        return RuleHit(
-            rule_id=rule_id, category=category, weight=weight, matched=matched, rationale=rationale
-        )
+    def weigh(self, text: str | Analysis) -> list[Hit]:
+        """The rules that fire on ``text``, without the words they matched (faster), by id."""
+        analysis = Analysis.of(text)
+        found = self._index.found(analysis, matched_text=False)
+        return [Hit(*self._rules[i][:3]) for i in self._fired(analysis, found)]
+
+    def _fired(self, analysis: Analysis, found: dict[int, str]) -> list[int]:
+        by_condition = self._by_condition
+        candidates = {by_condition[key] for key in found}
+        candidates.discard(-1)
+        stems: set[str] | None = None
+        joined = ""
+        fired = []
+        for index in candidates:
+            any_keys, all_keys = self._groups[index]
+            if any_keys and not any(k in found for k in any_keys):
+                continue
+            if not all(k in found for k in all_keys):
+                continue
+            if any(k in found for k in self._veto_keys[index]):
+                continue
+            vetoes = self._veto_stems[index]
+            if vetoes:
+                stems = stems if stems is not None else set(analysis.stems)
+                if not vetoes.isdisjoint(stems):
+                    continue
+            phrases = self._veto_phrases[index]
+            if phrases:
+                joined = joined or f" {' '.join(analysis.stems)} "
+                if any(f" {phrase} " in joined for phrase in phrases):
+                    continue
+            fired.append(index)
+        return sorted(fired, key=lambda i: self._rules[i][0])
 
 
 class CueMatcher:
@@ -289,7 +375,7 @@ class CueMatcher:
             raise ValueError("not an exported cue matcher: bad owner")
         return matcher
 
-    def match(self, text: str) -> dict[str, list[str]]:
+    def match(self, text: str | Analysis) -> dict[str, list[str]]:
         """Map each name whose cues occur in ``text`` to the words matched, in declared order."""
         matched: dict[int, list[str]] = defaultdict(list)
         for key, words_matched in sorted(self._index.found(text).items()):
@@ -313,3 +399,7 @@ def _str_to_ints(table: Any) -> dict[str, list[int]]:
             raise TypeError(f"keys of {word!r} are malformed")
         result[str(word)] = keys
     return result
+
+
+def _texts_of(condition: KeywordCondition | PhraseCondition) -> tuple[str, ...]:
+    return condition.words if isinstance(condition, KeywordCondition) else condition.phrases

@@ -12,12 +12,15 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from ._yaml import Loc, load_yaml
 from .classifier import load_examples
 from .decision import rules_only
-from .errors import ExampleDataError, Problem
+from .errors import ExampleDataError, KnowledgeBaseError, Level, Problem
+from .evaluation import knowledge_model
+from .knowledge import KnowledgeBase
 from .matching import RuleEngine
-from .models import CATEGORIES, Category, Example, Rule, RuleSet
-from .rules import check_rules, load_rules
+from .models import CATEGORIES, Category, Example, Rule, RuleSet, Settings, SourceRef
+from .rules import SETTINGS_FILE, check_rules, load_rules
 from .training import EXAMPLES_FILE
 
 
@@ -26,25 +29,35 @@ class _Report(BaseModel):
 
 
 def check_knowledge(directory: Path) -> list[Problem]:
-    """Everything :func:`check_rules` finds, plus warnings that need the example tasks.
+    """Everything :func:`check_rules` finds, plus the examples, the notes, and warnings.
 
-    Warnings: an example task listed under two categories, a rule that fires on no example,
-    two rules with identical conditions. Errors in the examples file are reported too.
+    Errors: every bad row of ``examples.csv``; a notes file that cannot be read; a category
+    whose definition section has no passage in the notes (advice would fail). Warnings: an
+    example task listed under two categories, a rule that fires on no example, two rules
+    with identical conditions, a source section of ``categories.yaml`` with no passage.
+
+    Args:
+        directory: the knowledge directory.
 
     Returns:
-        Every problem, sorted by file and line.
+        Every problem, sorted by file and line; empty when there is nothing to fix.
     """
+    directory = Path(directory)
     problems = check_rules(directory)
-    if any(p.level == "error" for p in problems):
+    if not directory.is_dir():
         return problems
-    ruleset = load_rules(directory)
+    ruleset = None if any(p.level == "error" for p in problems) else load_rules(directory)
     try:
         examples = load_examples(directory / EXAMPLES_FILE)
     except ExampleDataError as err:
-        return sorted([*problems, *err.problems])
+        problems.extend(err.problems)
+        examples = []
     problems.extend(_conflicting_examples(directory / EXAMPLES_FILE, examples))
-    problems.extend(_silent_rules(ruleset, examples))
-    problems.extend(_identical_rules(ruleset))
+    if ruleset is not None:
+        problems.extend(_notes_problems(directory, ruleset.settings))
+        if examples:
+            problems.extend(_silent_rules(ruleset, examples))
+        problems.extend(_identical_rules(ruleset))
     return sorted(problems)
 
 
@@ -88,6 +101,48 @@ def _identical_rules(ruleset: RuleSet) -> list[Problem]:
     return problems
 
 
+def _notes_problems(directory: Path, settings: Settings) -> list[Problem]:
+    """The notes must hold every section ``categories.yaml`` names (a definition above all)."""
+    path = directory / SETTINGS_FILE
+    document, _ = load_yaml(path)
+
+    def problem(loc: Loc, code: str, level: Level, message: str) -> Problem:
+        line = document.line_of(loc) if document else 0
+        return Problem(str(path), line, code=code, level=level, message=message)
+
+    try:
+        knowledge = KnowledgeBase.from_markdown(directory / settings.notes)
+    except KnowledgeBaseError as err:
+        return [problem(("notes",), "unreadable-notes", "error", f"notes: {err}")]
+    problems = []
+    for index, category in enumerate(settings.categories):
+        refs: list[tuple[Loc, SourceRef, Level]] = [
+            (("categories", index, "definition"), category.definition, "error")
+        ]
+        refs += [
+            (("categories", index, "sources", i), r, "warning")
+            for i, r in enumerate(category.sources)
+        ]
+        for loc, ref, level in refs:
+            if not knowledge.select(ref):
+                what = "definition" if level == "error" else "source"
+                message = f"{category.id} {what}: {_no_passage(ref, settings.notes)}"
+                problems.append(problem(loc, "missing-section", level, message))
+    if settings.combining and not knowledge.select(settings.combining):
+        message = f"combining: {_no_passage(settings.combining, settings.notes)}"
+        problems.append(problem(("combining",), "missing-section", "warning", message))
+    return problems
+
+
+def _no_passage(ref: SourceRef, notes: str) -> str:
+    where = f"section {ref.section!r}"
+    if ref.under:
+        where += f" under {ref.under!r}"
+    if ref.contains:
+        where += f" containing {ref.contains!r}"
+    return f"{notes} has no passage in {where}; check the heading's spelling"
+
+
 def _at(ruleset: RuleSet, rule: Rule, code: str, message: str) -> Problem:
     where = ruleset.locations.get(rule.id)
     return Problem(
@@ -115,13 +170,14 @@ class RuleTestResult(_Report):
     rule_id: str
     path: str
     line: int
+    examples: int  # texts tested: match and no_match
     passed: bool
     missed: tuple[str, ...]
     wrongly_matched: tuple[str, ...]
 
 
 class RuleTestReport(_Report):
-    """Every rule's examples, run."""
+    """Every rule's examples, run; results in file and line order."""
 
     results: tuple[RuleTestResult, ...]
     passed: int
@@ -129,23 +185,32 @@ class RuleTestReport(_Report):
 
 
 def run_rule_tests(directory: Path) -> RuleTestReport:
-    """Run every rule's own ``examples`` (must match / must not match) against that rule.
+    """Run every rule's own ``examples``: each ``match`` text must make the rule fire, and
+    no ``no_match`` text may.
+
+    The texts go through one engine of all the rules, as tasks do when advising, so a rule
+    passes here exactly when it behaves so in the advisor.
 
     Raises:
         RuleFileError: when the rules do not load.
     """
     ruleset = load_rules(directory)
+    engine = RuleEngine(ruleset.rules)
+
+    def fires(rule: Rule, text: str) -> bool:
+        return any(hit.rule_id == rule.id for hit in engine.match(text))
+
     results = []
-    for rule in ruleset.rules:
-        engine = RuleEngine([rule])
-        missed = tuple(t for t in rule.examples.match if not engine.match(t))
-        wrong = tuple(t for t in rule.examples.no_match if engine.match(t))
+    for rule in sorted(ruleset.rules, key=lambda r: (*_line(ruleset, r), r.id)):
+        missed = tuple(t for t in rule.examples.match if not fires(rule, t))
+        wrong = tuple(t for t in rule.examples.no_match if fires(rule, t))
         path, line = _line(ruleset, rule)
         results.append(
             RuleTestResult(
                 rule_id=rule.id,
                 path=path,
                 line=line,
+                examples=len(rule.examples.match) + len(rule.examples.no_match),
                 passed=not missed and not wrong,
                 missed=missed,
                 wrongly_matched=wrong,
@@ -159,17 +224,19 @@ def run_rule_tests(directory: Path) -> RuleTestReport:
 
 
 class RuleStats(_Report):
-    """How one rule behaves on the labelled example tasks."""
+    """How one rule behaves on the labelled example tasks (a labeling-function summary)."""
 
     rule_id: str
     category: Category
-    fires: int
+    path: str
+    line: int
+    fires: int  # examples it fires on
     coverage: float  # share of the examples it fires on
     overlaps: int  # examples where another rule fires too
     conflicts: int  # examples where a rule of another category fires too
     correct: int  # fires on an example of its own category
     incorrect: int
-    accuracy: float | None  # correct / fires
+    accuracy: float | None  # correct / fires; None when it never fires
 
 
 class Disagreement(_Report):
@@ -180,33 +247,41 @@ class Disagreement(_Report):
     label: Category
     rules_say: Category
     classifier_says: Category
+    rules: tuple[str, ...]  # the rules that fired, sorted
 
 
 class StatsReport(_Report):
     """Per-rule statistics, and the examples where rules and classifier disagree."""
 
+    source: str  # the examples file
     examples: int
-    rules: tuple[RuleStats, ...]
-    disagreements: tuple[Disagreement, ...]
+    covered: int  # examples on which at least one rule fires
+    conflicting: int  # examples on which rules of different categories fire
+    rules: tuple[RuleStats, ...]  # sorted by rule id
+    disagreements: tuple[Disagreement, ...]  # in file order
 
 
 def rule_stats(directory: Path) -> StatsReport:
     """Measure every rule against the directory's labelled examples.
 
-    Raises:
-        RuleFileError, ExampleDataError, KnowledgeBaseError, ModelFileError.
-    """
-    from .advisor import Advisor
+    The rules and the classifier are the advisor's own; the classifier was trained on these
+    very examples, so a disagreement usually points at a rule (or a label) to look at.
 
-    advisor = Advisor.from_dir(directory)
+    Raises:
+        RuleFileError, ExampleDataError, ModelFileError.
+    """
+    directory = Path(directory)
+    engine, classifier = knowledge_model(directory)
     ruleset = load_rules(directory)
-    engine = RuleEngine(ruleset.rules)
     examples = load_examples(directory / EXAMPLES_FILE)
     counts: dict[str, Counter[str]] = defaultdict(Counter)
+    covered = conflicting = 0
     disagreements = []
     for example in examples:
         hits = engine.match(example.task)
         categories = {h.category for h in hits}
+        covered += bool(hits)
+        conflicting += len(categories) > 1
         for hit in hits:
             tally = counts[hit.rule_id]
             tally["fires"] += 1
@@ -215,7 +290,7 @@ def rule_stats(directory: Path) -> StatsReport:
             tally["correct" if hit.category == example.label else "incorrect"] += 1
         rules_say = rules_only(hits)
         if rules_say != "undetermined":
-            probabilities = advisor.classifier.predict_proba(example.task)
+            probabilities = classifier.predict_proba(example.task)
             classifier_says = max(CATEGORIES, key=lambda c: probabilities[c])
             if rules_say != classifier_says:
                 disagreements.append(
@@ -225,25 +300,34 @@ def rule_stats(directory: Path) -> StatsReport:
                         label=example.label,
                         rules_say=rules_say,
                         classifier_says=classifier_says,
+                        rules=tuple(sorted({h.rule_id for h in hits})),
                     )
                 )
-    stats = []
-    for rule in ruleset.rules:
-        tally = counts[rule.id]
-        fires = tally["fires"]
-        stats.append(
-            RuleStats(
-                rule_id=rule.id,
-                category=rule.category,
-                fires=fires,
-                coverage=fires / len(examples) if examples else 0.0,
-                overlaps=tally["overlaps"],
-                conflicts=tally["conflicts"],
-                correct=tally["correct"],
-                incorrect=tally["incorrect"],
-                accuracy=tally["correct"] / fires if fires else None,
-            )
-        )
     return StatsReport(
-        examples=len(examples), rules=tuple(stats), disagreements=tuple(disagreements)
+        source=str(directory / EXAMPLES_FILE),
+        examples=len(examples),
+        covered=covered,
+        conflicting=conflicting,
+        rules=tuple(
+            _rule_stats(ruleset, rule, counts[rule.id], len(examples)) for rule in ruleset.rules
+        ),
+        disagreements=tuple(disagreements),
+    )
+
+
+def _rule_stats(ruleset: RuleSet, rule: Rule, tally: Counter[str], examples: int) -> RuleStats:
+    fires = tally["fires"]
+    path, line = _line(ruleset, rule)
+    return RuleStats(
+        rule_id=rule.id,
+        category=rule.category,
+        path=path,
+        line=line,
+        fires=fires,
+        coverage=fires / examples if examples else 0.0,
+        overlaps=tally["overlaps"],
+        conflicts=tally["conflicts"],
+        correct=tally["correct"],
+        incorrect=tally["incorrect"],
+        accuracy=tally["correct"] / fires if fires else None,
     )
