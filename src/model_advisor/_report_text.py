@@ -21,12 +21,13 @@ def problems_summary(problems: Sequence[Problem]) -> str:
     return f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"
 
 
-def render_rule_tests(report: RuleTestReport) -> str:
+def render_rule_tests(report: RuleTestReport, show_passed: bool = True) -> str:
     """One line per rule, ``pass`` or ``FAIL``, with the texts that failed; then a summary."""
     lines = []
     for result in report.results:
         if result.passed:
-            lines.append(f"pass  {result.rule_id}")
+            if show_passed:
+                lines.append(f"pass  {result.rule_id}")
             continue
         lines.append(f"FAIL  {result.rule_id}  {result.path}:{result.line}")
         lines.extend(f"        should match, does not: {_quote(t)}" for t in result.missed)
@@ -88,7 +89,10 @@ def render_stats(report: StatsReport, sort: str = "rule") -> str:
     if not report.disagreements:
         lines.append("The rules and the classifier agree on every example the rules decide.")
         return "\n".join(lines)
-    lines += ["", f"Rules and classifier disagree on {_count(len(report.disagreements), 'example')}:"]
+    lines += [
+        "",
+        f"Rules and classifier disagree on {_count(len(report.disagreements), 'example')}:",
+    ]
     for d in report.disagreements:
         lines.append(
             f"  line {d.line}: label {d.label}; rules say {d.rules_say} "

@@ -61,6 +61,12 @@ class Weights:
         self.idf = idf
         self.coef = tuple(coef)
         self.index = dict(zip(terms, range(len(terms)), strict=True))
+        # rows of single content words ("weather", not "the" or "predict weather")
+        self.content_rows = frozenset(
+            row
+            for row, term in enumerate(terms)
+            if len(term) > 2 and " " not in term and term not in STOP_WORDS
+        )
         # What one occurrence of an n-gram adds before the l2 normalisation, as plain lists:
         # itemgetter picks many items of a list in one C call, the fastest way to sum them here.
         self.idf_squared = list(map(operator.mul, idf, idf))
@@ -303,12 +309,7 @@ class TaskClassifier:
             a1 / word_norm + b1 / char_norm,
             a2 / word_norm + b2 / char_norm,
         )
-        terms = self.word_weights_.terms
-        known = sum(
-            1
-            for row in set(words)
-            if len(term := terms[row]) > 2 and " " not in term and term not in STOP_WORDS
-        )
+        known = len(self.word_weights_.content_rows.intersection(words))
         return Features(words, word_norm, logits, coverage, known)
 
     def _char_rows(

@@ -10,7 +10,7 @@ scikit-learn is imported only to split the folds.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -325,13 +325,17 @@ def _normal(task: str) -> str:
 
 
 def cross_validate(
-    directory: Path, folds: int = DEFAULT_FOLDS, random_state: int = 0
+    directory: Path,
+    folds: int = DEFAULT_FOLDS,
+    random_state: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> EvaluationReport:
     """Cross-validate on a knowledge directory's examples: train on k-1 folds, score the rest.
 
     The folds are stratified (each holds about the same share of every category) and fixed
     by ``random_state``. The rules are the directory's own in every fold: they were written
-    while reading the examples, so their figures are optimistic.
+    while reading the examples, so their figures are optimistic. ``progress`` is called with
+    (folds done, folds) at the start and after each fold.
 
     Raises:
         RuleFileError, ExampleDataError: the knowledge directory is invalid, or has fewer
@@ -347,11 +351,15 @@ def cross_validate(
     labels = [e.label for e in examples]
     answers: dict[int, Answer] = {}
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=random_state)
-    for train_rows, test_rows in splitter.split(labels, labels):
+    if progress:
+        progress(0, folds)
+    for done, (train_rows, test_rows) in enumerate(splitter.split(labels, labels)):
         chosen = [examples[i] for i in train_rows]
         classifier = TaskClassifier().fit([e.task for e in chosen], [e.label for e in chosen])
         for i in test_rows:
             answers[i] = _answer(examples[i], engine, classifier)
+        if progress:
+            progress(done + 1, folds)
     report = _report([answers[i] for i in sorted(answers)], folds)
     return report.model_copy(update={"source": str(path), "knowledge": str(directory)})
 
@@ -371,12 +379,17 @@ def _check_folds(path: Path, examples: Sequence[Example], folds: int) -> None:
         raise ExampleDataError([Problem(str(path), code="too-few-examples", message=message)])
 
 
-def train(directory: Path, folds: int | None = DEFAULT_FOLDS) -> TrainingReport:
+def train(
+    directory: Path,
+    folds: int | None = DEFAULT_FOLDS,
+    progress: Callable[[int, int], None] | None = None,
+) -> TrainingReport:
     """Train the classifier on a knowledge directory's examples, save it, and cross-validate.
 
     Args:
         directory: the knowledge directory; the model is saved there as ``model.json``.
         folds: the folds of the cross-validation; None skips it.
+        progress: called with (folds done, folds), as in :func:`cross_validate`.
 
     Raises:
         RuleFileError, ExampleDataError: the knowledge directory is invalid, or has fewer
@@ -391,5 +404,7 @@ def train(directory: Path, folds: int | None = DEFAULT_FOLDS) -> TrainingReport:
         knowledge=str(directory),
         model=str(saved),
         examples=len(examples),
-        cross_validation=cross_validate(directory, folds) if folds is not None else None,
+        cross_validation=(
+            cross_validate(directory, folds, progress=progress) if folds is not None else None
+        ),
     )

@@ -321,11 +321,14 @@ class RuleEngine:
         fired = []
         for index in candidates:
             any_keys, all_keys = self._groups[index]
-            if any_keys and not any(k in found for k in any_keys):
+            # a candidate without `all` conditions was reached through one of its `any` ones
+            if all_keys and (
+                not all(k in found for k in all_keys)
+                or (any_keys and not any(k in found for k in any_keys))
+            ):
                 continue
-            if not all(k in found for k in all_keys):
-                continue
-            if any(k in found for k in self._veto_keys[index]):
+            veto_keys = self._veto_keys[index]
+            if veto_keys and any(k in found for k in veto_keys):
                 continue
             vetoes = self._veto_stems[index]
             if vetoes:
