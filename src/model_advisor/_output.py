@@ -130,6 +130,15 @@ def open_output(target: str | None, source: str) -> Iterator[IO[str]]:
     destination = Path(target)
     if destination.is_dir() or (source != "-" and _same_file(source, destination)):
         raise BatchError(target, "the output must be a file, and not the input")
+    if destination.exists() and not destination.is_file():
+        # a device or pipe (/dev/null, a FIFO): write to it directly; renaming a temporary
+        # file over it would replace the device itself
+        try:
+            with open(destination, "w", encoding="utf-8", newline="") as stream:
+                yield stream
+        except OSError as err:
+            raise BatchError(target, f"cannot write the output: {err.strerror}") from err
+        return
     try:
         handle, temporary = tempfile.mkstemp(
             dir=destination.parent, prefix=f".{destination.name}.", suffix=".tmp"

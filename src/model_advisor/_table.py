@@ -60,10 +60,39 @@ class Table:
         self.format: InputFormat = "csv"
         self.columns: list[str] = []
         self.rows: Iterator[Row] = iter(())
+        self.fingerprint: tuple[int, int, int, int] | None = None
 
     def fraction(self) -> float | None:
         """The share of the input read so far, when its size is known."""
         return min(self.source.count / self.size, 1.0) if self.size else None
+
+    def check_unchanged(self) -> None:
+        """Fail if the input file was removed, replaced or modified while it was read.
+
+        Raises:
+            BatchError: naming what happened; the caller then writes nothing.
+        """
+        if self.fingerprint is None:
+            return
+        try:
+            now = _fingerprint(os.stat(self.name))
+        except OSError as err:
+            raise BatchError(
+                self.name, "the input vanished while it was being read; nothing was written"
+            ) from err
+        if now != self.fingerprint:
+            raise BatchError(
+                self.name,
+                "the input changed while it was being read; "
+                "nothing was written, run again on a stable file",
+            )
+
+
+def _fingerprint(status: os.stat_result) -> tuple[int, int, int, int] | None:
+    """What identifies a regular file's content: device, inode, size, modification time."""
+    if not stat.S_ISREG(status.st_mode):
+        return None  # a pipe or device has no stable content to compare
+    return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -89,6 +118,8 @@ def open_table(
         sample = binary.read(_SAMPLE_BYTES)
         codec = _codec(encoding, name)
         table = Table(name, _Source(name, sample, binary), _size(binary) if path != "-" else None)
+        if path != "-":
+            table.fingerprint = _fingerprint(os.fstat(binary.fileno()))
         start = _decode_start(sample, codec, name)
         table.format = input_format or _detect_format(path, start)
         text = io.TextIOWrapper(

@@ -303,6 +303,7 @@ def advise_file(
                 if progress is not None:
                     progress(tally.rows, table.fraction())
             writer.close()
+            table.check_unchanged()  # before the output is renamed into place
     return tally.summary()
 
 
