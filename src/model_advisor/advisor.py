@@ -203,32 +203,38 @@ class Advisor:
         pieces = split_tasks(text, list_items=aspirational)
         if not 2 <= len(pieces) <= MAX_PARTS:
             return (), ()
-        parts: list[Part] = []
+        groups: list[tuple[str, Category]] = []  # pieces, neighbours of one category joined
         for piece in pieces:
-            analysis, hits, _, decision = self._decide(piece)
+            analysis = Analysis.of(piece)
+            _, decision = self._weigh(piece, analysis, self.engine.weigh(analysis))
             if decision.category == "undetermined" or decision.ambiguous:
                 if aspirational:
                     continue
                 return (), ()
             if aspirational and decision.category == "agi":
                 continue
-            citation = self._citation(self._passages(decision.category, analysis)[0])
-            part = Part(
-                text=piece,
-                category=decision.category,
-                confidence=round(decision.confidence, 4),
-                rules=tuple(hits),
-                citation=citation,
-            )
-            if parts and parts[-1].category == part.category and not aspirational:
-                part = part.model_copy(update={"text": f"{parts[-1].text} and {piece}"})
-                parts[-1] = part
+            if groups and groups[-1][1] == decision.category and not aspirational:
+                groups[-1] = (f"{groups[-1][0]} and {piece}", decision.category)
                 continue
-            parts.append(part)
+            groups.append((piece, decision.category))
+        parts = tuple(part for piece, _ in groups if (part := self._part(piece)) is not None)
         kinds = tuple(c for c in CATEGORIES if any(p.category == c for p in parts))
         if not aspirational and len(kinds) < 2:
             return (), ()
-        return tuple(parts), kinds
+        return parts, kinds
+
+    def _part(self, piece: str) -> Part:
+        analysis, hits, _, decision = self._decide(piece)
+        category: Category = (
+            "generative" if decision.category == "undetermined" else decision.category
+        )
+        return Part(
+            text=piece,
+            category=category,
+            confidence=round(decision.confidence, 4),
+            rules=tuple(hits),
+            citation=self._citation(self._passages(category, analysis)[0]),
+        )
 
     def _recommend(
         self, category: Category, parts: Sequence[Part], combines: Sequence[Category]
