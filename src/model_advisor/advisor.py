@@ -156,8 +156,10 @@ class Advisor:
                 provenance=self.provenance,
             )
         category = decision.category
+        # Pieces made here from checked data skip pydantic's validation (model_construct);
+        # the Advice that holds them is validated as a whole.
         terms = [
-            TermWeight(term=t, category=category, weight=round(w, 4))
+            TermWeight.model_construct(term=t, category=category, weight=round(w, 4))
             for t, w in self.classifier.top_terms(features, category)
         ]
         kind = self.aspects.kind(category, analysis)
@@ -172,7 +174,7 @@ class Advisor:
             confidence=round(decision.confidence, 4),
             scores={c: round(s, 4) for c, s in decision.scores.items()},
             ambiguous=decision.ambiguous,
-            evidence=Evidence(rules=tuple(hits), terms=tuple(terms)),
+            evidence=Evidence.model_construct(rules=tuple(hits), terms=tuple(terms)),
             citations=tuple(self._citation(p) for p in passages),
             recommendation=self._recommend(category, parts, combines),
             explanation=self._explain(decision, hits, parts, combines),
@@ -228,7 +230,7 @@ class Advisor:
         category: Category = (
             "generative" if decision.category == "undetermined" else decision.category
         )
-        return Part(
+        return Part.model_construct(
             text=piece,
             category=category,
             confidence=round(decision.confidence, 4),
@@ -304,7 +306,7 @@ class Advisor:
         return chosen
 
     def _citation(self, passage: Passage) -> Citation:
-        return Citation(
+        return Citation.model_construct(
             section=passage.section_path,
             quote=passage.text,
             line=passage.start_line,
