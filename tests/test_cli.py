@@ -107,13 +107,18 @@ def test_cli_rules_check_lists_problems_and_exits_1(runner: CliRunner, tiny_copy
     )
     result = runner.invoke(cli, ["rules", "check", str(tiny_copy)])
     assert result.exit_code == 1
-    assert len(result.stdout.splitlines()) == 2
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"{rules}:14:0: error: id: String should match pattern")
+    assert lines[0].endswith("(Make)")
+    assert result.stderr == "2 errors, 0 warnings\n"
 
 
 def test_cli_rules_check_passes_a_good_dir(runner: CliRunner, tiny_dir: Path) -> None:
     result = runner.invoke(cli, ["rules", "check", str(tiny_dir)], catch_exceptions=False)
     assert result.exit_code == 0
-    assert result.stdout == "no problems found\n"
+    assert result.stdout == ""
+    assert result.stderr == "no problems found\n"
 
 
 def test_cli_train_writes_a_model(runner: CliRunner, tiny_copy: Path) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from .errors import Problem
-from .evaluation import Answer, EvaluationReport, Scores, TrainingReport
+from .evaluation import Answer, EvaluationReport, TrainingReport
+from .metrics import Scores
 from .quality import RuleStats, RuleTestReport, StatsReport
 
 TASK_WIDTH = 90
@@ -84,7 +85,12 @@ def render_stats(report: StatsReport, sort: str = "rule") -> str:
         "",
         f"{_count(report.examples, 'example')} in {report.source}: the rules fire on "
         f"{report.covered} ({_share(report.covered, report.examples)}), rules of different "
-        f"categories on {report.conflicting}; {_count(silent, 'rule')} never fire.",
+        f"categories on {report.conflicting}; "
+        + (
+            f"{_count(silent, 'rule')} never fire{'s' if silent == 1 else ''}."
+            if silent
+            else "every rule fires."
+        ),
     ]
     if not report.disagreements:
         lines.append("The rules and the classifier agree on every example the rules decide.")
@@ -95,7 +101,7 @@ def render_stats(report: StatsReport, sort: str = "rule") -> str:
     ]
     for d in report.disagreements:
         lines.append(
-            f"  line {d.line}: label {d.label}; rules say {d.rules_say} "
+            f"  {report.source}:{d.line}: label {d.label}; rules say {d.rules_say} "
             f"({', '.join(d.rules)}), classifier says {d.classifier_says}"
         )
         lines.append(f"    {_quote(d.task)}")
@@ -116,21 +122,30 @@ def render_evaluation(report: EvaluationReport) -> str:
     if report.folds:
         title = f"{report.folds}-fold cross-validation on {report.source}"
     else:
-        title = f"Evaluated on {report.source} ({_count(report.examples, 'task')})"
-    lines = [f"{title}, knowledge {report.knowledge}", "", *_summary(report)]
+        title = f"Evaluated on {report.source}"
+    lines = [
+        f"{title} ({_count(report.examples, 'task')}) with the knowledge in {report.knowledge}",
+        "",
+        *_summary(report),
+    ]
     if report.seen_in_training:
         lines += [
             "",
             f"Note: {_count(report.seen_in_training, 'task')} of the file "
-            f"{'is' if report.seen_in_training == 1 else 'are'} also training examples, "
-            "so these figures are optimistic.",
+            + (
+                "is also a training example"
+                if report.seen_in_training == 1
+                else "are also training examples"
+            )
+            + ", so these figures are optimistic.",
         ]
     lines += ["", "Per category (combined):", *_per_category(report.combined)]
     lines += ["", "Confusion matrix (combined; rows: label, columns: answer):"]
     lines += _confusion(report.combined)
     lines += ["", "Reliability (combined; is the advisor right as often as it is sure?):"]
     lines += reliability_rows(report)
-    lines += ["", *_mistakes(report.mistakes, len([a for a in report.answers if not a.correct]))]
+    wrong = sum(not a.correct for a in report.answers)
+    lines += ["", *_mistakes(report.source, report.mistakes, wrong)]
     return "\n".join(lines)
 
 
@@ -177,14 +192,14 @@ def reliability_rows(report: EvaluationReport) -> list[str]:
     return lines
 
 
-def _mistakes(mistakes: Sequence[Answer], wrong: int) -> list[str]:
+def _mistakes(source: str, mistakes: Sequence[Answer], wrong: int) -> list[str]:
     if not mistakes:
         return ["No mistakes."]
     lines = [f"Most confident mistakes ({len(mistakes)} of {wrong}):"]
     for m in mistakes:
         rules = ", ".join(m.rules) or "none"
         lines.append(
-            f"  line {m.line}: label {m.label}, answer {m.answer} ({m.confidence:.2f}); "
+            f"  {source}:{m.line}: label {m.label}, answer {m.answer} ({m.confidence:.2f}); "
             f"rules say {m.rules_say} ({rules}), classifier says {m.classifier_says} "
             f"({m.classifier_confidence:.2f})"
         )

@@ -299,7 +299,7 @@ def schema() -> None:
 
 @cli.group(cls=_Group)
 def rules() -> None:
-    """Work with the YAML rules of a knowledge directory."""
+    """Check, test and measure the rules of a knowledge directory."""
 
 
 @rules.command("check")

@@ -21,6 +21,7 @@ from .classifier import TaskClassifier, load_examples
 from .decision import combine, rules_only, text_has_evidence
 from .errors import ExampleDataError, Problem
 from .matching import RuleEngine
+from .metrics import ConfidenceBin, Scores, reliability, score
 from .models import CATEGORIES, Category, Example, Verdict
 from .rules import load_rules
 from .training import (
@@ -34,42 +35,27 @@ from .training import (
     train_into,
 )
 
+__all__ = [  # Scores and ConfidenceBin live in .metrics; they are part of these reports
+    "DEFAULT_FOLDS",
+    "Answer",
+    "ConfidenceBin",
+    "EvaluationReport",
+    "Scores",
+    "TrainingReport",
+    "cross_validate",
+    "evaluate",
+    "evaluate_examples",
+    "knowledge_model",
+    "train",
+]
+
 DEFAULT_FOLDS = 5
 MISTAKES_SHOWN = 10
 """How many of the most confident mistakes a report lists."""
-RELIABILITY_BINS = 10
-"""Confidence bins of the reliability table: 0-0.1, 0.1-0.2, ..., 0.9-1."""
-_VERDICTS: tuple[Verdict, ...] = (*CATEGORIES, "undetermined")
 
 
 class _Report(BaseModel):
     model_config = ConfigDict(frozen=True)
-
-
-class CategoryScores(_Report):
-    """Precision, recall and F1 of one category, from the confusion matrix."""
-
-    category: Category
-    precision: float  # right answers of this category / answers of this category (0 if none)
-    recall: float  # right answers of this category / tasks labelled with it (0 if none)
-    f1: float
-    support: int  # tasks labelled with this category
-    answered: int  # answers of this category
-
-
-class Scores(_Report):
-    """Accuracy, macro-F1, per-category scores and the confusion matrix.
-
-    The matrix has a row per true label (the three categories) and a column per answer
-    (the three categories, then ``undetermined``). Macro-F1 averages the F1 of the categories
-    that occur as a label or as an answer.
-    """
-
-    accuracy: float
-    macro_f1: float
-    labels: tuple[str, ...]
-    confusion: tuple[tuple[int, ...], ...]
-    per_category: tuple[CategoryScores, ...] = ()
 
 
 class Answer(_Report):
@@ -89,18 +75,6 @@ class Answer(_Report):
     def correct(self) -> bool:
         """Whether the combined answer is the label."""
         return self.answer == self.label
-
-
-class ConfidenceBin(_Report):
-    """Answers whose confidence is in ``[low, high)`` (the last bin includes 1), and how many
-    were right: a calibrated advisor is right about as often as it is confident."""
-
-    low: float
-    high: float
-    answers: int
-    right: int
-    accuracy: float | None  # right / answers; None for an empty bin
-    mean_confidence: float | None
 
 
 class EvaluationReport(_Report):
@@ -129,80 +103,6 @@ class TrainingReport(_Report):
     cross_validation: EvaluationReport | None
 
 
-# --- figures -----------------------------------------------------------------------------
-
-
-def score(truth: Sequence[Category], answers: Sequence[Verdict]) -> Scores:
-    """Score answers against the true labels (the two sequences pair up in order).
-
-    Returns:
-        Accuracy, macro-F1, per-category precision / recall / F1 and the confusion matrix.
-    """
-    pairs = Counter(zip(truth, answers, strict=True))
-    confusion = tuple(tuple(pairs[(row, column)] for column in _VERDICTS) for row in CATEGORIES)
-    per_category = []
-    for index, category in enumerate(CATEGORIES):
-        right = confusion[index][index]
-        support = sum(confusion[index])
-        answered = sum(row[index] for row in confusion)
-        precision = right / answered if answered else 0.0
-        recall = right / support if support else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per_category.append(
-            CategoryScores(
-                category=category,
-                precision=precision,
-                recall=recall,
-                f1=f1,
-                support=support,
-                answered=answered,
-            )
-        )
-    present = [c.f1 for c in per_category if c.support or c.answered]
-    correct = sum(confusion[i][i] for i in range(len(CATEGORIES)))
-    return Scores(
-        accuracy=correct / len(truth) if truth else 0.0,
-        macro_f1=sum(present) / len(present) if present else 0.0,
-        labels=_VERDICTS,
-        confusion=confusion,
-        per_category=tuple(per_category),
-    )
-
-
-def reliability(
-    answers: Sequence[Answer], bins: int = RELIABILITY_BINS
-) -> tuple[tuple[ConfidenceBin, ...], float | None]:
-    """Bin the combined answers by confidence and compare each bin's accuracy with it.
-
-    Returns:
-        The bins, and the expected calibration error: the mean gap between a bin's accuracy
-        and its mean confidence, weighted by its answers (None when there are no answers).
-    """
-    members: list[list[Answer]] = [[] for _ in range(bins)]
-    for answer in answers:
-        members[min(int(answer.confidence * bins), bins - 1)].append(answer)
-    result = []
-    gap = 0.0
-    for index, group in enumerate(members):
-        right = sum(a.correct for a in group)
-        mean = sum(a.confidence for a in group) / len(group) if group else None
-        accuracy = right / len(group) if group else None
-        if mean is not None and accuracy is not None:
-            gap += len(group) * abs(accuracy - mean)
-        low, high = round(index / bins, 10), round((index + 1) / bins, 10)
-        result.append(
-            ConfidenceBin(
-                low=low,
-                high=high,
-                answers=len(group),
-                right=right,
-                accuracy=accuracy,
-                mean_confidence=mean,
-            )
-        )
-    return tuple(result), gap / len(answers) if answers else None
-
-
 def _answer(example: Example, engine: RuleEngine, classifier: TaskClassifier) -> Answer:
     hits = engine.match(example.task)
     features = classifier.features(example.task)
@@ -225,7 +125,7 @@ def _answer(example: Example, engine: RuleEngine, classifier: TaskClassifier) ->
 
 def _report(answers: Sequence[Answer], folds: int | None) -> EvaluationReport:
     truth = [a.label for a in answers]
-    bins, calibration_error = reliability(answers)
+    bins, calibration_error = reliability([(a.confidence, a.correct) for a in answers])
     wrong = sorted((a for a in answers if not a.correct), key=lambda a: (-a.confidence, a.line))
     return EvaluationReport(
         examples=len(answers),
@@ -259,6 +159,7 @@ def knowledge_model(directory: Path) -> tuple[RuleEngine, TaskClassifier]:
     Raises:
         RuleFileError, ExampleDataError, ModelFileError.
     """
+    _require_dir(directory)
     stamp = knowledge_sha256(directory)
     classifier = saved_model(directory, stamp)
     if classifier is None:
@@ -312,6 +213,11 @@ def evaluate(
     )
 
 
+def _require_dir(directory: Path) -> None:
+    if not directory.is_dir():
+        load_rules(directory)  # raises the usual "not a directory" problem
+
+
 def _seen(directory: Path, examples: Sequence[Example]) -> int:
     try:
         known = {_normal(e.task) for e in load_examples(directory / EXAMPLES_FILE)}
@@ -344,6 +250,7 @@ def cross_validate(
     from sklearn.model_selection import StratifiedKFold
 
     directory = Path(directory)
+    _require_dir(directory)
     path = directory / EXAMPLES_FILE
     examples = load_examples(path)
     _check_folds(path, examples, folds)
@@ -396,6 +303,7 @@ def train(
             than ``folds`` examples of a category (checked before training).
     """
     directory = Path(directory)
+    _require_dir(directory)
     examples = load_examples(directory / EXAMPLES_FILE)
     if folds is not None:
         _check_folds(directory / EXAMPLES_FILE, examples, folds)

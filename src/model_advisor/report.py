@@ -16,7 +16,8 @@ from typing import Any
 
 from . import __version__
 from .errors import AdvisorError
-from .evaluation import Answer, EvaluationReport, Scores
+from .evaluation import Answer, EvaluationReport
+from .metrics import Scores
 
 INDEX = "index.html"
 CONFUSION_IMAGE = "confusion.png"
@@ -80,7 +81,7 @@ def _draw_confusion(figure_class: Any, report: EvaluationReport, path: Path) -> 
         ("rules only", report.rules_only),
         ("classifier only", report.classifier_only),
     ]
-    figure = figure_class(figsize=(15, 4.6), layout="constrained")
+    figure = figure_class(figsize=(15, 5), layout="constrained")
     axes = figure.subplots(1, len(panels))
     for ax, (name, scores) in zip(axes, panels, strict=True):
         rows = [list(row) for row in scores.confusion]
@@ -94,7 +95,7 @@ def _draw_confusion(figure_class: Any, report: EvaluationReport, path: Path) -> 
         ax.set_yticks(range(len(rows)), [_short(x) for x in scores.labels[: len(rows)]])
         ax.set_xlabel("answer")
         ax.set_ylabel("label")
-        ax.set_title(f"{name}: accuracy {scores.accuracy:.3f}, macro-F1 {scores.macro_f1:.3f}")
+        ax.set_title(f"{name}\naccuracy {scores.accuracy:.3f}, macro-F1 {scores.macro_f1:.3f}")
     figure.suptitle("Confusion matrices (colour: share of the label's tasks)")
     figure.savefig(path, dpi=100)
 
