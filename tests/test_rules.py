@@ -544,3 +544,37 @@ def test_shipped_rule_does_not_fire_on_its_no_match_examples(
     ]
 
     assert wrong == []
+
+
+def test_rule_engine_matches_a_misspelt_keyword_one_edit_away() -> None:
+    engine = RuleEngine(
+        [rule("sentiment", any=[keyword("sentiment")]), rule("classify", any=[keyword("classify")])]
+    )
+    assert fired(engine, "sentimnt of tweets") == ["sentiment"]  # a letter dropped
+    assert fired(engine, "clasify emails") == ["classify"]
+    assert fired(engine, "classfy emails") == ["classify"]
+    assert fired(engine, "cat") == []
+
+
+def test_rule_engine_prefers_the_keyword_missing_a_letter() -> None:
+    engine = RuleEngine(
+        [
+            rule("sentiment", any=[keyword("sentiment")]),
+            rule("sentient", "agi", any=[keyword("sentient")]),
+        ]
+    )
+    # "sentimnt" is "sentiment" less one letter, and "sentient" with one letter changed
+    assert fired(engine, "sentimnt of tweets") == ["sentiment"]
+
+
+def test_rule_engine_never_takes_known_words_or_vetoes_for_typos() -> None:
+    rules = [rule("letters", "generative", any=[keyword("writing")], none=[keyword("letter")])]
+    engine = RuleEngine(rules, known_words=frozenset({"writings"}))
+    assert fired(engine, "writing better prose") == ["letters"]  # "better" is not "letter"
+    assert fired(engine, "writings") == ["letters"]  # the same stem, not a typo
+    assert (
+        fired(
+            RuleEngine([rule("w", any=[keyword("writing")])], frozenset({"writhing"})), "writhing"
+        )
+        == []
+    )

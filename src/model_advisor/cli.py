@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import click
 from pydantic import BaseModel
 
-from . import __version__, _paths, evaluation
+from . import __version__, _paths
 from ._render import render_advice
 from ._report_text import (
     STATS_SORTS,
@@ -30,10 +30,8 @@ from ._report_text import (
 from .advisor import Advisor
 from .batch import InputFormat, OutputFormat, advise_file, progress_line
 from .errors import AdvisorError
-from .evaluation import DEFAULT_FOLDS
 from .models import advice_schema
-from .quality import check_knowledge, rule_stats, run_rule_tests
-from .report import require_matplotlib, write_report
+from .training import DEFAULT_FOLDS
 
 R = TypeVar("R", bound=BaseModel)
 
@@ -209,6 +207,8 @@ def train(directory: Path | None, folds: int, no_cv: bool, as_json: bool) -> Non
         model-advisor train my-knowledge/ --folds 10
     """
     knowledge = _knowledge(directory)
+    from . import evaluation  # the heavy modules of these commands load only when used
+
     report = evaluation.train(knowledge, None if no_cv else folds, progress=_fold_progress())
     _emit(report, as_json, render_training)
 
@@ -272,6 +272,9 @@ def evaluate(
     folds_given = click.get_current_context().get_parameter_source("folds")
     if not cross and folds_given is click.core.ParameterSource.COMMANDLINE:
         raise click.UsageError("--folds goes with --cross-validate")
+    from . import evaluation
+    from .report import require_matplotlib, write_report
+
     if report_dir is not None:
         require_matplotlib()  # before the time is spent evaluating
     knowledge = _knowledge(rules_path)
@@ -318,6 +321,8 @@ def rules_check(directory: Path | None, as_json: bool) -> None:
 
         model-advisor rules check my-knowledge/
     """
+    from .quality import check_knowledge
+
     problems = check_knowledge(_knowledge(directory))
     if as_json:
         data = [dataclasses.asdict(p) for p in problems]
@@ -345,6 +350,8 @@ def rules_test(directory: Path | None, quiet: bool, as_json: bool) -> None:
 
         model-advisor rules test my-knowledge/ --quiet
     """
+    from .quality import run_rule_tests
+
     report = run_rule_tests(_knowledge(directory))
     _emit(report, as_json, lambda r: render_rule_tests(r, show_passed=not quiet))
     if report.failed:
@@ -374,6 +381,8 @@ def rules_stats(directory: Path | None, sort: str, as_json: bool) -> None:
 
         model-advisor rules stats my-knowledge/ --sort accuracy
     """
+    from .quality import rule_stats
+
     report = rule_stats(_knowledge(directory))
     _emit(report, as_json, lambda r: render_stats(r, sort))
 

@@ -8,7 +8,8 @@ Every one of them derives from :class:`AdvisorError`, so a caller can catch that
     ├── KnowledgeBaseError  the notes file is missing or lacks a declared section
     ├── ModelFileError      a saved model is missing, corrupt, stale or from another version
     ├── InvalidTaskError    a task text that cannot be advised on (for example, empty)
-    └── BatchError          a batch input that is not a table, or lacks the task column
+    ├── BatchError          a batch input that is not a table, or lacks the task column
+    └── ReportError         the HTML report cannot be written (matplotlib missing, say)
 
 This module imports nothing from the package, so every other module can import it.
 """
@@ -111,3 +112,8 @@ class BatchError(AdvisorError):
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.message}"
+
+
+class ReportError(AdvisorError):
+    """The HTML report cannot be written: matplotlib is missing, or the directory is not
+    writable."""

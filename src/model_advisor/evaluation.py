@@ -25,6 +25,7 @@ from .metrics import ConfidenceBin, Scores, reliability, score
 from .models import CATEGORIES, Category, Example, Verdict
 from .rules import load_rules
 from .training import (
+    DEFAULT_FOLDS,
     EXAMPLES_FILE,
     compile_ruleset,
     knowledge_sha256,
@@ -49,7 +50,6 @@ __all__ = [  # Scores and ConfidenceBin live in .metrics; they are part of these
     "train",
 ]
 
-DEFAULT_FOLDS = 5
 MISTAKES_SHOWN = 10
 """How many of the most confident mistakes a report lists."""
 

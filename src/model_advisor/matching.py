@@ -172,7 +172,12 @@ class ConditionIndex:
                 for variant in (keyword, *_deletions(keyword)):
                     variants[variant].append(keyword)
             self._variants = variants
-        near = {k for v in (token, *_deletions(token)) for k in self._variants.get(v, ())}
+        # A dropped letter ("sentimnt" for "sentiment") is the commonest slip: when the token
+        # is a keyword less one letter, that keyword wins over ones a changed letter reaches
+        # ("sentient").
+        near = set(self._variants.get(token, ()))
+        if not near:
+            near = {k for v in _deletions(token) for k in self._variants.get(v, ())}
         return [key for keyword in sorted(near) for key in self._keywords[keyword]]
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import AdvisorError
+from .errors import ReportError
 from .evaluation import Answer, EvaluationReport
 from .metrics import Scores
 
@@ -24,11 +24,6 @@ CONFUSION_IMAGE = "confusion.png"
 CONFIDENCE_IMAGE = "confidence.png"
 HISTOGRAM_BINS = 20
 INSTALL_HINT = "pip install 'model-advisor[report]'"
-
-
-class ReportError(AdvisorError):
-    """The HTML report cannot be written: matplotlib is missing, or the directory is not
-    writable."""
 
 
 def require_matplotlib() -> None:

@@ -25,6 +25,8 @@ from .rules import SETTINGS_FILE, load_rules, rule_files
 
 EXAMPLES_FILE = "examples.csv"
 MODEL_FILE = "model.json"
+DEFAULT_FOLDS = 5
+"""How many folds cross-validation uses unless told otherwise."""
 
 
 def knowledge_sha256(directory: Path) -> str:
