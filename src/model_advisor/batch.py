@@ -32,7 +32,7 @@ from ._table import (
     Row,
     open_table,
 )
-from .advisor import Advisor
+from .advisor import Advisor, load_long_lived
 from .errors import BatchError, InvalidTaskError
 from .models import CATEGORIES
 
@@ -128,7 +128,7 @@ _WORKER_ERROR = ""
 def _start_worker(rules_path: str | None, full: bool) -> None:
     global _WORKER, _WORKER_ERROR
     try:
-        _WORKER = _Advising(_load(rules_path), full)
+        _WORKER = _Advising(load_long_lived(rules_path), full)
     except Exception as err:  # a failing initializer would make the pool respawn it forever
         _WORKER_ERROR = f"{type(err).__name__}: {err}"
 
@@ -137,10 +137,6 @@ def _work(tasks: list[str | None]) -> list[Result | str | None]:
     if _WORKER is None:
         raise RuntimeError(f"a worker could not load the knowledge: {_WORKER_ERROR}")
     return _WORKER.chunk(tasks)
-
-
-def _load(rules_path: str | None) -> Advisor:
-    return Advisor.from_dir(rules_path) if rules_path else Advisor.default()
 
 
 Chunks = Iterator[tuple[list[Row], list[Result | str | None]]]
@@ -286,7 +282,8 @@ def advise_file(
     if jobs < 1:
         raise ValueError("jobs must be at least 1")
     knowledge = os.fspath(rules_path) if rules_path is not None else None
-    advisor = advisor or _load(knowledge)
+    if advisor is None:
+        advisor = Advisor.from_dir(knowledge) if knowledge else Advisor.default()
     if jobs > 1:
         _check_workers_match(advisor, knowledge)
     path = os.fspath(input)

@@ -27,7 +27,7 @@ from ._report_text import (
     render_stats,
     render_training,
 )
-from .advisor import Advisor
+from .advisor import load_long_lived
 from .batch import InputFormat, OutputFormat, advise_file, progress_line
 from .errors import AdvisorError
 from .models import advice_schema
@@ -58,10 +58,6 @@ def _rules_option(function: Any) -> Any:
         envvar="MODEL_ADVISOR_RULES",
         help=_RULES_HELP,
     )(function)
-
-
-def _advisor(rules_path: Path | None) -> Advisor:
-    return Advisor.from_dir(rules_path) if rules_path else Advisor.default()
 
 
 def _knowledge(directory: Path | None) -> Path:
@@ -103,7 +99,7 @@ def advise(tasks: tuple[str, ...], as_json: bool, rules_path: Path | None) -> No
     texts = list(_expand_stdin(tasks))
     if not texts:
         raise click.UsageError("no task given: stdin had no non-blank line")
-    advisor = _advisor(rules_path)
+    advisor = load_long_lived(rules_path)
     advice = [advisor.advise(text) for text in texts]
     if as_json:
         data = [a.model_dump(mode="json") for a in advice]
@@ -167,7 +163,7 @@ def batch(
         summary = advise_file(
             input_path,
             output,
-            advisor=_advisor(rules_path),
+            advisor=load_long_lived(rules_path),
             rules_path=rules_path,
             column=column,
             header=not no_header,

@@ -65,12 +65,12 @@ class ConditionIndex:
 
     def _compile_patterns(self) -> None:
         self._regex_set = re2.Set.SearchSet(regex_options())
-        self._regexes: list[tuple[Any, int]] = []
-        for pattern, key in self._patterns:
+        for pattern, _ in self._patterns:
             self._regex_set.Add(pattern)
-            self._regexes.append((re2.compile(pattern, regex_options()), key))
-        if self._regexes:
+        if self._patterns:
             self._regex_set.Compile()
+        # each pattern alone is compiled only when the text it matched is asked for
+        self._compiled: dict[int, Any] = {}
 
     def export(self) -> dict[str, Any]:
         """The compiled index as JSON data (see :meth:`restore`)."""
@@ -146,12 +146,16 @@ class ConditionIndex:
                 for sequence, key in self._phrases.get(f"{token_stem} {stems[i + 1]}", ()):
                     if tuple(stems[i : i + len(sequence)]) == sequence:
                         found.setdefault(key, " ".join(tokens[i : i + len(sequence)]))
-        if self._regexes:
+        if self._patterns:
             for index in self._regex_set.Match(normalized) or ():
-                compiled, key = self._regexes[index]
+                pattern, key = self._patterns[index]
                 if not matched_text:
                     found.setdefault(key, "")
-                elif (hit := compiled.search(normalized)) is not None:
+                    continue
+                compiled = self._compiled.get(index)
+                if compiled is None:
+                    compiled = self._compiled[index] = re2.compile(pattern, regex_options())
+                if (hit := compiled.search(normalized)) is not None:
                     found.setdefault(key, hit.group(0))
         return found
 
