@@ -31,16 +31,8 @@ from .models import (
     RuleHit,
     TermWeight,
 )
-from .rules import SETTINGS_FILE, load_rules
-from .training import (
-    Compiled,
-    compile_ruleset,
-    knowledge_sha256,
-    known_words,
-    restore_compiled,
-    saved_model,
-    train_into,
-)
+from .rules import SETTINGS_FILE
+from .training import Compiled, load_model
 
 MAX_TASK_CHARS = 10_000
 MAX_PARTS = 6
@@ -123,16 +115,7 @@ class Advisor:
             RuleFileError, ExampleDataError, KnowledgeBaseError, ModelFileError.
         """
         directory = Path(directory)
-        if not directory.is_dir():
-            load_rules(directory)  # raises the usual "not a directory" problem
-        stamp = knowledge_sha256(directory)
-        classifier = saved_model(directory, stamp)
-        if classifier is None:
-            load_rules(directory)  # report broken rules before spending time on training
-            classifier = train_into(directory, _paths.model_cache_dir() / f"{stamp}.json")
-        compiled = restore_compiled(classifier) or compile_ruleset(
-            load_rules(directory), known_words(classifier)
-        )
+        classifier, compiled, stamp = load_model(directory)
         knowledge = KnowledgeBase.from_markdown(directory / compiled.settings.notes)
         return cls(compiled, knowledge, classifier, stamp)
 

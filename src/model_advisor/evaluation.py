@@ -27,13 +27,8 @@ from .rules import load_rules
 from .training import (
     DEFAULT_FOLDS,
     EXAMPLES_FILE,
-    compile_ruleset,
-    knowledge_sha256,
-    known_words,
-    restore_compiled,
-    saved_model,
+    load_model,
     train_classifier,
-    train_into,
 )
 
 __all__ = [  # Scores and ConfidenceBin live in .metrics; they are part of these reports
@@ -160,14 +155,7 @@ def knowledge_model(directory: Path) -> tuple[RuleEngine, TaskClassifier]:
         RuleFileError, ExampleDataError, ModelFileError.
     """
     _require_dir(directory)
-    stamp = knowledge_sha256(directory)
-    classifier = saved_model(directory, stamp)
-    if classifier is None:
-        load_rules(directory)  # report broken rules before spending time on training
-        classifier = train_into(directory, _paths.model_cache_dir() / f"{stamp}.json")
-    compiled = restore_compiled(classifier) or compile_ruleset(
-        load_rules(directory), known_words(classifier)
-    )
+    classifier, compiled, _ = load_model(directory)
     return compiled.engine, classifier
 
 

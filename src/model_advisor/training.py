@@ -159,3 +159,25 @@ def restore_compiled(classifier: TaskClassifier) -> Compiled | None:
         )
     except (ValidationError, ValueError):
         return None
+
+
+def load_model(directory: Path) -> tuple[TaskClassifier, Compiled, str]:
+    """The classifier and compiled rules for a knowledge directory, and its knowledge hash.
+
+    The directory's fresh ``model.json``, else a cached model, else one trained now and
+    cached under ``MODEL_ADVISOR_HOME``; a stale model is never used.
+
+    Raises:
+        RuleFileError, ExampleDataError, ModelFileError.
+    """
+    if not directory.is_dir():
+        load_rules(directory)  # raises the usual "not a directory" problem
+    stamp = knowledge_sha256(directory)
+    classifier = saved_model(directory, stamp)
+    if classifier is None:
+        load_rules(directory)  # report broken rules before spending time on training
+        classifier = train_into(directory, _paths.model_cache_dir() / f"{stamp}.json")
+    compiled = restore_compiled(classifier) or compile_ruleset(
+        load_rules(directory), known_words(classifier)
+    )
+    return classifier, compiled, stamp
