@@ -36,7 +36,6 @@ from .training import Compiled, load_model
 
 MAX_TASK_CHARS = 10_000
 MAX_PARTS = 6
-MIN_SECOND_SCORE = 0.05
 SECOND_CITATION_SHARE = 0.6
 """A second matching passage is cited when it scores at least this share of the best one."""
 
@@ -150,7 +149,7 @@ class Advisor:
         ]
         kind = self.aspects.kind(category, analysis)
         passages = self._passages(category, analysis, kind)
-        parts, combines = self._parts(text, category, hits, decision)
+        parts, combines = self._parts(text, category)
         if combines and self.aspects.combining is not None:
             passages.append(self.aspects.combining)
         runner_up = _runner_up(decision)
@@ -179,23 +178,16 @@ class Advisor:
         )
 
     def _parts(
-        self, text: str, category: Category, hits: Sequence[RuleHit], decision: Decision
+        self, text: str, category: Category
     ) -> tuple[tuple[Part, ...], tuple[Category, ...]]:
         """The tasks inside a compound task, or the achievable pieces of an AGI-sized one.
 
         A compound task is reported only when its pieces are each clear (not ambiguous) and
         call for different categories; pieces of the same category are one task. A text of
         more than ``MAX_PARTS`` pieces is a description, not a list of tasks, and is not split.
-        Two tasks of different kinds leave a trace in the whole text's evidence (rules of two
-        categories, or a runner-up score of ``MIN_SECOND_SCORE`` or more); without one, the
-        text is not looked at piece by piece.
+        (The whole text's evidence is no guide: a veto can hide the rules of one piece.)
         """
         aspirational = category == "agi"
-        mixed = len({h.category for h in hits}) > 1 or (
-            sorted(decision.scores.values())[-2] >= MIN_SECOND_SCORE
-        )
-        if not aspirational and not mixed:
-            return (), ()  # no trace of a second kind of task anywhere in the evidence
         pieces = split_tasks(text, list_items=aspirational)
         if not 2 <= len(pieces) <= MAX_PARTS:
             return (), ()

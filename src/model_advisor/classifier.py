@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ._text import STOP_WORDS, normalize
 from .errors import ExampleDataError, ModelFileError, Problem
@@ -220,11 +220,13 @@ class TaskClassifier:
         char_ngrams: tuple[int, int] = (3, 5),
         regularization: float = 10.0,
         random_state: int = 0,
+        stop_words: Literal["english"] | None = "english",
     ) -> None:
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.regularization = regularization
         self.random_state = random_state
+        self.stop_words = stop_words
 
     # --- training (scikit-learn) ---------------------------------------------------
 
@@ -235,14 +237,15 @@ class TaskClassifier:
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import FeatureUnion, Pipeline
 
-        def vectorizer(analyzer: str, ngrams: tuple[int, int]) -> TfidfVectorizer:
+        def vectorizer(analyzer: str, ngrams: tuple[int, int], **more: Any) -> TfidfVectorizer:
             return TfidfVectorizer(
-                analyzer=analyzer, ngram_range=ngrams, sublinear_tf=True, dtype=np.float64
+                analyzer=analyzer, ngram_range=ngrams, sublinear_tf=True, dtype=np.float64, **more
             )
 
+        # Function words ("for our", "that") only teach the model quirks of the examples.
         features = FeatureUnion(
             [
-                ("word", vectorizer("word", self.word_ngrams)),
+                ("word", vectorizer("word", self.word_ngrams, stop_words=self.stop_words)),
                 ("char", vectorizer("char_wb", self.char_ngrams)),
             ]
         )
@@ -260,6 +263,9 @@ class TaskClassifier:
         if sorted(set(labels)) != sorted(CATEGORIES):
             raise ValueError(f"labels must cover exactly {', '.join(CATEGORIES)}")
         pipeline = self.build_pipeline().fit([normalize(t) for t in texts], list(labels))
+        self.stop_words_ = frozenset(
+            pipeline["features"].transformer_list[0][1].get_stop_words() or ()
+        )
         self.pipeline_ = pipeline
         self.labels_: tuple[Category, ...] = tuple(pipeline.classes_)
         coef, intercept = pipeline["model"].coef_, pipeline["model"].intercept_
@@ -297,7 +303,7 @@ class TaskClassifier:
         self._check_fitted()
         normalized = normalize(text) if normalized is None else normalized
         index = self.word_weights_.index
-        grams = _word_ngrams(normalized, self.word_ngrams)
+        grams = _word_ngrams(normalized, self.word_ngrams, self.stop_words_)
         words = [row for g in grams if (row := index.get(g)) is not None]
         a0, a1, a2, word_squares = self.word_weights_.project(words)
         chars, char_sums, coverage = self._char_rows(normalized)
@@ -387,6 +393,7 @@ class TaskClassifier:
             "intercept": self.intercept_,
             "word": self.word_weights_.encode(),
             "char": self.char_weights_.encode(),
+            "stop_words": sorted(self.stop_words_),
             "attachment": attachment,
         }
         body = json.dumps(weights, separators=(",", ":"), sort_keys=True, allow_nan=False).encode()
@@ -439,12 +446,14 @@ class TaskClassifier:
         classifier.intercept_ = weights["intercept"]
         classifier.word_weights_, classifier.char_weights_ = weights["word"], weights["char"]
         classifier.attachment_ = weights.get("attachment")
+        classifier.stop_words_ = weights["stop_words"]
         classifier._word_rows = {}
         return classifier
 
 
-def _word_ngrams(text: str, ngrams: tuple[int, int]) -> list[str]:
-    tokens = _TOKEN.findall(text)
+def _word_ngrams(text: str, ngrams: tuple[int, int], stop_words: frozenset[str]) -> list[str]:
+    """Word n-grams as scikit-learn makes them: stop words dropped before pairing."""
+    tokens = [t for t in _TOKEN.findall(text) if t not in stop_words]
     low, high = ngrams
     grams = list(tokens) if low == 1 else []
     for n in range(max(low, 2), min(high, len(tokens)) + 1):
@@ -504,6 +513,10 @@ def _read_model(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         intercept = weights["intercept"]
         if len(intercept) != labels or not all(type(v) is float for v in intercept):
             raise ValueError("intercept does not match the labels")
+        stop_words = weights.get("stop_words", [])
+        if not isinstance(stop_words, list) or not all(isinstance(w, str) for w in stop_words):
+            raise ValueError("stop_words must be a list of words")
+        weights["stop_words"] = frozenset(stop_words)
         weights["word"], weights["char"] = (
             Weights.decode(weights["word"], labels),
             Weights.decode(weights["char"], labels),
