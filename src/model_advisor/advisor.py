@@ -185,12 +185,15 @@ class Advisor:
         A compound task is reported only when its pieces are each clear (not ambiguous) and
         call for different categories; pieces of the same category are one task. A text of
         more than ``MAX_PARTS`` pieces is a description, not a list of tasks, and is not split.
-        (The whole text's evidence is no guide: a veto can hide the rules of one piece.)
+        Each piece after the first must start with a rule keyword (a verb such as "draft" or
+        "forecast"), so "cats and dogs" or "...and our planners..." are not split.
         """
         aspirational = category == "agi"
         pieces = split_tasks(text, list_items=aspirational)
         if not 2 <= len(pieces) <= MAX_PARTS:
             return (), ()
+        if not aspirational and not all(self.engine.is_keyword(p.split()[0]) for p in pieces[1:]):
+            return (), ()  # a new task starts with what to do ("draft", "predict"...)
         groups: list[tuple[str, Category]] = []  # pieces, neighbours of one category joined
         for piece in pieces:
             analysis = Analysis.of(piece)

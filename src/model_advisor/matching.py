@@ -9,7 +9,7 @@ rules and a cold start skips stemming thousands of rule words again.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple, cast
 
 import re2
@@ -158,6 +158,11 @@ class ConditionIndex:
                 if (hit := compiled.search(normalized)) is not None:
                     found.setdefault(key, hit.group(0))
         return found
+
+    @property
+    def stems(self) -> Mapping[str, list[int]]:
+        """The indexed keyword stems (read-only view)."""
+        return self._stems
 
     def max_key(self) -> int:
         """The largest condition key indexed (-1 when empty)."""
@@ -314,6 +319,10 @@ class RuleEngine:
                 )
             )
         return hits
+
+    def is_keyword(self, word: str) -> bool:
+        """Whether ``word`` (any inflection) is a keyword of some rule's `any` or `all`."""
+        return stem(normalize(word)) in self._index.stems
 
     def weigh(self, text: str | Analysis) -> list[Hit]:
         """The rules that fire on ``text``, without the words they matched (faster), by id."""
