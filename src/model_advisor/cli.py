@@ -70,6 +70,16 @@ def _directory_argument(function: Any) -> Any:
     )(function)
 
 
+def _folds_option(help_text: str) -> Callable[[Any], Any]:
+    return click.option(
+        "--folds",
+        type=click.IntRange(min=2),
+        default=DEFAULT_FOLDS,
+        show_default=True,
+        help=help_text,
+    )
+
+
 def _json_option(function: Any) -> Any:
     return click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")(
         function
@@ -182,13 +192,7 @@ def batch(
 
 @cli.command()
 @_directory_argument
-@click.option(
-    "--folds",
-    type=click.IntRange(min=2),
-    default=DEFAULT_FOLDS,
-    show_default=True,
-    help="Folds of the cross-validation.",
-)
+@_folds_option("Folds of the cross-validation.")
 @click.option("--no-cv", is_flag=True, help="Train and save only: skip the cross-validation.")
 @_json_option
 def train(directory: Path | None, folds: int, no_cv: bool, as_json: bool) -> None:
@@ -217,13 +221,7 @@ def train(directory: Path | None, folds: int, no_cv: bool, as_json: bool) -> Non
     is_flag=True,
     help="Evaluate on the knowledge directory's own examples, by k-fold cross-validation.",
 )
-@click.option(
-    "--folds",
-    type=click.IntRange(min=2),
-    default=DEFAULT_FOLDS,
-    show_default=True,
-    help="Folds, with --cross-validate.",
-)
+@_folds_option("Folds, with --cross-validate.")
 @click.option(
     "--column", help="The task column (default: the one named task, description or text)."
 )
