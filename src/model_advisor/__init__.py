@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 
 from .advisor import Advisor, Brief
 from .batch import BatchSummary, advise_file
-from .classifier import TaskClassifier, load_examples
+from .classifier import TaskClassifier
 from .decision import Decision, combine
 from .errors import (
     AdvisorError,
@@ -27,6 +27,7 @@ from .errors import (
     ReportError,
     RuleFileError,
 )
+from .examples import load_examples
 from .knowledge import KnowledgeBase, Passage
 from .matching import RuleEngine
 from .models import (

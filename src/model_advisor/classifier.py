@@ -13,16 +13,9 @@ the knowledge it was trained from and of the weights); the second line holds the
 
 from __future__ import annotations
 
-import base64
-import csv
-import hashlib
-import json
 import math
 import operator
-import os
 import re
-import sys
-import tempfile
 from array import array
 from collections import Counter
 from collections.abc import Sequence
@@ -30,14 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from ._modelfile import REBUILD, decode_column, encode_column, read_framed, write_framed
 from ._text import STOP_WORDS, normalize
-from .errors import ExampleDataError, ModelFileError, Problem
-from .models import CATEGORIES, Category, Example
+from .errors import ModelFileError
+from .models import CATEGORIES, Category
 
 FORMAT = "model-advisor/tfidf-logreg"
 FORMAT_VERSION = 1
 MAX_MODEL_BYTES = 64_000_000
-MAX_EXAMPLES_BYTES = 50_000_000
 _WORD_CACHE_SIZE = 200_000
 
 _PUNCTUATION = "".join(chr(c) for c in range(33, 127) if not chr(c).isalnum())
@@ -107,8 +100,8 @@ class Weights:
     def encode(self) -> dict[str, Any]:
         return {
             "terms": self.terms,
-            "idf": _encode(self.idf),
-            "coef": [_encode(c) for c in self.coef],
+            "idf": encode_column(self.idf),
+            "coef": [encode_column(c) for c in self.coef],
         }
 
     @classmethod
@@ -120,77 +113,10 @@ class Weights:
             raise ValueError("terms are not unique")
         if not isinstance(data["coef"], list) or len(data["coef"]) != labels:
             raise ValueError("there must be one coefficient column per label")
-        columns = [_decode(data["idf"]), *(_decode(c) for c in data["coef"])]
+        columns = [decode_column(data["idf"]), *(decode_column(c) for c in data["coef"])]
         if any(len(column) != len(terms) for column in columns):
             raise ValueError("the number of weights does not match the terms")
         return cls(terms, columns[0], columns[1:])
-
-
-def _encode(column: array[float]) -> str:
-    if sys.byteorder != "little":
-        column = array("d", column)
-        column.byteswap()
-    return base64.b64encode(column.tobytes()).decode("ascii")
-
-
-def _decode(text: Any) -> array[float]:
-    if not isinstance(text, str):
-        raise TypeError("a weight column must be a base64 string")
-    column = array("d")
-    column.frombytes(base64.b64decode(text, validate=True))
-    if sys.byteorder != "little":
-        column.byteswap()
-    if not all(map(math.isfinite, column)):
-        raise ValueError("weights must be finite numbers")
-    return column
-
-
-def load_examples(path: Path) -> list[Example]:
-    """Read labelled example tasks from a CSV file with ``task`` and ``label`` columns.
-
-    Raises:
-        ExampleDataError: listing every bad row (unknown label, empty task) by CSV line.
-    """
-    shown = str(path)
-    try:
-        if path.stat().st_size > MAX_EXAMPLES_BYTES:
-            message = f"larger than {MAX_EXAMPLES_BYTES} bytes"
-            raise ExampleDataError([Problem(shown, code="file-too-large", message=message)])
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise ExampleDataError(
-            [Problem(shown, code="not-utf8", message=f"not UTF-8: {err.reason}")]
-        ) from err
-    except OSError as err:
-        problem = Problem(
-            shown, code="unreadable", message=f"cannot read the examples: {err.strerror}"
-        )
-        raise ExampleDataError([problem]) from err
-    reader = csv.DictReader(text.splitlines(keepends=True))
-    if reader.fieldnames is None or not {"task", "label"} <= set(reader.fieldnames):
-        message = "the first line must be a header with `task` and `label` columns"
-        raise ExampleDataError([Problem(shown, 1, code="bad-header", message=message)])
-    examples: list[Example] = []
-    problems: list[Problem] = []
-    try:
-        for row in reader:
-            line = reader.line_num
-            task, label = (row.get("task") or "").strip(), (row.get("label") or "").strip()
-            if not task:
-                problems.append(Problem(shown, line, code="empty-task", message="empty task"))
-            elif label not in CATEGORIES:
-                message = f"label {label!r} is not one of {', '.join(CATEGORIES)}"
-                problems.append(Problem(shown, line, code="unknown-label", message=message))
-            else:
-                examples.append(Example(task=task, label=label, line=line))
-    except csv.Error as err:
-        problems.append(Problem(shown, reader.line_num, code="bad-csv", message=str(err)))
-    if problems:
-        raise ExampleDataError(problems)
-    if len({e.label for e in examples}) < len(CATEGORIES):
-        message = f"need examples of every category ({', '.join(CATEGORIES)})"
-        raise ExampleDataError([Problem(shown, code="missing-category", message=message)])
-    return examples
 
 
 @dataclass(frozen=True)
@@ -396,7 +322,6 @@ class TaskClassifier:
             "stop_words": sorted(self.stop_words_),
             "attachment": attachment,
         }
-        body = json.dumps(weights, separators=(",", ":"), sort_keys=True, allow_nan=False).encode()
         header = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -406,21 +331,8 @@ class TaskClassifier:
             "word_ngrams": list(self.word_ngrams),
             "char_ngrams": list(self.char_ngrams),
             "knowledge_sha256": knowledge_sha256,
-            "weights_sha256": hashlib.sha256(body).hexdigest(),
         }
-        data = json.dumps(header, sort_keys=True).encode() + b"\n" + body + b"\n"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-        )
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_framed(path, header, weights)
 
     @classmethod
     def load(cls, path: Path, knowledge_sha256: str | None = None) -> TaskClassifier:
@@ -477,37 +389,8 @@ def _char_ngrams(text: str, ngrams: tuple[int, int]) -> list[str]:
 
 def _read_model(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """Read, check and decode a model file: its header, and its weights as Python objects."""
-    shown = str(path)
-    rebuild = "rebuild it with `model-advisor train`"
+    header, weights = read_framed(path, FORMAT, FORMAT_VERSION, MAX_MODEL_BYTES)
     try:
-        if path.stat().st_size > MAX_MODEL_BYTES:
-            raise ModelFileError(
-                shown, f"larger than {MAX_MODEL_BYTES} bytes; {rebuild}", "corrupt"
-            )
-        raw = path.read_bytes()
-    except FileNotFoundError as err:
-        raise ModelFileError(shown, f"no model file; {rebuild}", "missing") from err
-    except OSError as err:
-        raise ModelFileError(shown, f"cannot read the model: {err.strerror}", "unreadable") from err
-    head, _, body = raw.partition(b"\n")
-    body = body.rstrip(b"\n")
-    try:
-        header = json.loads(head, parse_constant=_reject_constant)
-    except (ValueError, RecursionError) as err:
-        raise ModelFileError(shown, f"not a model-advisor model (bad header); {rebuild}") from err
-    if not isinstance(header, dict) or header.get("format") != FORMAT:
-        raise ModelFileError(shown, f"not a model-advisor model file; {rebuild}")
-    if header.get("format_version") != FORMAT_VERSION:
-        raise ModelFileError(
-            shown,
-            f"saved in format version {header.get('format_version')!r}, this "
-            f"version reads {FORMAT_VERSION}; {rebuild}",
-            "version",
-        )
-    if hashlib.sha256(body).hexdigest() != header.get("weights_sha256"):
-        raise ModelFileError(shown, f"corrupt or modified (checksum mismatch); {rebuild}")
-    try:
-        weights = json.loads(body, parse_constant=_reject_constant)
         _check_header(header)
         labels = len(header["labels"])
         intercept = weights["intercept"]
@@ -521,13 +404,9 @@ def _read_model(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
             Weights.decode(weights["word"], labels),
             Weights.decode(weights["char"], labels),
         )
-    except (ValueError, TypeError, KeyError, RecursionError) as err:
-        raise ModelFileError(shown, f"malformed model ({err}); {rebuild}") from err
+    except (ValueError, TypeError, KeyError) as err:
+        raise ModelFileError(str(path), f"malformed model ({err}); {REBUILD}") from err
     return header, weights
-
-
-def _reject_constant(name: str) -> float:
-    raise ValueError(f"{name} is not allowed in a model file")
 
 
 def _check_header(header: dict[str, Any]) -> None:

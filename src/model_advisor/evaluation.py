@@ -17,9 +17,10 @@ from pydantic import BaseModel, ConfigDict
 
 from . import _paths
 from ._labelled import read_labelled
-from .classifier import TaskClassifier, load_examples
+from .classifier import TaskClassifier
 from .decision import combine, rules_only, text_has_evidence
 from .errors import ExampleDataError, Problem
+from .examples import load_examples
 from .matching import RuleEngine
 from .metrics import ConfidenceBin, Scores, reliability, score
 from .models import CATEGORIES, Category, Example, Verdict

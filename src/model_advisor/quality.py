@@ -13,10 +13,10 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from ._yaml import Loc, load_yaml
-from .classifier import load_examples
 from .decision import rules_only
 from .errors import ExampleDataError, KnowledgeBaseError, Level, Problem
 from .evaluation import knowledge_model
+from .examples import load_examples
 from .knowledge import KnowledgeBase
 from .matching import RuleEngine
 from .models import CATEGORIES, Category, Example, Rule, RuleSet, Settings, SourceRef

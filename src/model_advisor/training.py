@@ -17,8 +17,9 @@ from pydantic import ValidationError
 
 from . import _paths
 from ._text import normalize, seed_stems, stem, words
-from .classifier import TaskClassifier, load_examples
+from .classifier import TaskClassifier
 from .errors import ModelFileError
+from .examples import load_examples
 from .matching import CueMatcher, RuleEngine
 from .models import Example, KeywordCondition, PhraseCondition, RuleSet, Settings
 from .rules import SETTINGS_FILE, load_rules, rule_files
