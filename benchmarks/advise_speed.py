@@ -1,7 +1,7 @@
 """How fast is one answer? Prints the figures the core issue sets targets for.
 
-- warm: median time of ``Advisor.advise`` on varied tasks once the advisor is loaded
-  (target: under 0.5 ms);
+- warm: median time of ``Advisor.advise`` on varied tasks once the advisor is loaded, over
+  all rounds and for the best round (target: under 0.5 ms);
 - cold: median wall time of a whole ``model-advisor advise "predict weather"`` process, as a
   ratio to ``python -c "import click, yaml, pydantic"`` timed in the same run (target: <= 3x).
 
@@ -29,16 +29,24 @@ def tasks() -> list[str]:
         return [row["task"] for row in csv.DictReader(handle)]
 
 
-def warm_median_ms(advisor: Advisor, texts: list[str], rounds: int) -> float:
+def warm_median_ms(advisor: Advisor, texts: list[str], rounds: int) -> tuple[float, float]:
+    """The median time of one call over all rounds, and the lowest of the rounds' medians.
+
+    This machine's speed drifts by up to a third for seconds at a time; the best round's
+    median is the steadier figure (as timeit advises, noise only ever adds time).
+    """
     for text in texts:  # fill the caches a long-running process would have
         advisor.advise(text)
-    timings = []
+    medians, timings = [], []
     for _ in range(rounds):
+        round_timings = []
         for text in texts:
             start = time.perf_counter()
             advisor.advise(text)
-            timings.append(time.perf_counter() - start)
-    return statistics.median(timings) * 1000
+            round_timings.append(time.perf_counter() - start)
+        medians.append(statistics.median(round_timings))
+        timings.extend(round_timings)
+    return statistics.median(timings) * 1000, min(medians) * 1000
 
 
 def process_median_s(command: list[str], runs: int) -> float:
@@ -57,8 +65,11 @@ def main() -> None:
 
     advisor = Advisor.default()
     texts = tasks()
-    warm = warm_median_ms(advisor, texts, rounds=5)
-    print(f"warm advise(): median {warm:.3f} ms over {len(texts)} varied tasks (target < 0.5 ms)")
+    overall, best = warm_median_ms(advisor, texts, rounds=7)
+    print(
+        f"warm advise() over {len(texts)} varied tasks: median {overall:.3f} ms; "
+        f"best round's median {best:.3f} ms (target < 0.5 ms)"
+    )
 
     executable = shutil.which("model-advisor")
     advise = [executable] if executable else [sys.executable, "-m", "model_advisor"]

@@ -141,10 +141,8 @@ class Advisor:
                 provenance=self.provenance,
             )
         category = decision.category
-        # Pieces made here from checked data skip pydantic's validation (model_construct);
-        # the Advice that holds them is validated as a whole.
         terms = [
-            TermWeight.model_construct(term=t, category=category, weight=round(w, 4))
+            TermWeight(term=t, category=category, weight=round(w, 4))
             for t, w in self.classifier.top_terms(features, category)
         ]
         kind = self.aspects.kind(category, analysis)
@@ -159,7 +157,7 @@ class Advisor:
             confidence=round(decision.confidence, 4),
             scores={c: round(s, 4) for c, s in decision.scores.items()},
             ambiguous=decision.ambiguous,
-            evidence=Evidence.model_construct(rules=tuple(hits), terms=tuple(terms)),
+            evidence=Evidence(rules=tuple(hits), terms=tuple(terms)),
             citations=tuple(self._citation(p) for p in passages),
             recommendation=self._recommend(category, parts, combines),
             explanation=self._explain(decision, hits, parts, combines),
@@ -219,7 +217,7 @@ class Advisor:
         category: Category = (
             "generative" if decision.category == "undetermined" else decision.category
         )
-        return Part.model_construct(
+        return Part(
             text=piece,
             category=category,
             confidence=round(decision.confidence, 4),
@@ -295,7 +293,7 @@ class Advisor:
         return chosen
 
     def _citation(self, passage: Passage) -> Citation:
-        return Citation.model_construct(
+        return Citation(
             section=passage.section_path,
             quote=passage.text,
             line=passage.start_line,

@@ -308,9 +308,8 @@ class RuleEngine:
             any_keys, all_keys = self._groups[index]
             words = [found[k] for k in (*any_keys, *all_keys) if found.get(k)]
             rule_id, category, weight, rationale = self._rules[index]
-            # built from checked data, so pydantic's validation is skipped (it doubles the cost)
             hits.append(
-                RuleHit.model_construct(
+                RuleHit(
                     rule_id=rule_id,
                     category=category,
                     weight=weight,
