@@ -11,11 +11,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ._yaml import Loc, YamlDocument, load_yaml
 from .errors import Problem, RuleFileError
 from .models import (
     Location,
@@ -24,6 +23,9 @@ from .models import (
     RuleSet,
     Settings,
 )
+
+if TYPE_CHECKING:  # the YAML reader loads only when YAML is read: a cold advise never does
+    from ._yaml import Loc, YamlDocument
 
 SETTINGS_FILE = "categories.yaml"
 M = TypeVar("M", bound=BaseModel)
@@ -99,6 +101,8 @@ def _read(directory: Path) -> tuple[RuleSet | None, list[Problem]]:
 
 
 def _validate(path: Path, model: type[M], problems: list[Problem]) -> tuple[YamlDocument, M] | None:
+    from ._yaml import load_yaml
+
     document, found = load_yaml(path)
     if document is None:
         problems.extend(found)
