@@ -61,9 +61,12 @@ class ConditionIndex:
         self._patterns: list[tuple[str, int]] = []
         for key, condition in enumerate(conditions):
             self._add(condition, key)
-        self._compile_patterns()
+        self._compile()
 
-    def _compile_patterns(self) -> None:
+    def _compile(self) -> None:
+        """Derive what matching needs from the indexed conditions (after adding or restoring)."""
+        # the stems that start some phrase: most words start none and skip the phrase lookup
+        self._firsts = frozenset(pair.split(" ")[0] for pair in self._phrases)
         self._regex_set = re2.Set.SearchSet(regex_options())
         for pattern, _ in self._patterns:
             self._regex_set.Add(pattern)
@@ -106,7 +109,7 @@ class ConditionIndex:
                 if not (isinstance(pattern, str) and isinstance(key, int)):
                     raise ValueError("a pattern entry is malformed")
                 index._patterns.append((pattern, key))
-            index._compile_patterns()
+            index._compile()
         except (KeyError, TypeError, AttributeError, re2.error) as err:
             raise ValueError(f"not an exported condition index: {err}") from err
         return index
@@ -135,6 +138,7 @@ class ConditionIndex:
         normalized, tokens, stems = analysis.normalized, analysis.tokens, analysis.stems
         found: dict[int, str] = {}
         last = len(stems) - 1
+        firsts = self._firsts
         for i, token_stem in enumerate(stems):
             keys = self._stems.get(token_stem)
             if keys is None and self._fuzzy:
@@ -142,7 +146,7 @@ class ConditionIndex:
             if keys:
                 for key in keys:
                     found.setdefault(key, tokens[i])
-            if i < last:
+            if i < last and token_stem in firsts:
                 for sequence, key in self._phrases.get(f"{token_stem} {stems[i + 1]}", ()):
                     if tuple(stems[i : i + len(sequence)]) == sequence:
                         found.setdefault(key, " ".join(tokens[i : i + len(sequence)]))
