@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .advisor import MAX_TASK_CHARS
 from .models import Advice, Citation
 
 
@@ -14,7 +15,8 @@ def render_advice(advice: Advice) -> str:
         head += f"  about: {', '.join(advice.modalities)}"
     lines = [advice.task, head, f"  {advice.explanation}"]
     if advice.truncated:
-        lines.append("  (the task was cut to its first 10,000 characters before it was read)")
+        limit = f"{MAX_TASK_CHARS:,}"
+        lines.append(f"  (the task was cut to its first {limit} characters before it was read)")
     if advice.question:
         lines.append(f"  To decide, ask: {advice.question}")
     lines.append(f"  Recommendation: {advice.recommendation}")

@@ -63,11 +63,6 @@ def _stemmer() -> Any:
     return stemmer
 
 
-def stems(text: str) -> list[str]:
-    """Normalise, tokenise and stem ``text``, keeping the token order."""
-    return [stem(w) for w in words(normalize(text))]
-
-
 @dataclass(frozen=True)
 class Analysis:
     """A text normalised, split into words and stemmed once, for every matcher to share."""

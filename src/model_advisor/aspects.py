@@ -34,25 +34,22 @@ class Aspects:
         self,
         settings: Settings,
         knowledge: KnowledgeBase,
-        kinds: CueMatcher | None = None,
-        modalities: CueMatcher | None = None,
+        kinds: CueMatcher,
+        modalities: CueMatcher,
     ) -> None:
         self.settings = settings
-        self._kinds = kinds or CueMatcher([(k.id, k.cues) for k in settings.kinds])
+        self._kinds = kinds
         self._kind_category = {k.id: k.category for k in settings.kinds}
         self.kind_names = {k.id: k.name for k in settings.kinds}
-        self._modalities = modalities or CueMatcher([(m.id, m.cues) for m in settings.modalities])
+        self._modalities = modalities
         self._questions = {frozenset(q.between): q.ask for q in settings.questions}
         self._tools: list[tuple[Category, tuple[str, ...], Passage]] = []
         for tool in settings.tools:
             self._tools.append((tool.category, tool.kinds, _mentioning(knowledge, tool.mention)))
         self._tool_passages = {passage for _, _, passage in self._tools}
-        self.combining: Passage | None = None
-        if settings.combining is not None:
-            found = knowledge.select(settings.combining)
-            if not found:
-                raise _missing(knowledge, f"section {settings.combining.section!r} (combining)")
-            self.combining = found[0]
+        # `rules check` only warns of a missing combining section: advice then goes without it
+        found = knowledge.select(settings.combining) if settings.combining else []
+        self.combining: Passage | None = found[0] if found else None
 
     def kind(self, category: Category, text: str | Analysis) -> str | None:
         """The kind of ``category`` task whose cues ``text`` mentions most (first declared wins)."""

@@ -144,16 +144,8 @@ def _no_passage(ref: SourceRef, notes: str) -> str:
 
 
 def _at(ruleset: RuleSet, rule: Rule, code: str, message: str) -> Problem:
-    where = ruleset.locations.get(rule.id)
-    return Problem(
-        where.path if where else "",
-        where.line if where else 0,
-        0,
-        rule.id,
-        code,
-        "warning",
-        message,
-    )
+    path, line = _line(ruleset, rule)
+    return Problem(path, line, 0, rule.id, code, "warning", message)
 
 
 def _line(ruleset: RuleSet, rule: Rule) -> tuple[str, int]:
