@@ -469,10 +469,10 @@ def test_advise_file_strict_raises_batch_error(tiny_advisor: Advisor, tmp_path: 
 def test_advise_file_interrupted_leaves_nothing_behind(
     tiny_advisor: Advisor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def interrupt(task: str) -> None:
+    def interrupt(tasks: list[str]) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(tiny_advisor, "brief", interrupt)
+    monkeypatch.setattr(tiny_advisor, "brief_many", interrupt)
     with pytest.raises(KeyboardInterrupt):
         advise_file(DATA / "tasks.csv", tmp_path / "out.csv", advisor=tiny_advisor)
     assert list(tmp_path.iterdir()) == []

@@ -22,6 +22,8 @@ _local = threading.local()  # a Snowball stemmer keeps state while it works: one
 
 def normalize(text: str) -> str:
     """Return ``text`` NFKC-normalised and lower-cased, with lone surrogates replaced."""
+    if text.isascii():  # NFKC leaves ASCII as it is: skip the round trip (most texts)
+        return text.lower()
     clean = text.encode("utf-8", "replace").decode("utf-8")
     return unicodedata.normalize("NFKC", clean).lower()
 
@@ -78,7 +80,8 @@ class Analysis:
             return text
         normalized = normalize(text)
         tokens = words(normalized)
-        return cls(normalized, tokens, [stem(t) for t in tokens])
+        known = _STEMS.get
+        return cls(normalized, tokens, [known(t) or stem(t) for t in tokens])
 
 
 # Function and filler words that say nothing about a task: they count neither for citing a

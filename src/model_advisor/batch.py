@@ -14,7 +14,6 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -32,8 +31,9 @@ from ._table import (
     Row,
     open_table,
 )
-from .advisor import Advisor, load_long_lived
+from .advisor import Advisor, Brief, load_long_lived
 from .errors import BatchError, InvalidTaskError
+from .knowledge import Passage
 from .models import CATEGORIES
 
 if TYPE_CHECKING:
@@ -85,37 +85,52 @@ def _plural(count: int, noun: str) -> str:
 
 
 class _Advising:
-    """Turns task texts into results; repeated texts come from a small cache.
+    """Turns task texts into results, a chunk at a time; repeated texts come from a cache.
 
     The cache cannot change a result: advice depends on nothing but the text.
     """
 
     def __init__(self, advisor: Advisor, full: bool) -> None:
         self.advisor, self.full = advisor, full
-        self._cached = lru_cache(maxsize=_CACHE_SIZE)(self._advise)
+        self._cache: dict[str, Result | str] = {}
+        self._reasons: dict[Passage, str] = {}  # the reason column of each cited passage
 
     def chunk(self, tasks: list[str | None]) -> list[Result | str | None]:
-        cached, advise = self._cached, self._advise
-        return [
-            None if t is None else cached(t) if len(t) <= _CACHE_MAX_CHARS else advise(t)
-            for t in tasks
-        ]
+        cache = self._cache
+        new = list(dict.fromkeys(t for t in tasks if t is not None and t not in cache))
+        fresh = dict(zip(new, self._advise(new), strict=True))
+        results = [None if t is None else fresh[t] if t in fresh else cache[t] for t in tasks]
+        for text, result in fresh.items():
+            if len(text) <= _CACHE_MAX_CHARS:
+                if len(cache) >= _CACHE_SIZE:
+                    del cache[next(iter(cache))]  # the oldest entry
+                cache[text] = result
+        return results
 
-    def _advise(self, task: str) -> Result | str:
+    def _advise(self, tasks: list[str]) -> list[Result | str]:
+        if self.full:
+            return [self._advise_fully(task) for task in tasks]
+        return [self._result(brief) for brief in self.advisor.brief_many(tasks)]
+
+    def _advise_fully(self, task: str) -> Result | str:
         try:
-            if self.full:
-                advice = self.advisor.advise(task)
-                cited = advice.citations[0] if advice.citations else None
-                reason = f"{cited.section} (line {cited.line}): {cited.quote}" if cited else ""
-                data = advice.model_dump(mode="json")
-                return Result(advice.category, advice.confidence, advice.ambiguous, reason, data)
-            brief = self.advisor.brief(task)
+            advice = self.advisor.advise(task)
         except InvalidTaskError as err:
             return str(err)
+        cited = advice.citations[0] if advice.citations else None
+        reason = f"{cited.section} (line {cited.line}): {cited.quote}" if cited else ""
+        data = advice.model_dump(mode="json")
+        return Result(advice.category, advice.confidence, advice.ambiguous, reason, data)
+
+    def _result(self, brief: Brief | InvalidTaskError) -> Result | str:
+        if isinstance(brief, InvalidTaskError):
+            return str(brief)
         decision, passage = brief.decision, brief.passage
-        reason = (
-            f"{passage.section_path} (line {passage.start_line}): {passage.text}" if passage else ""
-        )
+        reason = ""
+        if passage is not None:
+            reason = self._reasons.get(passage) or self._reasons.setdefault(
+                passage, f"{passage.section_path} (line {passage.start_line}): {passage.text}"
+            )
         return Result(
             decision.category, round(decision.confidence, 4), decision.ambiguous, reason, None
         )

@@ -28,6 +28,7 @@ from .models import (
 )
 
 FUZZY_MIN_LENGTH = 7
+_NEAR_CACHE_SIZE = 100_000
 
 
 class ConditionIndex:
@@ -55,6 +56,7 @@ class ConditionIndex:
         self._known_words = known_words
         self._keywords: dict[str, list[int]] = defaultdict(list)  # long keywords, as written
         self._variants: dict[str, list[str]] | None = None  # built on the first unknown word
+        self._near: dict[str, list[int]] = {}  # unknown word -> keys of keywords near it
         self._stems: dict[str, list[int]] = defaultdict(list)
         # phrases by their first two stems ("customer servic"), so common first words are cheap
         self._phrases: dict[str, list[tuple[tuple[str, ...], int]]] = defaultdict(list)
@@ -138,14 +140,15 @@ class ConditionIndex:
         normalized, tokens, stems = analysis.normalized, analysis.tokens, analysis.stems
         found: dict[int, str] = {}
         last = len(stems) - 1
-        firsts = self._firsts
+        firsts, keywords, fuzzy = self._firsts, self._stems.get, self._fuzzy
         for i, token_stem in enumerate(stems):
-            keys = self._stems.get(token_stem)
-            if keys is None and self._fuzzy:
+            keys = keywords(token_stem)
+            if keys is None and fuzzy and len(tokens[i]) >= FUZZY_MIN_LENGTH:
                 keys = self._near_keywords(tokens[i])
             if keys:
                 for key in keys:
-                    found.setdefault(key, tokens[i])
+                    if key not in found:
+                        found[key] = tokens[i]
             if i < last and token_stem in firsts:
                 for sequence, key in self._phrases.get(f"{token_stem} {stems[i + 1]}", ()):
                     if tuple(stems[i : i + len(sequence)]) == sequence:
@@ -176,7 +179,15 @@ class ConditionIndex:
         return max(keys, default=-1)
 
     def _near_keywords(self, token: str) -> list[int]:
-        """The keys of keywords one edit away from a long, unknown ``token``."""
+        """The keys of keywords one edit away from a long, unknown ``token`` (remembered)."""
+        keys = self._near.get(token)
+        if keys is None:
+            keys = self._find_near(token)
+            if len(self._near) < _NEAR_CACHE_SIZE:
+                self._near[token] = keys
+        return keys
+
+    def _find_near(self, token: str) -> list[int]:
         if len(token) < FUZZY_MIN_LENGTH or token in self._known_words:
             return []
         if self._variants is None:
@@ -255,6 +266,20 @@ class RuleEngine:
             self._veto_stems.append(frozenset(stems))
             self._veto_phrases.append(tuple(phrases))
         self._index = ConditionIndex(conditions, fuzzy=True, known_words=known_words)
+        self._derive()
+
+    def _derive(self) -> None:
+        """Derive what matching needs from the rules' tables (after building or restoring)."""
+        # per rule: its `any` keys, its `all` keys and its veto patterns, as sets to test at once
+        self._checks = [
+            (frozenset(any_keys), frozenset(all_keys), frozenset(veto_keys))
+            for (any_keys, all_keys), veto_keys in zip(self._groups, self._veto_keys, strict=True)
+        ]
+        self._padded = [tuple(f" {p} " for p in phrases) for phrases in self._veto_phrases]
+        by_id = sorted(range(len(self._rules)), key=lambda i: self._rules[i][0])
+        self._rank = [0] * len(by_id)  # each rule's place in id order
+        for place, index in enumerate(by_id):
+            self._rank[index] = place
 
     def export(self) -> dict[str, Any]:
         """The compiled engine as JSON data (see :meth:`restore`)."""
@@ -301,6 +326,7 @@ class RuleEngine:
             or engine._index.max_key() >= len(engine._by_condition)
         ):
             raise ValueError("not an exported rule engine: its parts do not match its rules")
+        engine._derive()
         return engine
 
     def match(self, text: str | Analysis) -> list[RuleHit]:
@@ -334,35 +360,32 @@ class RuleEngine:
         return [Hit(*self._rules[i][:3]) for i in self._fired(analysis, found)]
 
     def _fired(self, analysis: Analysis, found: dict[int, str]) -> list[int]:
-        by_condition = self._by_condition
-        candidates = {by_condition[key] for key in found}
+        candidates = set(map(self._by_condition.__getitem__, found))
         candidates.discard(-1)
+        keys = found.keys()
         stems: set[str] | None = None
         joined = ""
         fired = []
         for index in candidates:
-            any_keys, all_keys = self._groups[index]
+            any_keys, all_keys, veto_keys = self._checks[index]
             # a candidate without `all` conditions was reached through one of its `any` ones
-            if all_keys and (
-                not all(k in found for k in all_keys)
-                or (any_keys and not any(k in found for k in any_keys))
-            ):
+            if all_keys and (not all_keys <= keys or (any_keys and any_keys.isdisjoint(keys))):
                 continue
-            veto_keys = self._veto_keys[index]
-            if veto_keys and any(k in found for k in veto_keys):
+            if veto_keys and not veto_keys.isdisjoint(keys):
                 continue
             vetoes = self._veto_stems[index]
             if vetoes:
                 stems = stems if stems is not None else set(analysis.stems)
                 if not vetoes.isdisjoint(stems):
                     continue
-            phrases = self._veto_phrases[index]
+            phrases = self._padded[index]
             if phrases:
                 joined = joined or f" {' '.join(analysis.stems)} "
-                if any(f" {phrase} " in joined for phrase in phrases):
+                if any(phrase in joined for phrase in phrases):
                     continue
             fired.append(index)
-        return sorted(fired, key=lambda i: self._rules[i][0])
+        fired.sort(key=self._rank.__getitem__)
+        return fired
 
 
 class CueMatcher:
