@@ -168,6 +168,35 @@ def test_advise_never_raises_on_non_empty_text(tiny_advisor: Advisor, text: str)
     assert 0 <= advice.confidence <= 1
 
 
+def test_brief_many_agrees_with_advise_task_by_task(shipped: Advisor) -> None:
+    tasks = [
+        "forecast energy demand",
+        "",
+        "draft replies to customer emails",
+        "xqzvk bbrrpt",
+        "   ",
+        "an assistant that could do any job a person does",
+        "write a poem " * 2000,
+        "forecast energy demand",
+    ]
+    briefs = shipped.brief_many(tasks)
+    assert len(briefs) == len(tasks)
+    for task, brief in zip(tasks, briefs, strict=True):
+        if not task.strip():
+            assert isinstance(brief, InvalidTaskError)
+            continue
+        assert not isinstance(brief, InvalidTaskError)
+        advice = shipped.advise(task)
+        assert brief.decision.category == advice.category
+        assert round(brief.decision.confidence, 4) == advice.confidence
+        assert brief.decision.ambiguous == advice.ambiguous
+        assert brief.truncated == advice.truncated
+        cited = brief.passage.start_line if brief.passage else None
+        assert cited == (advice.citations[0].line if advice.citations else None)
+    with pytest.raises(InvalidTaskError):
+        shipped.brief(" ")
+
+
 # --- the shipped knowledge ------------------------------------------------------------
 
 

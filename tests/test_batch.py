@@ -478,6 +478,23 @@ def test_advise_file_interrupted_leaves_nothing_behind(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_advise_file_repeated_tasks_outlive_the_cache(
+    tiny_advisor: Advisor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tasks = ["predict rain", "write a poem", "sort emails", "draw a cat", "predict rain", "x"]
+    source = tmp_path / "in.csv"
+    source.write_text("task\n" + "\n".join(tasks * 3) + "\n", encoding="utf-8")
+    advise_file(source, tmp_path / "roomy.csv", advisor=tiny_advisor)
+    monkeypatch.setattr(batch, "_CACHE_SIZE", 2)  # entries leave the cache mid-chunk
+    monkeypatch.setattr(batch, "CHUNK_ROWS", 4)
+    advise_file(source, tmp_path / "tight.csv", advisor=tiny_advisor)
+    roomy = (tmp_path / "roomy.csv").read_text(encoding="utf-8")
+    assert (tmp_path / "tight.csv").read_text(encoding="utf-8") == roomy
+    table = by_column(read_csv(roomy))
+    assert len(table) == 18
+    assert [r["category"] for r in table[:6]] == [r["category"] for r in table[6:12]]
+
+
 def test_advise_file_jobs_need_the_advisors_directory(
     tiny_advisor: Advisor, tmp_path: Path
 ) -> None:
