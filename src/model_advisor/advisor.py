@@ -10,8 +10,8 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from . import _paths
 from ._text import Analysis
@@ -40,8 +40,7 @@ SECOND_CITATION_SHARE = 0.6
 """A second matching passage is cited when it scores at least this share of the best one."""
 
 
-@dataclass(frozen=True)
-class Brief:
+class Brief(NamedTuple):
     """The short form of advice (see :meth:`Advisor.brief`)."""
 
     decision: Decision

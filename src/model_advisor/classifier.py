@@ -19,9 +19,8 @@ import re
 from array import array
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from ._modelfile import REBUILD, decode_column, encode_column, read_framed, write_framed
 from ._text import STOP_WORDS, normalize
@@ -34,9 +33,16 @@ MAX_MODEL_BYTES = 64_000_000
 _WORD_CACHE_SIZE = 200_000
 
 _PUNCTUATION = "".join(chr(c) for c in range(33, 127) if not chr(c).isalnum())
-# A word's known character n-grams (rows), how many n-grams it has (0 for a function word,
-# which does not count toward coverage), and their sums.
-_WordEntry = tuple[list[int], int, tuple[float, float, float, float]]
+
+
+class _WordEntry(NamedTuple):
+    """What one whitespace-separated word of a text contributes, cached per word."""
+
+    chars: list[int]  # its known character n-grams (rows)
+    grams: int  # how many character n-grams it has; 0 for a function word (no coverage)
+    sums: tuple[float, float, float, float]  # Weights.sums of ``chars``
+    tokens: tuple[str, ...]  # its word tokens as scikit-learn finds them, stop words dropped
+
 
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
 _SPACES = re.compile(r"\s\s+")
@@ -119,8 +125,7 @@ class Weights:
         return cls(terms, columns[0], columns[1:])
 
 
-@dataclass(frozen=True)
-class Features:
+class Features(NamedTuple):
     """How a text meets the model's vocabulary."""
 
     words: list[int]  # the row of each known word n-gram, once per occurrence
@@ -225,15 +230,34 @@ class TaskClassifier:
         """Return how ``text`` meets the model: known n-grams and their push on each label.
 
         ``normalized``, when given, is ``text`` already normalised (it saves doing it again).
+        Neither word tokens nor character n-grams cross whitespace, so the text is read one
+        whitespace-separated word at a time, and what each word contributes is cached: most
+        words of a task have been seen before, and then cost one lookup. The share of known
+        character n-grams is taken over content words only ("the", "hello" say nothing).
         """
         self._check_fitted()
         normalized = normalize(text) if normalized is None else normalized
+        cache = self._word_rows
+        chars: list[int] = []
+        tokens: list[str] = []
+        content_grams = content_known = 0
+        z0 = z1 = z2 = squares = 0.0
+        for word in normalized.split():
+            entry = cache.get(word) or self._word_entry(word)
+            known, count, (s0, s1, s2, sq), found = entry
+            chars += known
+            if found:
+                tokens += found
+            if count:
+                content_grams += count
+                content_known += len(known)
+            z0, z1, z2, squares = z0 + s0, z1 + s1, z2 + s2, squares + sq
         index = self.word_weights_.index
-        grams = _word_ngrams(normalized, self.word_ngrams, self.stop_words_)
-        words = [row for g in grams if (row := index.get(g)) is not None]
+        words = [
+            row for g in _word_ngrams(tokens, self.word_ngrams) if (row := index.get(g)) is not None
+        ]
         a0, a1, a2, word_squares = self.word_weights_.project(words)
-        chars, char_sums, coverage = self._char_rows(normalized)
-        b0, b1, b2, char_squares = self.char_weights_.project(chars, char_sums)
+        b0, b1, b2, char_squares = self.char_weights_.project(chars, (z0, z1, z2, squares))
         word_norm = math.sqrt(word_squares) or 1.0
         char_norm = math.sqrt(char_squares) or 1.0
         logits = (
@@ -241,42 +265,22 @@ class TaskClassifier:
             a1 / word_norm + b1 / char_norm,
             a2 / word_norm + b2 / char_norm,
         )
-        known = len(self.word_weights_.content_rows.intersection(words))
-        return Features(words, word_norm, logits, coverage, known)
-
-    def _char_rows(
-        self, normalized: str
-    ) -> tuple[list[int], tuple[float, float, float, float], float]:
-        """A text's known character n-grams (as rows), their sums, and the share of grams known.
-
-        Character n-grams never cross a word, so each word's known grams and their sums are
-        cached: most words of a task have been seen before, and then cost one lookup. The
-        share known is taken over content words only ("the", "hello" say nothing of a task).
-        """
-        cache, weights = self._word_rows, self.char_weights_
-        rows: list[int] = []
-        content_grams = content_known = 0
-        z0 = z1 = z2 = squares = 0.0
-        for token in normalized.split():
-            entry = cache.get(token)
-            if entry is None:
-                grams = _char_ngrams(token, self.char_ngrams)
-                index = weights.index
-                known = [row for g in grams if (row := index.get(g)) is not None]
-                content = (
-                    any(c.isalpha() for c in token) and token.strip(_PUNCTUATION) not in STOP_WORDS
-                )
-                entry = (known, len(grams) if content else 0, weights.sums(known))
-                if len(cache) < _WORD_CACHE_SIZE:
-                    cache[token] = entry
-            known, count, (s0, s1, s2, sq) = entry
-            rows.extend(known)
-            if count:
-                content_grams += count
-                content_known += len(known)
-            z0, z1, z2, squares = z0 + s0, z1 + s1, z2 + s2, squares + sq
+        known_words = len(self.word_weights_.content_rows.intersection(words))
         coverage = content_known / content_grams if content_grams else 0.0
-        return rows, (z0, z1, z2, squares), coverage
+        return Features(words, word_norm, logits, coverage, known_words)
+
+    def _word_entry(self, word: str) -> _WordEntry:
+        weights = self.char_weights_
+        grams = _char_ngrams(word, self.char_ngrams)
+        index = weights.index
+        known = [row for g in grams if (row := index.get(g)) is not None]
+        content = any(c.isalpha() for c in word) and word.strip(_PUNCTUATION) not in STOP_WORDS
+        stop_words = self.stop_words_
+        tokens = tuple(t for t in _TOKEN.findall(word) if t not in stop_words)
+        entry = _WordEntry(known, len(grams) if content else 0, weights.sums(known), tokens)
+        if len(self._word_rows) < _WORD_CACHE_SIZE:
+            self._word_rows[word] = entry
+        return entry
 
     def predict_proba(self, text: str, features: Features | None = None) -> dict[Category, float]:
         """Return the probability of each category for ``text``."""
@@ -363,9 +367,8 @@ class TaskClassifier:
         return classifier
 
 
-def _word_ngrams(text: str, ngrams: tuple[int, int], stop_words: frozenset[str]) -> list[str]:
-    """Word n-grams as scikit-learn makes them: stop words dropped before pairing."""
-    tokens = [t for t in _TOKEN.findall(text) if t not in stop_words]
+def _word_ngrams(tokens: list[str], ngrams: tuple[int, int]) -> list[str]:
+    """Word n-grams as scikit-learn makes them, from tokens with the stop words dropped."""
     low, high = ngrams
     grams = list(tokens) if low == 1 else []
     for n in range(max(low, 2), min(high, len(tokens)) + 1):

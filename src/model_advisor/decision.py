@@ -7,8 +7,7 @@ are documented here and in the README ("How a decision is made").
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from .classifier import Features
 from .models import CATEGORIES, Category, Verdict
@@ -33,8 +32,7 @@ MIN_CHAR_COVERAGE = 0.55
 treated as having no usable evidence (gibberish) and the answer is ``undetermined``."""
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
     """What :func:`combine` decides."""
 
     category: Verdict
@@ -72,27 +70,30 @@ def combine(
     Returns:
         The decision; the same inputs in any order always give the same decision.
     """
-    strength = {c: 1.0 for c in CATEGORIES}
+    missing = [1.0] * len(CATEGORIES)  # per category, in CATEGORIES order
     for hit in hits:
-        strength[hit.category] *= 1.0 - hit.weight
-    strength = {c: 1.0 - s for c, s in strength.items()}
+        missing[_POSITION[hit.category]] *= 1.0 - hit.weight
     if not hits and not has_evidence:
         return Decision("undetermined", 0.0, {c: 1 / len(CATEGORIES) for c in CATEGORIES}, False)
-    total_p = sum(max(probabilities.get(c, 0.0), 0.0) for c in CATEGORIES)
-    if total_p > 0:
-        p = {c: max(probabilities.get(c, 0.0), 0.0) / total_p for c in CATEGORIES}
-    else:  # no information from the classifier: every category equally likely
-        p = {c: 1 / len(CATEGORIES) for c in CATEGORIES}
-    total = sum(strength.values())
+    strength = [1.0 - m for m in missing]
+    p = [max(probabilities.get(c, 0.0), 0.0) for c in CATEGORIES]
+    total_p = sum(p)
+    # no information from the classifier: every category equally likely
+    p = [x / total_p for x in p] if total_p > 0 else [1 / len(CATEGORIES)] * len(CATEGORIES)
+    total = sum(strength)
+    scores = p
     if total > 0:
-        share = RULE_SHARE * max(strength.values())
-        scores = {c: (1 - share) * p[c] + share * strength[c] / total for c in CATEGORIES}
-    else:
-        scores = p
-    ranked = sorted(CATEGORIES, key=lambda c: -scores[c])
-    top, second = ranked[0], ranked[1]
-    ambiguous = scores[top] - scores[second] < AMBIGUITY_MARGIN
-    return Decision(top, scores[top], scores, ambiguous)
+        share = RULE_SHARE * max(strength)
+        scores = [(1 - share) * x + share * s / total for x, s in zip(p, strength, strict=True)]
+    top = max(range(len(CATEGORIES)), key=scores.__getitem__)  # the first of equal scores
+    second = max(s for i, s in enumerate(scores) if i != top)
+    ambiguous = scores[top] - second < AMBIGUITY_MARGIN
+    return Decision(
+        CATEGORIES[top], scores[top], dict(zip(CATEGORIES, scores, strict=True)), ambiguous
+    )
+
+
+_POSITION = {c: i for i, c in enumerate(CATEGORIES)}
 
 
 def text_has_evidence(features: Features) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +66,10 @@ class KnowledgeBase:
         self._length = {
             p: math.sqrt(sum(self._idf[s] ** 2 for s in p.stems)) or 1.0 for p in passages
         }
+        self._containing: dict[str, list[Passage]] = defaultdict(list)  # stem -> passages
+        for passage in passages:
+            for stem in passage.stems:
+                self._containing[stem].append(passage)
 
     @classmethod
     def from_markdown(cls, path: Path) -> KnowledgeBase:
@@ -110,11 +114,12 @@ class KnowledgeBase:
         passages whose shared words weigh at least ``MIN_SHARED_WEIGHT`` are returned (one
         word found in only a few passages, or two commoner ones); ties keep file order.
         """
-        idf = self._idf
+        idf, containing = self._idf, self._containing
+        candidates = {p for s in task_stems if s in containing for p in containing[s]}
         scored = []
         for passage in passages:
-            shared = passage.stems & task_stems
-            if shared:
+            if passage in candidates:
+                shared = passage.stems & task_stems
                 weight = sum(idf[s] ** 2 for s in shared)
                 if weight >= MIN_SHARED_WEIGHT:
                     scored.append((weight / self._length[passage], passage))
