@@ -26,9 +26,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from model_advisor import Advisor, TaskClassifier, advise_file, load_examples
+from model_advisor import TaskClassifier, advise_file, load_examples
 from model_advisor._paths import default_knowledge_dir
 from model_advisor._text import normalize
+from model_advisor.advisor import load_long_lived
 
 CHUNK = 10_000
 VERBS = (
@@ -144,8 +145,9 @@ def main() -> None:
         source = Path(scratch) / "tasks.csv"
         write_input(source, args.rows)
         model, classes = fit_baseline(args.rules or default_knowledge_dir())
-        # loaded outside the timings, as the baseline is trained outside them
-        advisor = Advisor.from_dir(args.rules) if args.rules else Advisor.default()
+        # loaded outside the timings, as the baseline is trained outside them, and the way
+        # the `batch` command loads it
+        advisor = load_long_lived(args.rules)
         out = Path(scratch) / "out.csv"
         baseline = measure(
             "(a) scikit-learn", args.rows, lambda: sklearn_baseline(model, classes, source, out)

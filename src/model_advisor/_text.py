@@ -10,8 +10,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 # Runs of letters and digits; apostrophes, hyphens and underscores split words.
 _WORD = re.compile(r"[^\W_]+")
@@ -65,8 +64,7 @@ def _stemmer() -> Any:
     return stemmer
 
 
-@dataclass(frozen=True)
-class Analysis:
+class Analysis(NamedTuple):
     """A text normalised, split into words and stemmed once, for every matcher to share."""
 
     normalized: str

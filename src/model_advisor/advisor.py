@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
 
@@ -271,7 +272,7 @@ class Advisor:
         hits = [self.engine.weigh(analysis) for analysis in analyses]
         decisions = [self._weigh(t, a, h)[1] for t, a, h in zip(texts, analyses, hits, strict=True)]
         passages = [
-            None if d.category == "undetermined" else self._passages(d.category, a)[0]
+            None if d.category == "undetermined" else self._first_passage(d.category, a)
             for d, a in zip(decisions, analyses, strict=True)
         ]
         done = iter(zip(decisions, passages, strict=True))
@@ -303,22 +304,37 @@ class Advisor:
     def _passages(
         self, category: Category, analysis: Analysis, kind: str | None = None
     ) -> list[Passage]:
-        """The passages to cite: the one or two best matches to the task, then the definition.
-
-        A passage naming a tool (Dall-E, Replit Ghostwriter...) is a match only for the kind of
-        task that tool does, so a story is never supported by a passage about writing code.
-        """
-        ranked = self.knowledge.rank(self._sources[category], content_stems(analysis))
-        if any(self.aspects.is_tool_passage(p) for _, p in ranked):  # only then is kind needed
-            tools = set(self.aspects.tools(category, kind or self.aspects.kind(category, analysis)))
-            ranked = [
-                (s, p) for s, p in ranked if p in tools or not self.aspects.is_tool_passage(p)
-            ]
-        chosen = [p for score, p in ranked[:2] if score >= SECOND_CITATION_SHARE * ranked[0][0]]
+        """The passages to cite: the one or two best matches to the task, then the definition."""
+        best = list(islice(self._matches(category, analysis, kind), 2))
+        chosen = [p for score, p in best if score >= SECOND_CITATION_SHARE * best[0][0]]
         definition = self._definitions[category][0]
         if definition not in chosen:
             chosen.append(definition)
         return chosen
+
+    def _first_passage(self, category: Category, analysis: Analysis) -> Passage:
+        """The passage advice cites first (what :meth:`_passages` would return first)."""
+        best = next(self._matches(category, analysis), None)
+        return best[1] if best is not None else self._definitions[category][0]
+
+    def _matches(
+        self, category: Category, analysis: Analysis, kind: str | None = None
+    ) -> Iterator[tuple[float, Passage]]:
+        """The category's passages that match the task, with their scores, best first.
+
+        A passage naming a tool (Dall-E, Replit Ghostwriter...) is a match only for the kind of
+        task that tool does, so a story is never supported by a passage about writing code.
+        The kind is worked out only when such a passage comes up.
+        """
+        tools: set[Passage] | None = None
+        for score, passage in self.knowledge.rank(self._sources[category], content_stems(analysis)):
+            if self.aspects.is_tool_passage(passage):
+                if tools is None:
+                    kind = kind or self.aspects.kind(category, analysis)
+                    tools = set(self.aspects.tools(category, kind))
+                if passage not in tools:
+                    continue
+            yield score, passage
 
     def _citation(self, passage: Passage) -> Citation:
         return Citation(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
 from typing import Any, NamedTuple, cast
 
 import re2
@@ -275,6 +276,10 @@ class RuleEngine:
             (frozenset(any_keys), frozenset(all_keys), frozenset(veto_keys))
             for (any_keys, all_keys), veto_keys in zip(self._groups, self._veto_keys, strict=True)
         ]
+        # a veto phrase can only occur where its first two stems stand side by side
+        self._veto_pairs = [
+            frozenset(" ".join(p.split(" ")[:2]) for p in phrases) for phrases in self._veto_phrases
+        ]
         self._padded = [tuple(f" {p} " for p in phrases) for phrases in self._veto_phrases]
         by_id = sorted(range(len(self._rules)), key=lambda i: self._rules[i][0])
         self._rank = [0] * len(by_id)  # each rule's place in id order
@@ -364,6 +369,7 @@ class RuleEngine:
         candidates.discard(-1)
         keys = found.keys()
         stems: set[str] | None = None
+        pairs: set[str] | None = None
         joined = ""
         fired = []
         for index in candidates:
@@ -378,11 +384,14 @@ class RuleEngine:
                 stems = stems if stems is not None else set(analysis.stems)
                 if not vetoes.isdisjoint(stems):
                     continue
-            phrases = self._padded[index]
-            if phrases:
-                joined = joined or f" {' '.join(analysis.stems)} "
-                if any(phrase in joined for phrase in phrases):
-                    continue
+            first_pairs = self._veto_pairs[index]
+            if first_pairs:
+                if pairs is None:
+                    pairs = set(map(" ".join, pairwise(analysis.stems)))
+                if not first_pairs.isdisjoint(pairs):
+                    joined = joined or f" {' '.join(analysis.stems)} "
+                    if any(phrase in joined for phrase in self._padded[index]):
+                        continue
             fired.append(index)
         fired.sort(key=self._rank.__getitem__)
         return fired
