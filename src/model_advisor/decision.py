@@ -70,30 +70,25 @@ def combine(
     Returns:
         The decision; the same inputs in any order always give the same decision.
     """
-    missing = [1.0] * len(CATEGORIES)  # per category, in CATEGORIES order
+    missing = dict.fromkeys(CATEGORIES, 1.0)
     for hit in hits:
-        missing[_POSITION[hit.category]] *= 1.0 - hit.weight
+        missing[hit.category] *= 1.0 - hit.weight
+    even = 1 / len(CATEGORIES)
     if not hits and not has_evidence:
-        return Decision("undetermined", 0.0, {c: 1 / len(CATEGORIES) for c in CATEGORIES}, False)
-    strength = [1.0 - m for m in missing]
-    p = [max(probabilities.get(c, 0.0), 0.0) for c in CATEGORIES]
-    total_p = sum(p)
-    # no information from the classifier: every category equally likely
-    p = [x / total_p for x in p] if total_p > 0 else [1 / len(CATEGORIES)] * len(CATEGORIES)
-    total = sum(strength)
-    scores = p
-    if total > 0:
-        share = RULE_SHARE * max(strength)
-        scores = [(1 - share) * x + share * s / total for x, s in zip(p, strength, strict=True)]
-    top = max(range(len(CATEGORIES)), key=scores.__getitem__)  # the first of equal scores
-    second = max(s for i, s in enumerate(scores) if i != top)
-    ambiguous = scores[top] - second < AMBIGUITY_MARGIN
-    return Decision(
-        CATEGORIES[top], scores[top], dict(zip(CATEGORIES, scores, strict=True)), ambiguous
-    )
-
-
-_POSITION = {c: i for i, c in enumerate(CATEGORIES)}
+        return Decision("undetermined", 0.0, dict.fromkeys(CATEGORIES, even), False)
+    strength = {c: 1.0 - m for c, m in missing.items()}
+    total, share = sum(strength.values()), RULE_SHARE * max(strength.values())
+    total_p = sum(max(probabilities.get(c, 0.0), 0.0) for c in CATEGORIES)
+    scores: dict[Category, float] = {}
+    for category in CATEGORIES:
+        # no information from the classifier: every category equally likely
+        p = max(probabilities.get(category, 0.0), 0.0) / total_p if total_p > 0 else even
+        if total > 0:
+            p = (1 - share) * p + share * strength[category] / total
+        scores[category] = p
+    top = max(scores, key=scores.__getitem__)  # the first of equal scores
+    best, second = sorted(scores.values(), reverse=True)[:2]
+    return Decision(top, best, scores, best - second < AMBIGUITY_MARGIN)
 
 
 def text_has_evidence(features: Features) -> bool:

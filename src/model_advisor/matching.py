@@ -218,6 +218,17 @@ class Hit(NamedTuple):
     weight: float
 
 
+class _Checks(NamedTuple):
+    """What decides whether a candidate rule fires, as sets to test in one call each."""
+
+    any_keys: frozenset[int]  # its `any` conditions (one must match, when it has `all` ones)
+    all_keys: frozenset[int]  # its `all` conditions (each must match)
+    veto_keys: frozenset[int]  # its veto patterns
+    veto_stems: frozenset[str]  # its veto keywords, stemmed
+    veto_pairs: frozenset[str]  # the first two stems of each veto phrase
+    veto_phrases: tuple[str, ...]  # its veto phrases, stemmed, padded with a space each side
+
+
 class RuleEngine:
     """Finds the rules that fire on a text, matching all their conditions at once.
 
@@ -271,16 +282,22 @@ class RuleEngine:
 
     def _derive(self) -> None:
         """Derive what matching needs from the rules' tables (after building or restoring)."""
-        # per rule: its `any` keys, its `all` keys and its veto patterns, as sets to test at once
         self._checks = [
-            (frozenset(any_keys), frozenset(all_keys), frozenset(veto_keys))
-            for (any_keys, all_keys), veto_keys in zip(self._groups, self._veto_keys, strict=True)
+            _Checks(
+                frozenset(any_keys),
+                frozenset(all_keys),
+                frozenset(veto_keys),
+                stems,
+                frozenset(" ".join(p.split(" ")[:2]) for p in phrases),
+                tuple(f" {p} " for p in phrases),
+            )
+            for (any_keys, all_keys), veto_keys, stems, phrases in zip(
+                self._groups, self._veto_keys, self._veto_stems, self._veto_phrases, strict=True
+            )
         ]
-        # a veto phrase can only occur where its first two stems stand side by side
-        self._veto_pairs = [
-            frozenset(" ".join(p.split(" ")[:2]) for p in phrases) for phrases in self._veto_phrases
+        self._hits = [
+            Hit(rule_id, category, weight) for rule_id, category, weight, _ in self._rules
         ]
-        self._padded = [tuple(f" {p} " for p in phrases) for phrases in self._veto_phrases]
         by_id = sorted(range(len(self._rules)), key=lambda i: self._rules[i][0])
         self._rank = [0] * len(by_id)  # each rule's place in id order
         for place, index in enumerate(by_id):
@@ -362,35 +379,31 @@ class RuleEngine:
         """The rules that fire on ``text``, without the words they matched (faster), by id."""
         analysis = Analysis.of(text)
         found = self._index.found(analysis, matched_text=False)
-        return [Hit(*self._rules[i][:3]) for i in self._fired(analysis, found)]
+        return list(map(self._hits.__getitem__, self._fired(analysis, found)))
 
     def _fired(self, analysis: Analysis, found: dict[int, str]) -> list[int]:
         candidates = set(map(self._by_condition.__getitem__, found))
         candidates.discard(-1)
         keys = found.keys()
-        stems: set[str] | None = None
+        stems = set(analysis.stems)
         pairs: set[str] | None = None
         joined = ""
         fired = []
         for index in candidates:
-            any_keys, all_keys, veto_keys = self._checks[index]
+            any_keys, all_keys, veto_keys, veto_stems, veto_pairs, phrases = self._checks[index]
             # a candidate without `all` conditions was reached through one of its `any` ones
-            if all_keys and (not all_keys <= keys or (any_keys and any_keys.isdisjoint(keys))):
+            if all_keys and (not keys >= all_keys or (any_keys and keys.isdisjoint(any_keys))):
                 continue
-            if veto_keys and not veto_keys.isdisjoint(keys):
+            if veto_keys and not keys.isdisjoint(veto_keys):
                 continue
-            vetoes = self._veto_stems[index]
-            if vetoes:
-                stems = stems if stems is not None else set(analysis.stems)
-                if not vetoes.isdisjoint(stems):
-                    continue
-            first_pairs = self._veto_pairs[index]
-            if first_pairs:
+            if veto_stems and not veto_stems.isdisjoint(stems):
+                continue
+            if veto_pairs:
                 if pairs is None:
                     pairs = set(map(" ".join, pairwise(analysis.stems)))
-                if not first_pairs.isdisjoint(pairs):
+                if not veto_pairs.isdisjoint(pairs):
                     joined = joined or f" {' '.join(analysis.stems)} "
-                    if any(phrase in joined for phrase in self._padded[index]):
+                    if any(phrase in joined for phrase in phrases):
                         continue
             fired.append(index)
         fired.sort(key=self._rank.__getitem__)
