@@ -10,12 +10,19 @@ On one generated CSV of varied task texts (fixed seed), it times in the same run
 and prints rows/s for each with the ratios (b)/(a) (target >= 0.7) and (c)/(b) (target >= 1.6
 on 2 cores). Run: ``python benchmarks/batch_throughput.py [--rows N]``; ``--rows 100000`` is
 the quick mode.
+
+This machine's speed drifts by tens of percent for seconds at a time, so (a) and (b) are
+interleaved: the file is also written as ``--slices`` consecutive parts, each part is run by
+(a) and (b) back to back (in turns, which goes first), and each side's rows/s is its total
+over all the parts; the spread of the per-part ratios is printed too. (c) runs once over the
+whole file, since each run starts its worker processes.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import itertools
 import os
 import random
@@ -84,11 +91,23 @@ def tasks(rows: int, seed: int = 7) -> Iterator[str]:
         )
 
 
-def write_input(path: Path, rows: int) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
+def write_input(path: Path, rows: int, slices: int = 1) -> list[Path]:
+    """Write ``rows`` tasks to ``path``; with ``slices`` > 1, also as that many consecutive
+    parts. Returns the parts (``[path]`` when there is one)."""
+    generated = enumerate(tasks(rows), start=1)
+    parts = [path.with_name(f"{path.stem}-{n + 1:02d}.csv") for n in range(slices)]
+    with path.open("w", newline="", encoding="utf-8") as whole:
+        writer = csv.writer(whole, lineterminator="\n")
         writer.writerow(["id", "task"])
-        writer.writerows(enumerate(tasks(rows), start=1))
+        if slices == 1:
+            writer.writerows(generated)
+            return [path]
+        for number, part in enumerate(parts):
+            piece = list(itertools.islice(generated, rows // slices + (number < rows % slices)))
+            with part.open("w", newline="", encoding="utf-8") as handle:
+                csv.writer(handle, lineterminator="\n").writerows([("id", "task"), *piece])
+            writer.writerows(piece)
+    return parts
 
 
 def fit_baseline(knowledge: Path) -> tuple[Any, Any]:
@@ -112,15 +131,18 @@ def sklearn_baseline(model: Any, classes: Any, source: Path, target: Path) -> No
             writer.writerows([*row, label] for row, label in zip(chunk, labels, strict=True))
 
 
-def measure(label: str, rows: int, run: Callable[[], object]) -> float:
-    """Time ``run``; print rows/s, and the CPUs it kept busy against the machine's load."""
-    load = os.getloadavg()[0]
+def timed(run: Callable[[], object]) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (this process and its ended children) of ``run()``."""
     start, cpu = time.perf_counter(), _cpu_seconds()
     run()
-    seconds, busy = time.perf_counter() - start, (_cpu_seconds() - cpu)
+    return time.perf_counter() - start, _cpu_seconds() - cpu
+
+
+def report(label: str, rows: int, seconds: float, busy: float) -> float:
+    """Print and return rows/s, with the CPUs kept busy."""
     print(
         f"{label}: {rows:,} rows in {seconds:.1f} s = {rows / seconds:,.0f} rows/s "
-        f"(CPUs busy {busy / seconds:.2f}; load average before {load:.2f})",
+        f"(CPUs busy {busy / seconds:.2f})",
         flush=True,
     )
     return rows / seconds
@@ -138,31 +160,45 @@ def _cpu_seconds() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows in the generated CSV")
+    parser.add_argument("--slices", type=int, default=10, help="parts (a) and (b) take in turns")
     parser.add_argument("--rules", type=Path, help="a knowledge directory (default: shipped)")
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs; generating {args.rows:,} varied tasks", flush=True)
     with tempfile.TemporaryDirectory() as scratch:
         source = Path(scratch) / "tasks.csv"
-        write_input(source, args.rows)
+        parts = write_input(source, args.rows, args.slices)
         model, classes = fit_baseline(args.rules or default_knowledge_dir())
         # loaded outside the timings, as the baseline is trained outside them, and the way
         # the `batch` command loads it
         advisor = load_long_lived(args.rules)
         out = Path(scratch) / "out.csv"
-        baseline = measure(
-            "(a) scikit-learn", args.rows, lambda: sklearn_baseline(model, classes, source, out)
-        )
-        one = measure(
-            "(b) advise_file",
-            args.rows,
-            lambda: advise_file(source, out, advisor=advisor, rules_path=args.rules),
-        )
-        two = measure(
+        sides = {
+            "a": lambda part: sklearn_baseline(model, classes, part, out),
+            "b": lambda part: advise_file(part, out, advisor=advisor, rules_path=args.rules),
+        }
+        totals = {side: [0.0, 0.0] for side in sides}
+        ratios = []
+        print(f"load average before: {os.getloadavg()[0]:.2f}", flush=True)
+        for number, part in enumerate(parts):
+            seconds = {}
+            for side in ("a", "b") if number % 2 == 0 else ("b", "a"):
+                wall, cpu = timed(functools.partial(sides[side], part))
+                seconds[side] = wall
+                totals[side][0] += wall
+                totals[side][1] += cpu
+            ratios.append(seconds["a"] / seconds["b"])
+        baseline = report("(a) scikit-learn", args.rows, *totals["a"])
+        one = report("(b) advise_file", args.rows, *totals["b"])
+        two = report(
             "(c) advise_file jobs=2",
             args.rows,
-            lambda: advise_file(source, out, advisor=advisor, rules_path=args.rules, jobs=2),
+            *timed(
+                lambda: advise_file(source, out, advisor=advisor, rules_path=args.rules, jobs=2)
+            ),
         )
-    print(f"(b)/(a): {one / baseline:.2f} (target >= 0.7)")
+    ratios.sort()
+    spread = f"{ratios[0]:.2f} / {ratios[len(ratios) // 2]:.2f} / {ratios[-1]:.2f}"
+    print(f"(b)/(a): {one / baseline:.2f} (target >= 0.7); per part min / median / max {spread}")
     print(f"(c)/(b): {two / one:.2f} (target >= 1.6 on 2 cores)")
 
 
