@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
 from pathlib import Path
@@ -195,6 +196,28 @@ def test_brief_many_agrees_with_advise_task_by_task(shipped: Advisor) -> None:
         assert cited == (advice.citations[0].line if advice.citations else None)
     with pytest.raises(InvalidTaskError):
         shipped.brief(" ")
+
+
+def test_brief_many_leaves_the_garbage_collector_as_it_found_it(
+    tiny_advisor: Advisor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert gc.isenabled()
+    tiny_advisor.brief_many(["write a poem", ""])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        tiny_advisor.brief_many(["write a poem"])
+        assert not gc.isenabled()  # not switched on behind the caller's back
+    finally:
+        gc.enable()
+
+    def broken(analysis: object) -> list[object]:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(tiny_advisor.engine, "weigh", broken)
+    with pytest.raises(RuntimeError):
+        tiny_advisor.brief_many(["write a poem"])
+    assert gc.isenabled()
 
 
 # --- the shipped knowledge ------------------------------------------------------------

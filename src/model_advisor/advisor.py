@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
@@ -256,7 +257,8 @@ class Advisor:
         The work goes stage by stage over all the tasks (every text analysed, then every rule
         match, then every classifier score...), so each stage's tables stay in the processor's
         caches: on a table of tasks this is about a fifth faster than one :meth:`brief` after
-        another, with the same results.
+        another, with the same results. The garbage collector is paused meanwhile (see
+        :func:`_collector_paused`).
         """
         results: list[Brief | InvalidTaskError] = []
         texts: list[str] = []
@@ -264,17 +266,20 @@ class Advisor:
             try:
                 text, truncated = _task_text(task)
             except InvalidTaskError as err:
-                results.append(err)
+                results.append(err.with_traceback(None))  # no frame kept alive by the list
                 continue
             texts.append(text)
             results.append(Brief(_PENDING, None, truncated))
-        analyses = [Analysis.of(text) for text in texts]
-        hits = [self.engine.weigh(analysis) for analysis in analyses]
-        decisions = [self._weigh(t, a, h)[1] for t, a, h in zip(texts, analyses, hits, strict=True)]
-        passages = [
-            None if d.category == "undetermined" else self._first_passage(d.category, a)
-            for d, a in zip(decisions, analyses, strict=True)
-        ]
+        with _collector_paused():
+            analyses = [Analysis.of(text) for text in texts]
+            hits = [self.engine.weigh(analysis) for analysis in analyses]
+            decisions = [
+                self._weigh(t, a, h)[1] for t, a, h in zip(texts, analyses, hits, strict=True)
+            ]
+            passages = [
+                None if d.category == "undetermined" else self._first_passage(d.category, a)
+                for d, a in zip(decisions, analyses, strict=True)
+            ]
         done = iter(zip(decisions, passages, strict=True))
         for index, result in enumerate(results):
             if isinstance(result, Brief):
@@ -392,6 +397,24 @@ _NO_EVIDENCE = (
 )
 _PENDING = Decision("undetermined", 0.0, {}, False)  # a brief's placeholder while it is made
 _DEFAULT: Advisor | None = None
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector, if it runs, for the work inside.
+
+    Advising a chunk of tasks makes tens of thousands of short-lived lists, tuples and dicts,
+    none of them in a reference cycle, so reference counting frees them all; meanwhile the
+    collector would only walk the chunk's live results again and again (about 7% of the
+    time). The collector resumes afterwards, whatever happens inside.
+    """
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
 
 
 def load_long_lived(rules_path: str | os.PathLike[str] | None = None) -> Advisor:
