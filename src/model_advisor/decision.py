@@ -78,11 +78,11 @@ def combine(
         return Decision("undetermined", 0.0, dict.fromkeys(CATEGORIES, even), False)
     strength = {c: 1.0 - m for c, m in missing.items()}
     total, share = sum(strength.values()), RULE_SHARE * max(strength.values())
-    total_p = sum(max(probabilities.get(c, 0.0), 0.0) for c in CATEGORIES)
-    scores: dict[Category, float] = {}
-    for category in CATEGORIES:
+    scores = {c: max(probabilities.get(c, 0.0), 0.0) for c in CATEGORIES}
+    total_p = sum(scores.values())
+    for category, p in scores.items():
         # no information from the classifier: every category equally likely
-        p = max(probabilities.get(category, 0.0), 0.0) / total_p if total_p > 0 else even
+        p = p / total_p if total_p > 0 else even
         if total > 0:
             p = (1 - share) * p + share * strength[category] / total
         scores[category] = p

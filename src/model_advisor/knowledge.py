@@ -14,6 +14,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from ._text import STOP_WORDS, Analysis
@@ -116,6 +117,8 @@ class KnowledgeBase:
         """
         idf, containing = self._idf, self._containing
         candidates = {p for s in task_stems if s in containing for p in containing[s]}
+        if not candidates:
+            return []
         scored = []
         for passage in passages:
             if passage in candidates:
@@ -123,7 +126,8 @@ class KnowledgeBase:
                 weight = sum(idf[s] ** 2 for s in shared)
                 if weight >= MIN_SHARED_WEIGHT:
                     scored.append((weight / self._length[passage], passage))
-        return sorted(scored, key=lambda pair: -pair[0])
+        scored.sort(key=itemgetter(0), reverse=True)  # stable: ties stay in file order
+        return scored
 
 
 def content_stems(text: str | Analysis) -> frozenset[str]:
