@@ -38,6 +38,7 @@ from .training import Compiled, load_model
 
 MAX_TASK_CHARS = 10_000
 MAX_PARTS = 6
+_RANKINGS_KEPT = 10_000
 SECOND_CITATION_SHARE = 0.6
 """A second matching passage is cited when it scores at least this share of the best one."""
 
@@ -87,6 +88,9 @@ class Advisor:
             for c in settings.categories
         }
         self._definitions = {c.id: knowledge.select(c.definition) for c in settings.categories}
+        self._noted_stems = frozenset(s for p in knowledge.passages for s in p.stems)
+        self._rankings: dict[tuple[Category, frozenset[str]], tuple[tuple[float, Passage], ...]]
+        self._rankings = {}
         for category in settings.categories:
             if not self._definitions[category.id]:
                 raise KnowledgeBaseError(
@@ -332,7 +336,7 @@ class Advisor:
         The kind is worked out only when such a passage comes up.
         """
         tools: set[Passage] | None = None
-        for score, passage in self.knowledge.rank(self._sources[category], content_stems(analysis)):
+        for score, passage in self._ranked(category, content_stems(analysis)):
             if self.aspects.is_tool_passage(passage):
                 if tools is None:
                     kind = kind or self.aspects.kind(category, analysis)
@@ -340,6 +344,23 @@ class Advisor:
                 if passage not in tools:
                     continue
             yield score, passage
+
+    def _ranked(
+        self, category: Category, task_stems: frozenset[str]
+    ) -> tuple[tuple[float, Passage], ...]:
+        """The category's passages ranked for a task's content stems (remembered).
+
+        Only stems the notes contain can change a ranking, and tasks share few of them
+        ("weather", "images"...), so rankings are kept by category and those stems.
+        """
+        key = (category, task_stems & self._noted_stems)
+        ranked = self._rankings.get(key)
+        if ranked is None:
+            ranked = tuple(self.knowledge.rank(self._sources[category], key[1]))
+            if len(self._rankings) >= _RANKINGS_KEPT:
+                self._rankings.clear()
+            self._rankings[key] = ranked
+        return ranked
 
     def _citation(self, passage: Passage) -> Citation:
         return Citation(

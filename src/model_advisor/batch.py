@@ -100,11 +100,9 @@ class _Advising:
         new = list(dict.fromkeys(t for t in tasks if t is not None and t not in cache))
         fresh = dict(zip(new, self._advise(new), strict=True))
         results = [None if t is None else fresh[t] if t in fresh else cache[t] for t in tasks]
-        for text, result in fresh.items():
-            if len(text) <= _CACHE_MAX_CHARS:
-                if len(cache) >= _CACHE_SIZE:
-                    del cache[next(iter(cache))]  # the oldest entry
-                cache[text] = result
+        if len(cache) + len(fresh) > _CACHE_SIZE:
+            cache.clear()  # start afresh: cheaper than evicting entries one by one
+        cache.update((t, r) for t, r in fresh.items() if len(t) <= _CACHE_MAX_CHARS)
         return results
 
     def _advise(self, tasks: list[str]) -> list[Result | str]:
