@@ -18,7 +18,7 @@ import operator
 import re
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -42,6 +42,8 @@ class _WordEntry(NamedTuple):
     grams: int  # how many character n-grams it has; 0 for a function word (no coverage)
     sums: tuple[float, float, float, float]  # Weights.sums of ``chars``
     tokens: tuple[str, ...]  # its word tokens as scikit-learn finds them, stop words dropped
+    distinct: frozenset[int]  # ``chars`` as a set
+    repeated: frozenset[int]  # the rows ``chars`` holds more than once ("ana" in "banana")
 
 
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
@@ -83,19 +85,25 @@ class Weights:
         return sum(pick(p0)), sum(pick(p1)), sum(pick(p2)), sum(pick(self.idf_squared))
 
     def project(
-        self, rows: Sequence[int], sums: tuple[float, float, float, float] | None = None
+        self,
+        rows: Sequence[int],
+        sums: tuple[float, float, float, float] | None = None,
+        repeated: Collection[int] | None = None,
     ) -> tuple[float, float, float, float]:
         """Each label's un-normalised logit and the squared norm of the tf-idf of ``rows``.
 
         ``sums`` (of :meth:`sums` over ``rows``, when known already) count every occurrence
         once; scikit-learn's sublinear tf counts an n-gram seen ``c`` times ``1 + log(c)``
-        times, so repeated rows are corrected here.
+        times, so repeated rows are corrected here. ``repeated``, when known already, holds
+        exactly the rows that ``rows`` holds more than once.
         """
         z0, z1, z2, squares = sums if sums is not None else self.sums(rows)
-        if len(set(rows)) != len(rows):
+        if repeated is None:
+            repeated = [] if len(set(rows)) == len(rows) else _repeated(rows)
+        if repeated:
             p0, p1, p2 = self.push
-            counts = Counter(rows)
-            for row, count in [(r, c) for r, c in counts.items() if c > 1]:
+            for row in sorted(repeated):
+                count = rows.count(row)
                 tf = 1.0 + math.log(count)
                 z0 += (tf - count) * p0[row]
                 z1 += (tf - count) * p1[row]
@@ -242,10 +250,17 @@ class TaskClassifier:
         tokens: list[str] = []
         content_grams = content_known = 0
         z0 = z1 = z2 = squares = 0.0
+        seen: set[int] = set()  # the character rows so far, and those seen more than once
+        repeated: set[int] = set()
         for word in normalized.split():
             entry = cache.get(word) or self._word_entry(word)
-            known, count, (s0, s1, s2, sq), found = entry
+            known, count, (s0, s1, s2, sq), found, distinct, inner = entry
             chars += known
+            if inner:
+                repeated |= inner
+            if not seen.isdisjoint(distinct):
+                repeated |= seen & distinct
+            seen |= distinct
             if found:
                 tokens += found
             if count:
@@ -257,7 +272,9 @@ class TaskClassifier:
             row for g in _word_ngrams(tokens, self.word_ngrams) if (row := index.get(g)) is not None
         ]
         a0, a1, a2, word_squares = self.word_weights_.project(words)
-        b0, b1, b2, char_squares = self.char_weights_.project(chars, (z0, z1, z2, squares))
+        b0, b1, b2, char_squares = self.char_weights_.project(
+            chars, (z0, z1, z2, squares), repeated
+        )
         word_norm = math.sqrt(word_squares) or 1.0
         char_norm = math.sqrt(char_squares) or 1.0
         logits = (
@@ -277,7 +294,11 @@ class TaskClassifier:
         content = any(c.isalpha() for c in word) and word.strip(_PUNCTUATION) not in STOP_WORDS
         stop_words = self.stop_words_
         tokens = tuple(t for t in _TOKEN.findall(word) if t not in stop_words)
-        entry = _WordEntry(known, len(grams) if content else 0, weights.sums(known), tokens)
+        distinct = frozenset(known)
+        inner = frozenset(_repeated(known)) if len(distinct) != len(known) else frozenset()
+        entry = _WordEntry(
+            known, len(grams) if content else 0, weights.sums(known), tokens, distinct, inner
+        )
         if len(self._word_rows) < _WORD_CACHE_SIZE:
             self._word_rows[word] = entry
         return entry
@@ -365,6 +386,11 @@ class TaskClassifier:
         classifier.stop_words_ = weights["stop_words"]
         classifier._word_rows = {}
         return classifier
+
+
+def _repeated(rows: Sequence[int]) -> list[int]:
+    """The rows that ``rows`` holds more than once."""
+    return [row for row, count in Counter(rows).items() if count > 1]
 
 
 def _word_ngrams(tokens: list[str], ngrams: tuple[int, int]) -> list[str]:
