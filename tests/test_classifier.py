@@ -45,6 +45,8 @@ ODD_TEXTS = [
     "lone \ud800 surrogate",
     "under_scores and-hyphens, punctuation!!! 123 4567",
     "write a poem write a poem write a poem",
+    "banana bandana cabana",  # n-grams repeated inside one word and across words
+    "forecast forecasting forecasts, then forecast again",
     "\x00\x01 control",
 ]
 
