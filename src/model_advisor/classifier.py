@@ -44,6 +44,8 @@ class _WordEntry(NamedTuple):
     tokens: tuple[str, ...]  # its word tokens as scikit-learn finds them, stop words dropped
     distinct: frozenset[int]  # ``chars`` as a set
     repeated: frozenset[int]  # the rows ``chars`` holds more than once ("ana" in "banana")
+    unigrams: tuple[int, ...]  # the word rows of ``tokens`` (when single words are features)
+    unigram_sums: tuple[float, float, float, float]  # Weights.sums of ``unigrams``
 
 
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
@@ -250,12 +252,18 @@ class TaskClassifier:
         tokens: list[str] = []
         content_grams = content_known = 0
         z0 = z1 = z2 = squares = 0.0
+        w0 = w1 = w2 = word_squares = 0.0
+        words: list[int] = []
         seen: set[int] = set()  # the character rows so far, and those seen more than once
         repeated: set[int] = set()
         for word in normalized.split():
             entry = cache.get(word) or self._word_entry(word)
-            known, count, (s0, s1, s2, sq), found, distinct, inner = entry
+            known, count, (s0, s1, s2, sq), found, distinct, inner, unigrams, unigram_sums = entry
             chars += known
+            if unigrams:
+                words += unigrams
+                u0, u1, u2, usq = unigram_sums
+                w0, w1, w2, word_squares = w0 + u0, w1 + u1, w2 + u2, word_squares + usq
             if inner:
                 repeated |= inner
             if not seen.isdisjoint(distinct):
@@ -268,10 +276,13 @@ class TaskClassifier:
                 content_known += len(known)
             z0, z1, z2, squares = z0 + s0, z1 + s1, z2 + s2, squares + sq
         index = self.word_weights_.index
-        words = [
-            row for g in _word_ngrams(tokens, self.word_ngrams) if (row := index.get(g)) is not None
-        ]
-        a0, a1, a2, word_squares = self.word_weights_.project(words)
+        grams = _longer_ngrams(tokens, self.word_ngrams)
+        longer = [row for g in grams if (row := index.get(g)) is not None]
+        if longer:
+            words += longer
+            l0, l1, l2, lsq = self.word_weights_.sums(longer)
+            w0, w1, w2, word_squares = w0 + l0, w1 + l1, w2 + l2, word_squares + lsq
+        a0, a1, a2, word_squares = self.word_weights_.project(words, (w0, w1, w2, word_squares))
         b0, b1, b2, char_squares = self.char_weights_.project(
             chars, (z0, z1, z2, squares), repeated
         )
@@ -296,8 +307,19 @@ class TaskClassifier:
         tokens = tuple(t for t in _TOKEN.findall(word) if t not in stop_words)
         distinct = frozenset(known)
         inner = frozenset(_repeated(known)) if len(distinct) != len(known) else frozenset()
+        unigrams: tuple[int, ...] = ()
+        if self.word_ngrams[0] == 1:
+            rows = self.word_weights_.index
+            unigrams = tuple(row for t in tokens if (row := rows.get(t)) is not None)
         entry = _WordEntry(
-            known, len(grams) if content else 0, weights.sums(known), tokens, distinct, inner
+            known,
+            len(grams) if content else 0,
+            weights.sums(known),
+            tokens,
+            distinct,
+            inner,
+            unigrams,
+            self.word_weights_.sums(unigrams),
         )
         if len(self._word_rows) < _WORD_CACHE_SIZE:
             self._word_rows[word] = entry
@@ -393,10 +415,10 @@ def _repeated(rows: Sequence[int]) -> list[int]:
     return [row for row, count in Counter(rows).items() if count > 1]
 
 
-def _word_ngrams(tokens: list[str], ngrams: tuple[int, int]) -> list[str]:
-    """Word n-grams as scikit-learn makes them, from tokens with the stop words dropped."""
+def _longer_ngrams(tokens: list[str], ngrams: tuple[int, int]) -> list[str]:
+    """Word n-grams of two words or more, as scikit-learn makes them (stop words dropped)."""
     low, high = ngrams
-    grams = list(tokens) if low == 1 else []
+    grams: list[str] = []
     for n in range(max(low, 2), min(high, len(tokens)) + 1):
         grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
     return grams
