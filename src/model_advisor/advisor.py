@@ -21,7 +21,7 @@ from .aspects import Aspects, split_tasks
 from .classifier import Features, TaskClassifier
 from .decision import Decision, Weighted, combine, text_has_evidence
 from .errors import InvalidTaskError, KnowledgeBaseError
-from .knowledge import KnowledgeBase, Passage, content_stems
+from .knowledge import KnowledgeBase, Passage
 from .models import (
     CATEGORIES,
     Advice,
@@ -336,7 +336,7 @@ class Advisor:
         The kind is worked out only when such a passage comes up.
         """
         tools: set[Passage] | None = None
-        for score, passage in self._ranked(category, content_stems(analysis)):
+        for score, passage in self._ranked(category, analysis):
             if self.aspects.is_tool_passage(passage):
                 if tools is None:
                     kind = kind or self.aspects.kind(category, analysis)
@@ -345,15 +345,14 @@ class Advisor:
                     continue
             yield score, passage
 
-    def _ranked(
-        self, category: Category, task_stems: frozenset[str]
-    ) -> tuple[tuple[float, Passage], ...]:
-        """The category's passages ranked for a task's content stems (remembered).
+    def _ranked(self, category: Category, analysis: Analysis) -> tuple[tuple[float, Passage], ...]:
+        """The category's passages ranked for a task (remembered).
 
         Only stems the notes contain can change a ranking, and tasks share few of them
-        ("weather", "images"...), so rankings are kept by category and those stems.
+        ("weather", "images"...), so rankings are kept by category and those stems. (The
+        notes' stems are content stems already: no function words among them.)
         """
-        key = (category, task_stems & self._noted_stems)
+        key = (category, self._noted_stems.intersection(analysis.stems))
         ranked = self._rankings.get(key)
         if ranked is None:
             ranked = tuple(self.knowledge.rank(self._sources[category], key[1]))
