@@ -19,6 +19,7 @@ import re
 from array import array
 from collections import Counter
 from collections.abc import Collection, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -420,7 +421,9 @@ def _longer_ngrams(tokens: list[str], ngrams: tuple[int, int]) -> list[str]:
     low, high = ngrams
     grams: list[str] = []
     for n in range(max(low, 2), min(high, len(tokens)) + 1):
-        grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+        # n shifted views of the tokens, zipped: each n-gram joined in C
+        shifted = [islice(tokens, i, None) for i in range(n)]
+        grams.extend(map(" ".join, zip(*shifted, strict=False)))
     return grams
 
 

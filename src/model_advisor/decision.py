@@ -76,16 +76,15 @@ def combine(
     even = 1 / len(CATEGORIES)
     if not hits and not has_evidence:
         return Decision("undetermined", 0.0, dict.fromkeys(CATEGORIES, even), False)
-    strength = {c: 1.0 - m for c, m in missing.items()}
-    total, share = sum(strength.values()), RULE_SHARE * max(strength.values())
-    scores = {c: max(probabilities.get(c, 0.0), 0.0) for c in CATEGORIES}
-    total_p = sum(scores.values())
-    for category, p in scores.items():
+    strength = [1.0 - m for m in missing.values()]  # in CATEGORIES order
+    total, share = sum(strength), RULE_SHARE * max(strength)
+    p = [max(probabilities.get(c, 0.0), 0.0) for c in CATEGORIES]
+    total_p = sum(p)
+    scores: dict[Category, float] = {}
+    for category, x, s in zip(CATEGORIES, p, strength, strict=True):
         # no information from the classifier: every category equally likely
-        p = p / total_p if total_p > 0 else even
-        if total > 0:
-            p = (1 - share) * p + share * strength[category] / total
-        scores[category] = p
+        x = x / total_p if total_p > 0 else even
+        scores[category] = (1 - share) * x + share * s / total if total > 0 else x
     top = max(scores, key=scores.__getitem__)  # the first of equal scores
     best, second = sorted(scores.values(), reverse=True)[:2]
     return Decision(top, best, scores, best - second < AMBIGUITY_MARGIN)
