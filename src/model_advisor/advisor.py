@@ -264,16 +264,14 @@ class Advisor:
         another, with the same results. The garbage collector is paused meanwhile (see
         :func:`_collector_paused`).
         """
-        results: list[Brief | InvalidTaskError] = []
-        texts: list[str] = []
-        for task in tasks:
+        read: list[tuple[str, bool]] = []  # each valid task's text and whether it was cut
+        errors: dict[int, InvalidTaskError] = {}  # by position
+        for position, task in enumerate(tasks):
             try:
-                text, truncated = _task_text(task)
+                read.append(_task_text(task))
             except InvalidTaskError as err:
-                results.append(err.with_traceback(None))  # no frame kept alive by the list
-                continue
-            texts.append(text)
-            results.append(Brief(_PENDING, None, truncated))
+                errors[position] = err.with_traceback(None)  # keeps no frame alive
+        texts = [text for text, _ in read]
         with _collector_paused():
             analyses = [Analysis.of(text) for text in texts]
             hits = [self.engine.weigh(analysis) for analysis in analyses]
@@ -284,12 +282,8 @@ class Advisor:
                 None if d.category == "undetermined" else self._first_passage(d.category, a)
                 for d, a in zip(decisions, analyses, strict=True)
             ]
-        done = iter(zip(decisions, passages, strict=True))
-        for index, result in enumerate(results):
-            if isinstance(result, Brief):
-                decision, passage = next(done)
-                results[index] = Brief(decision, passage, result.truncated)
-        return results
+        briefs = map(Brief, decisions, passages, (truncated for _, truncated in read))
+        return [errors[p] if p in errors else next(briefs) for p in range(len(read) + len(errors))]
 
     def _decide(self, text: str) -> tuple[Analysis, list[RuleHit], Features, Decision]:
         analysis = Analysis.of(text)  # normalised, split and stemmed once for every matcher
@@ -415,7 +409,6 @@ _NO_EVIDENCE = (
     "No rule matched and the words are unlike any example task, "
     "so there is no evidence to decide on."
 )
-_PENDING = Decision("undetermined", 0.0, {}, False)  # a brief's placeholder while it is made
 _DEFAULT: Advisor | None = None
 
 
