@@ -88,7 +88,6 @@ class Advisor:
             for c in settings.categories
         }
         self._definitions = {c.id: knowledge.select(c.definition) for c in settings.categories}
-        self._noted_stems = frozenset(s for p in knowledge.passages for s in p.stems)
         self._rankings: dict[tuple[Category, frozenset[str]], tuple[tuple[float, Passage], ...]]
         self._rankings = {}
         for category in settings.categories:
@@ -346,7 +345,7 @@ class Advisor:
         ("weather", "images"...), so rankings are kept by category and those stems. (The
         notes' stems are content stems already: no function words among them.)
         """
-        key = (category, self._noted_stems.intersection(analysis.stems))
+        key = (category, self.knowledge.stems.intersection(analysis.stems))
         ranked = self._rankings.get(key)
         if ranked is None:
             ranked = tuple(self.knowledge.rank(self._sources[category], key[1]))

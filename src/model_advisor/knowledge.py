@@ -71,6 +71,8 @@ class KnowledgeBase:
         for passage in passages:
             for stem in passage.stems:
                 self._containing[stem].append(passage)
+        self.stems = frozenset(self._containing)
+        """Every stem of the passages (content words only: no function words among them)."""
 
     @classmethod
     def from_markdown(cls, path: Path) -> KnowledgeBase:
