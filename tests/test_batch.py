@@ -93,6 +93,29 @@ def parse(text: str, output_format: str) -> list[dict[str, Any]]:
     return data
 
 
+AWKWARD_FIELDS = ["a\rb", "c\r\nd", "e\nf", 'say "hi", then', "tab\there", "", " padded ", "é"]
+
+
+@pytest.mark.parametrize("output_format", ["csv", "tsv"])
+def test_batch_awkward_fields_read_back_unchanged(
+    tiny_dir: Path, tmp_path: Path, output_format: str
+) -> None:
+    source, target = tmp_path / "tasks.csv", tmp_path / f"out.{output_format}"
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
+        writer.writerow(["task", "note"])
+        writer.writerows(
+            [f"predict the weather {n}", note] for n, note in enumerate(AWKWARD_FIELDS)
+        )
+    advise_file(source, target, rules_path=tiny_dir)
+    with target.open(newline="", encoding="utf-8") as handle:
+        delimiter = "\t" if output_format == "tsv" else ","
+        rows = list(csv.reader(handle, delimiter=delimiter))
+    assert len(rows) == 1 + len(AWKWARD_FIELDS)  # a lone carriage return splits no row
+    assert [row[1] for row in rows[1:]] == AWKWARD_FIELDS
+    assert {row[2] for row in rows[1:]} == {"discriminative"}
+
+
 def test_batch_jsonl_keeps_values_and_marks_bad_lines(runner: CliRunner, tiny_dir: Path) -> None:
     result = run_batch(runner, tiny_dir, str(DATA / "tasks.jsonl"))
     records = [json.loads(line) for line in result.stdout.splitlines()]

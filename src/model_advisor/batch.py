@@ -303,8 +303,7 @@ def advise_file(
         with open_output(target, path) as stream, _runner(advising, knowledge, jobs) as run:
             writer = Writer(stream, chosen, table, full)
             for rows, results in run(_chunks(table.rows)):
-                for row, result in zip(rows, results, strict=True):
-                    writer.write(row, *tally.count(row, result))
+                writer.write(rows, [tally.count(r, x) for r, x in zip(rows, results, strict=True)])
                 if progress is not None:
                     progress(tally.rows, table.fraction())
             writer.close()
