@@ -329,11 +329,14 @@ class TaskClassifier:
     def predict_proba(self, text: str, features: Features | None = None) -> dict[Category, float]:
         """Return the probability of each category for ``text``."""
         found = features or self.features(text)
-        logits = [z + b for z, b in zip(found.logits, self.intercept_, strict=True)]
-        top = max(logits)
-        exps = [math.exp(z - top) for z in logits]
-        total = sum(exps)
-        return {label: e / total for label, e in zip(self.labels_, exps, strict=True)}
+        # a softmax over the three labels, written out: it runs once per task of a batch
+        (z0, z1, z2), (b0, b1, b2) = found.logits, self.intercept_
+        z0, z1, z2 = z0 + b0, z1 + b1, z2 + b2
+        top = max(z0, z1, z2)
+        e0, e1, e2 = math.exp(z0 - top), math.exp(z1 - top), math.exp(z2 - top)
+        total = e0 + e1 + e2
+        l0, l1, l2 = self.labels_
+        return {l0: e0 / total, l1: e1 / total, l2: e2 / total}
 
     def top_terms(
         self, features: Features, category: Category, limit: int = 5
