@@ -303,6 +303,30 @@ def test_batch_deeply_nested_json_line_is_a_bad_row(
     assert records[1]["error"].startswith("line 2: not JSON")
 
 
+@pytest.mark.parametrize("output_format", ["jsonl", "csv"])
+def test_batch_lone_surrogate_escapes_are_bad_rows_kept_readable(
+    runner: CliRunner, tiny_dir: Path, tmp_path: Path, output_format: str
+) -> None:
+    source = tmp_path / "surrogates.jsonl"
+    deep = "[" * 900 + '"\\udfff"' + "]" * 900  # deeper than Python recurses
+    source.write_text(
+        '{"task": "write a poem \\ud800", "note": "a"}\n'  # the first line too is only a row
+        '{"task": "predict the weather", "note": "\\ud83d\\ude00 \\\\ud800"}\n'  # a pair; "\\"
+        f'{{"task": "predict the weather", "note": {{"k\\udc00": {deep}}}}}\n'
+        '{"task": "write a poem", "note": "b"}\n',
+        encoding="utf-8",
+    )
+    result = run_batch(runner, tiny_dir, str(source), "--output-format", output_format)
+    assert result.exit_code == 0, result.output
+    records = parse(result.stdout, output_format)
+    assert len(records) == 4
+    assert records[0]["task"] == "write a poem \ufffd" and records[0]["note"] == "a"
+    assert "lone surrogate" in records[0]["error"] and not records[0]["category"]
+    assert records[1]["note"] == "\U0001f600 \\ud800" and not records[1]["error"]
+    assert "lone surrogate" in records[2]["error"] and "k\ufffd" in str(records[2]["note"])
+    assert records[3]["category"] == "generative"
+
+
 # --- columns ----------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import os
+import re
 import stat
 import sys
 from collections.abc import Iterable, Iterator
@@ -41,6 +42,9 @@ EXTENSIONS: dict[str, OutputFormat] = {
 _SAMPLE_BYTES = 65536
 _BINARY_SHARE = 0.25  # a start with more control or undecodable characters is not text
 _CONTROL = [chr(c) for c in range(32) if chr(c) not in "\t\n\v\f\r"]
+# A JSON escape of a UTF-16 surrogate (\ud800-\udfff): alone, it decodes to no character
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Row(NamedTuple):
@@ -380,7 +384,7 @@ def _read_jsonl(
     if first is None:
         return [], iter(())
     line, value, problem = first
-    if problem or not isinstance(value, dict):
+    if not isinstance(value, dict):  # a first object with a bad string is only a bad row
         raise BatchError(name, problem or "not JSON Lines: the first line is not an object", line)
     names = list(value)
     _check_names(name, names, line)
@@ -399,15 +403,55 @@ def _objects(lines: _Lines) -> Iterator[tuple[int, Any, str]]:
             yield lines.number, None, lines.problem
         elif text.strip():  # a blank line is not a row
             try:
-                yield lines.number, json.loads(text), ""
+                value = json.loads(text)
             except (ValueError, RecursionError) as err:  # RecursionError: nested too deep
                 yield lines.number, None, f"not JSON: {err}"
+                continue
+            if _SURROGATE_ESCAPE.search(text) is None:
+                yield lines.number, value, ""
+                continue
+            value, replaced = _without_surrogates(value)
+            problem = "a lone surrogate escape (\\ud800-\\udfff) is not text: shown as \ufffd"
+            yield lines.number, value, problem if replaced else ""
+
+
+def _without_surrogates(value: Any) -> tuple[Any, bool]:
+    """``value`` (parsed JSON, changed in place) with every lone surrogate in its strings and
+    keys replaced by U+FFFD, and whether there was one: a JSON escape can make a lone
+    surrogate, which no encoding can write. Walked with a stack, not by recursion: JSON can
+    nest deeper than Python recurses."""
+    replaced = False
+
+    def clean(text: str) -> str:
+        nonlocal replaced
+        cleaned = _SURROGATE.sub("\ufffd", text)
+        replaced = replaced or cleaned != text
+        return cleaned
+
+    root = [value]
+    stack: list[Any] = [root]
+    while stack:
+        container = stack.pop()
+        if isinstance(container, dict):
+            items = [(clean(key), item) for key, item in container.items()]
+            container.clear()
+            container.update(items)
+        for place, item in list(
+            container.items() if isinstance(container, dict) else enumerate(container)
+        ):
+            if isinstance(item, str):
+                container[place] = clean(item)
+            elif isinstance(item, (list, dict)):
+                stack.append(item)
+    return root[0], replaced
 
 
 def _json_row(record: tuple[int, Any, str], key: str) -> Row:
     line, value, problem = record
-    if problem or not isinstance(value, dict):
+    if not isinstance(value, dict):
         return Row(line, {}, None, problem or "not a JSON object")
+    if problem:  # its values are kept in the output
+        return Row(line, value, None, problem)
     task = value.get(key)
     if task is not None and not isinstance(task, str):
         return Row(line, value, None, f"the task ({key!r}) is not a string")
