@@ -11,11 +11,11 @@ and prints rows/s for each with the ratios (b)/(a) (target >= 0.7) and (c)/(b) (
 on 2 cores). Run: ``python benchmarks/batch_throughput.py [--rows N]``; ``--rows 100000`` is
 the quick mode.
 
-This machine's speed drifts by tens of percent for seconds at a time, so (a) and (b) are
+This machine's speed drifts by tens of percent for seconds at a time, so the three are
 interleaved: the file is also written as ``--slices`` consecutive parts, each part is run by
-(a) and (b) back to back (in turns, which goes first), and each side's rows/s is its total
-over all the parts; the spread of the per-part ratios is printed too. (c) runs once over the
-whole file, since each run starts its worker processes.
+(a), (b) and (c) back to back (in turns, which goes first), and each side's rows/s is its
+total over all the parts; the spread of the per-part ratios is printed too. Each run of (c)
+starts its worker processes, as every run of the command does.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from model_advisor._text import normalize
 from model_advisor.advisor import load_long_lived
 
 CHUNK = 10_000
+ORDERS = (("a", "b", "c"), ("b", "c", "a"), ("c", "a", "b"))  # each side first in turn
 VERBS = (
     "predict", "forecast", "classify", "detect", "flag", "sort", "rank", "estimate", "score",
     "tag", "spot", "recognise", "segment", "cluster", "write", "draft", "compose", "generate",
@@ -92,21 +93,18 @@ def tasks(rows: int, seed: int = 7) -> Iterator[str]:
 
 
 def write_input(path: Path, rows: int, slices: int = 1) -> list[Path]:
-    """Write ``rows`` tasks to ``path``; with ``slices`` > 1, also as that many consecutive
-    parts. Returns the parts (``[path]`` when there is one)."""
+    """Write ``rows`` tasks as CSV: to ``path``, or with ``slices`` > 1 as that many
+    consecutive parts beside it. Returns the files written."""
     generated = enumerate(tasks(rows), start=1)
-    parts = [path.with_name(f"{path.stem}-{n + 1:02d}.csv") for n in range(slices)]
-    with path.open("w", newline="", encoding="utf-8") as whole:
-        writer = csv.writer(whole, lineterminator="\n")
-        writer.writerow(["id", "task"])
-        if slices == 1:
-            writer.writerows(generated)
-            return [path]
-        for number, part in enumerate(parts):
-            piece = list(itertools.islice(generated, rows // slices + (number < rows % slices)))
-            with part.open("w", newline="", encoding="utf-8") as handle:
-                csv.writer(handle, lineterminator="\n").writerows([("id", "task"), *piece])
-            writer.writerows(piece)
+    if slices == 1:
+        parts = [path]
+    else:
+        parts = [path.with_name(f"{path.stem}-{n + 1:02d}.csv") for n in range(slices)]
+    for number, part in enumerate(parts):
+        with part.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(["id", "task"])
+            writer.writerows(itertools.islice(generated, rows // slices + (number < rows % slices)))
     return parts
 
 
@@ -165,8 +163,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs; generating {args.rows:,} varied tasks", flush=True)
     with tempfile.TemporaryDirectory() as scratch:
-        source = Path(scratch) / "tasks.csv"
-        parts = write_input(source, args.rows, args.slices)
+        parts = write_input(Path(scratch) / "tasks.csv", args.rows, args.slices)
         model, classes = fit_baseline(args.rules or default_knowledge_dir())
         # loaded outside the timings, as the baseline is trained outside them, and the way
         # the `batch` command loads it
@@ -175,31 +172,34 @@ def main() -> None:
         sides = {
             "a": lambda part: sklearn_baseline(model, classes, part, out),
             "b": lambda part: advise_file(part, out, advisor=advisor, rules_path=args.rules),
+            "c": lambda part: advise_file(
+                part, out, advisor=advisor, rules_path=args.rules, jobs=2
+            ),
         }
         totals = {side: [0.0, 0.0] for side in sides}
-        ratios = []
+        ratios: dict[str, list[float]] = {"b/a": [], "c/b": []}
         print(f"load average before: {os.getloadavg()[0]:.2f}", flush=True)
         for number, part in enumerate(parts):
             seconds = {}
-            for side in ("a", "b") if number % 2 == 0 else ("b", "a"):
+            for side in ORDERS[number % len(ORDERS)]:
                 wall, cpu = timed(functools.partial(sides[side], part))
                 seconds[side] = wall
                 totals[side][0] += wall
                 totals[side][1] += cpu
-            ratios.append(seconds["a"] / seconds["b"])
+            ratios["b/a"].append(seconds["a"] / seconds["b"])
+            ratios["c/b"].append(seconds["b"] / seconds["c"])
         baseline = report("(a) scikit-learn", args.rows, *totals["a"])
         one = report("(b) advise_file", args.rows, *totals["b"])
-        two = report(
-            "(c) advise_file jobs=2",
-            args.rows,
-            *timed(
-                lambda: advise_file(source, out, advisor=advisor, rules_path=args.rules, jobs=2)
-            ),
-        )
-    ratios.sort()
-    spread = f"{ratios[0]:.2f} / {ratios[len(ratios) // 2]:.2f} / {ratios[-1]:.2f}"
-    print(f"(b)/(a): {one / baseline:.2f} (target >= 0.7); per part min / median / max {spread}")
-    print(f"(c)/(b): {two / one:.2f} (target >= 1.6 on 2 cores)")
+        two = report("(c) advise_file jobs=2", args.rows, *totals["c"])
+    print(f"(b)/(a): {one / baseline:.2f} (target >= 0.7); {spread(ratios['b/a'])}")
+    print(f"(c)/(b): {two / one:.2f} (target >= 1.6 on 2 cores); {spread(ratios['c/b'])}")
+
+
+def spread(ratios: list[float]) -> str:
+    """The smallest, median and largest of the per-part ratios."""
+    ordered = sorted(ratios)
+    low, middle, high = ordered[0], ordered[len(ordered) // 2], ordered[-1]
+    return f"per part min / median / max {low:.2f} / {middle:.2f} / {high:.2f}"
 
 
 if __name__ == "__main__":
