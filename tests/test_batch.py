@@ -116,6 +116,18 @@ def test_batch_awkward_fields_read_back_unchanged(
     assert {row[2] for row in rows[1:]} == {"discriminative"}
 
 
+def test_batch_csv_from_json_lines_without_columns_stays_square(
+    runner: CliRunner, tiny_dir: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "tasks.jsonl"
+    source.write_text('{}\n{"task": "write a poem"}\n', encoding="utf-8")  # no input columns
+    result = run_batch(runner, tiny_dir, str(source), "--output-format", "csv")
+    rows = read_csv(result.stdout)
+    assert rows[0] == ADDED
+    assert [len(row) for row in rows] == [len(ADDED)] * 3
+    assert rows[1][4] == "line 1: empty task" and rows[2][0] == "generative"
+
+
 def test_batch_jsonl_keeps_values_and_marks_bad_lines(runner: CliRunner, tiny_dir: Path) -> None:
     result = run_batch(runner, tiny_dir, str(DATA / "tasks.jsonl"))
     records = [json.loads(line) for line in result.stdout.splitlines()]

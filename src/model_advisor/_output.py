@@ -78,8 +78,7 @@ class Writer:
     def _line(self, row: Row, outcome: tuple[Result | None, str]) -> str:
         """One CSV or TSV line."""
         result, error = outcome
-        separator = self._separator
-        cells = separator.join(map(self._escape, self._cells(row.fields)))
+        cells = list(map(self._escape, self._cells(row.fields)))
         if result is None:
             tail = ["", "", "", "", self._escape(error), *([""] if self.full else [])]
         else:
@@ -92,7 +91,8 @@ class Writer:
             tail = [result.category, str(result.confidence), flag, reason, ""]
             if self.full:
                 tail.append(self._escape(json.dumps(result.advice, ensure_ascii=False)))
-        return f"{cells}{separator}{separator.join(tail)}\n"
+        cells += tail
+        return self._separator.join(cells) + "\n"
 
     def _escape(self, field: str) -> str:
         if self._special(field) is None:
