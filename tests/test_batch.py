@@ -116,6 +116,22 @@ def test_batch_awkward_fields_read_back_unchanged(
     assert {row[2] for row in rows[1:]} == {"discriminative"}
 
 
+def test_batch_json_lines_records_stay_one_line_for_any_reader(
+    runner: CliRunner, tiny_dir: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "tasks.jsonl"
+    odd = "a\u2028b\x85c\u2029d"  # line ends to str.splitlines(), plain characters to JSON
+    source.write_text(
+        json.dumps({"task": f"write a poem {odd}", "note": odd}) + "\n", encoding="utf-8"
+    )
+    result = run_batch(runner, tiny_dir, str(source), "--output-format", "jsonl")
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    record = json.loads(lines[0])
+    assert record["note"] == odd and record["task"].endswith(odd)
+    assert record["category"] == "generative"
+
+
 def test_batch_csv_from_json_lines_without_columns_stays_square(
     runner: CliRunner, tiny_dir: Path, tmp_path: Path
 ) -> None:

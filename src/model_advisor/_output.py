@@ -22,6 +22,9 @@ from ._table import RESULT_COLUMNS, OutputFormat, Row, Table
 from .errors import BatchError
 
 _REASONS_KEPT = 10_000
+# Characters that JSON leaves as they are but str.splitlines() and some readers take for line
+# ends; escaped, so that a JSON Lines record is always exactly one line whatever reads it.
+_LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 
 class Result(NamedTuple):
@@ -64,6 +67,8 @@ class Writer:
             return
         for row, (result, error) in zip(rows, outcomes, strict=True):
             text = json.dumps(self._object(row.fields, result, error), ensure_ascii=False)
+            if not text.isascii():
+                text = text.translate(_LINE_BREAKS)
             if self.format == "jsonl":
                 self.stream.write(text + "\n")
             else:
