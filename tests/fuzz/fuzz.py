@@ -1,5 +1,6 @@
-"""Fuzz model-advisor for as long as you like: random task text, mutated rule files and
-damaged model files. Any exception other than the documented ones is a bug and stops the run.
+"""Fuzz model-advisor for as long as you like: random task text, mutated rule files, damaged
+model files and garbled tables for the batch. Any exception other than the documented ones is a
+bug and stops the run.
 
 Run by hand (not collected by pytest)::
 
@@ -12,6 +13,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import csv
+import io
+import json
 import random
 import shutil
 import tempfile
@@ -19,7 +23,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from model_advisor import Advisor, InvalidTaskError, ModelFileError, check_rules
+from model_advisor import (
+    Advisor,
+    BatchError,
+    InvalidTaskError,
+    ModelFileError,
+    advise_file,
+    check_rules,
+)
 from model_advisor.classifier import TaskClassifier
 from model_advisor.models import CATEGORIES
 
@@ -33,6 +44,13 @@ ALPHABETS = [
     "".join(chr(c) for c in range(0xD800, 0xD810)),  # lone surrogates
 ]
 WORDS = "predict write classify image poem forecast job any human and then draw sort".split()
+# Pieces of tables: separators, quotes, line ends of every kind, JSON syntax and escapes
+# (a lone surrogate among them), byte-order marks, NULs and text.
+TABLE_PIECES = [
+    *'",;|\t\n\r\x00{}[]: \\',
+    *("\r\n", "\x85", "\u2028", "\ufeff", "\udcff", "é", "😀", "null", "1", "true"),
+    *("task", '"task"', '{"task": ', "\\ud800", "predict weather", "write a poem"),
+]
 
 
 def random_text(rng: random.Random) -> str:
@@ -85,6 +103,56 @@ def fuzz_model(workdir: Path, rng: random.Random) -> None:
         TaskClassifier.load(model)
 
 
+def random_table(rng: random.Random) -> tuple[bytes, int | None]:
+    """A table's bytes and, when it is well formed, how many rows it has (else None)."""
+    if rng.random() < 0.5:  # garbled: pieces of tables thrown together
+        text = "".join(rng.choice(TABLE_PIECES) for _ in range(rng.randint(1, 60)))
+        if rng.random() < 0.5:
+            text = rng.choice(["task\n", "id,task\n", '{"task": "x"}\n']) + text
+        data = text.encode("utf-8", "surrogateescape")
+        return data + rng.randbytes(rng.randint(0, 20) if rng.random() < 0.2 else 0), None
+    rows = [[random_text(rng), random_text(rng)] for _ in range(rng.randint(1, 5))]
+    if rng.random() < 0.5:  # well-formed JSON Lines (lone surrogates become \ud800 escapes)
+        lines = [json.dumps({"task": task, "note": note}) + "\n" for task, note in rows]
+        return "".join(lines).encode("ascii"), len(rows)
+    buffer = io.StringIO()  # all quoted: Python 3.11's writer leaves a lone CR bare otherwise
+    csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(
+        [["task", "note"], *rows]
+    )
+    return buffer.getvalue().encode("utf-8", "surrogatepass"), len(rows)
+
+
+def fuzz_table(advisor: Advisor, workdir: Path, rng: random.Random) -> None:
+    data, rows = random_table(rng)
+    source = workdir / f"table{rng.choice(['.csv', '.tsv', '.jsonl', '.txt'])}"
+    source.write_bytes(data)
+    output_format = rng.choice(["csv", "tsv", "jsonl", "json"])
+    target = workdir / f"advised.{output_format}"
+    try:
+        advise_file(
+            source,
+            target,
+            advisor=advisor,
+            input_format="jsonl" if rows and data.startswith(b"{") else None,
+            output_format=output_format,
+            full=rng.random() < 0.1,
+            strict=rng.random() < 0.1,
+        )
+    except BatchError:  # documented: not a table, no task column, or a bad row under strict
+        return
+    written = target.read_text(encoding="utf-8")  # always UTF-8
+    if output_format == "json":
+        records = len(json.loads(written))
+    elif output_format == "jsonl":
+        records = len([json.loads(line) for line in written.splitlines()])
+    else:
+        delimiter = "\t" if output_format == "tsv" else ","
+        records = len(list(csv.reader(io.StringIO(written, newline=""), delimiter=delimiter))) - 1
+    misread = source.suffix == ".tsv" and not data.startswith(b"{")  # commas read as a TSV
+    if rows is not None and not misread:
+        assert records == rows, f"{rows} rows in, {records} out"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60)
@@ -103,6 +171,7 @@ def main() -> None:
             "text": lambda: fuzz_text(advisor, rng),
             "rules": lambda: fuzz_rules(workdir, rng),
             "model": lambda: fuzz_model(workdir, rng),
+            "table": lambda: fuzz_table(advisor, workdir, rng),
         }
         counts = dict.fromkeys(kinds, 0)
         deadline = time.monotonic() + args.seconds
