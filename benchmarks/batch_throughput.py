@@ -158,7 +158,9 @@ def _cpu_seconds() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows in the generated CSV")
-    parser.add_argument("--slices", type=int, default=10, help="parts (a) and (b) take in turns")
+    parser.add_argument(
+        "--slices", type=int, default=10, help="parts (a), (b) and (c) take in turns"
+    )
     parser.add_argument("--rules", type=Path, help="a knowledge directory (default: shipped)")
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs; generating {args.rows:,} varied tasks", flush=True)

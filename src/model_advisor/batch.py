@@ -117,7 +117,7 @@ class _Advising:
         except InvalidTaskError as err:
             return str(err)
         cited = advice.citations[0] if advice.citations else None
-        reason = f"{cited.section} (line {cited.line}): {cited.quote}" if cited else ""
+        reason = _reason(cited.section, cited.line, cited.quote) if cited else ""
         data = advice.model_dump(mode="json")
         return Result(advice.category, advice.confidence, advice.ambiguous, reason, data)
 
@@ -128,11 +128,16 @@ class _Advising:
         reason = ""
         if passage is not None:
             reason = self._reasons.get(passage) or self._reasons.setdefault(
-                passage, f"{passage.section_path} (line {passage.start_line}): {passage.text}"
+                passage, _reason(passage.section_path, passage.start_line, passage.text)
             )
         return Result(
             decision.category, round(decision.confidence, 4), decision.ambiguous, reason, None
         )
+
+
+def _reason(section: str, line: int, quote: str) -> str:
+    """The ``reason`` column: where the first citation stands in the notes, and its words."""
+    return f"{section} (line {line}): {quote}"
 
 
 _WORKER: _Advising | None = None

@@ -67,11 +67,12 @@ class KnowledgeBase:
         self._length = {
             p: math.sqrt(sum(self._idf[s] ** 2 for s in p.stems)) or 1.0 for p in passages
         }
-        self._containing: dict[str, list[Passage]] = defaultdict(list)  # stem -> passages
+        containing: dict[str, list[Passage]] = defaultdict(list)
         for passage in passages:
             for stem in passage.stems:
-                self._containing[stem].append(passage)
-        self.stems = frozenset(self._containing)
+                containing[stem].append(passage)
+        self._containing = dict(containing)  # stem -> passages; a lookup never adds a stem
+        self.stems = frozenset(containing)
         """Every stem of the passages (content words only: no function words among them)."""
 
     @classmethod
