@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from model_advisor import Advisor, load_examples
-from model_advisor.evaluation import EvaluationReport, cross_validate, evaluate_examples
+from model_advisor import Advisor, read_labelled
+from model_advisor.quality.evaluation import EvaluationReport, cross_validate, evaluate_examples
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
@@ -39,11 +39,8 @@ def main() -> None:
 
     print_report("5-fold cross-validation on the examples:", cross_validate(args.knowledge))
     advisor = Advisor.from_dir(args.knowledge)
-    heldout = load_examples(args.heldout)
-    print_report(
-        f"held-out tasks ({len(heldout)}):",
-        evaluate_examples(heldout, advisor.engine, advisor.classifier),
-    )
+    heldout = read_labelled(args.heldout, advisor.categories)
+    print_report(f"held-out tasks ({len(heldout)}):", evaluate_examples(heldout, advisor.engine))
     if args.show_mistakes:
         for example in heldout:
             advice = advisor.advise(example.task)

@@ -33,10 +33,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from model_advisor import TaskClassifier, advise_file, load_examples
+from model_advisor import TaskClassifier, advise_file, load_examples, load_rules
 from model_advisor._paths import default_knowledge_dir
 from model_advisor._text import normalize
-from model_advisor.advisor import load_long_lived
+from model_advisor.advice.advisor import load_long_lived
 
 CHUNK = 10_000
 ORDERS = (("a", "b", "c"), ("b", "c", "a"), ("c", "a", "b"))  # each side first in turn
@@ -110,7 +110,7 @@ def write_input(path: Path, rows: int, slices: int = 1) -> list[Path]:
 
 def fit_baseline(knowledge: Path) -> tuple[Any, Any]:
     """The scikit-learn pipeline the advisor's classifier is trained as, and its labels."""
-    examples = load_examples(knowledge / "examples.csv")
+    examples = load_examples(knowledge / "examples.csv", load_rules(knowledge).settings.ids)
     classifier = TaskClassifier().fit([e.task for e in examples], [e.label for e in examples])
     return classifier.pipeline_, classifier.pipeline_.classes_
 

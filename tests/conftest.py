@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from model_advisor import Advisor, train_classifier
+from model_advisor import Advisor, train_knowledge
 
 DATA = Path(__file__).parent / "data"
 TINY = DATA / "knowledge"
@@ -33,7 +33,7 @@ def tiny_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of tests/data/knowledge with a trained model.json, shared by the session."""
     target = tmp_path_factory.mktemp("tiny") / "knowledge"
     shutil.copytree(TINY, target)
-    train_classifier(target)
+    train_knowledge(target)
     return target
 
 

@@ -12,12 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model_advisor import Advice, Advisor, InvalidTaskError, RuleHit, combine
-from model_advisor.advisor import MAX_TASK_CHARS
-from model_advisor.classifier import TaskClassifier
-from model_advisor.decision import AMBIGUITY_MARGIN
-from model_advisor.knowledge import content_stems
-from model_advisor.models import CATEGORIES, Category
-from model_advisor.training import MODEL_FILE, knowledge_sha256
+from model_advisor.engine.decision import AMBIGUITY_MARGIN
+from model_advisor.engine.pipeline import MAX_TASK_CHARS
+from model_advisor.knowledge.loader import MODEL_FILE, knowledge_sha256, read_model
+from model_advisor.knowledge.notes import content_stems
+from model_advisor.types import Category
+
+CATEGORIES = ("discriminative", "generative", "agi")  # the shipped knowledge's, in order
 
 NOTES = Path(__file__).parents[1] / "rules" / "generative-ai.md"
 
@@ -141,8 +142,8 @@ def test_from_dir_retrains_a_stale_model_instead_of_using_it(tiny_copy: Path) ->
     assert knowledge_sha256(tiny_copy) != before
     advisor = Advisor.from_dir(tiny_copy)
     # the directory's own model.json is stale, so a fresh one was trained and cached
-    saved = TaskClassifier.load(tiny_copy / MODEL_FILE)
-    assert advisor.classifier.word_weights_.terms != saved.word_weights_.terms
+    saved = read_model(tiny_copy / MODEL_FILE)[1]["classifier"]["word"]["terms"]
+    assert advisor.classifier.word_weights_.terms != saved
     assert "map" in advisor.classifier.word_weights_.index
 
 
@@ -214,7 +215,7 @@ def test_brief_many_leaves_the_garbage_collector_as_it_found_it(
     def broken(analysis: object) -> list[object]:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(tiny_advisor.engine, "weigh", broken)
+    monkeypatch.setattr(tiny_advisor.engine.rules, "weigh", broken)
     with pytest.raises(RuntimeError):
         tiny_advisor.brief_many(["write a poem"])
     assert gc.isenabled()
@@ -297,7 +298,7 @@ def test_shipped_citations_support_the_chosen_category(shipped: Advisor) -> None
 def test_shipped_model_is_fresh_for_the_shipped_rules() -> None:
     rules = Path(__file__).parents[1] / "rules"
     # fails when rules or examples changed without `model-advisor train rules`
-    TaskClassifier.load(rules / MODEL_FILE, knowledge_sha256(rules))
+    read_model(rules / MODEL_FILE, knowledge_sha256(rules))
 
 
 def test_shipped_knowledge_works_from_a_copy(tmp_path: Path) -> None:

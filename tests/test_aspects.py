@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from model_advisor import Advisor, __version__, knowledge_sha256
-from model_advisor.aspects import split_tasks
+from model_advisor.advice.aspects import split_tasks
 from model_advisor.cli import cli
-from model_advisor.models import CATEGORIES
 
 RULES = Path(__file__).parents[1] / "rules"
+CATEGORIES = ("discriminative", "generative", "agi")  # the shipped knowledge's, in order
 
 
 @pytest.mark.parametrize(
@@ -98,10 +98,10 @@ def test_aspects_never_cite_passages_of_another_category(shipped: Advisor) -> No
         allowed = {
             p.start_line
             for ref in shipped.settings.category(advice.category).sources  # type: ignore[arg-type]
-            for p in shipped.knowledge.select(ref)
+            for p in shipped.notes.select(ref)
         }
         definition = shipped.settings.category(advice.category).definition  # type: ignore[arg-type]
-        allowed |= {p.start_line for p in shipped.knowledge.select(definition)}
+        allowed |= {p.start_line for p in shipped.notes.select(definition)}
         assert {c.line for c in advice.citations} <= allowed
 
 

@@ -15,8 +15,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from model_advisor import Advisor, BatchError, BatchSummary, advise_file, batch
-from model_advisor.batch import MAX_ROW_CHARS, ProgressLine, progress_line
+from model_advisor import Advisor, BatchError, BatchSummary, ModelFileError, advise_file
+from model_advisor.batch import MAX_ROW_CHARS, ProgressLine, advise_texts, progress_line
+from model_advisor.batch import run as batch_run
+from model_advisor.batch import work as batch_work
 from model_advisor.cli import cli
 
 DATA = Path(__file__).parent / "data" / "batch"
@@ -385,7 +387,7 @@ def test_batch_column_by_number_without_header(runner: CliRunner, tiny_dir: Path
 def test_batch_no_header_needs_a_column_number(runner: CliRunner, tiny_dir: Path) -> None:
     result = run_batch(runner, tiny_dir, str(DATA / "no-header.csv"), "--no-header")
     assert result.exit_code == 1
-    assert "give the task column's number: --column N" in result.stderr
+    assert "give the column's number: --column N" in result.stderr
 
 
 def test_batch_column_out_of_range_is_an_error(runner: CliRunner, tiny_dir: Path) -> None:
@@ -483,7 +485,7 @@ def write_tasks(path: Path, rows: int) -> None:
 def test_batch_jobs_2_output_is_byte_identical_to_jobs_1(
     runner: CliRunner, tiny_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(batch, "CHUNK_ROWS", 7)  # many chunks, so order across workers matters
+    monkeypatch.setattr(batch_run, "CHUNK_ROWS", 7)  # many chunks, so order across workers matters
     source = tmp_path / "tasks.csv"
     write_tasks(source, 500)
     outputs = []
@@ -560,8 +562,8 @@ def test_advise_file_repeated_tasks_outlive_the_cache(
     source = tmp_path / "in.csv"
     source.write_text("task\n" + "\n".join(tasks * 3) + "\n", encoding="utf-8")
     advise_file(source, tmp_path / "roomy.csv", advisor=tiny_advisor)
-    monkeypatch.setattr(batch, "_CACHE_SIZE", 2)  # entries leave the cache mid-chunk
-    monkeypatch.setattr(batch, "CHUNK_ROWS", 4)
+    monkeypatch.setattr(batch_work, "_CACHE_SIZE", 2)  # entries leave the cache mid-chunk
+    monkeypatch.setattr(batch_run, "CHUNK_ROWS", 4)
     advise_file(source, tmp_path / "tight.csv", advisor=tiny_advisor)
     roomy = (tmp_path / "roomy.csv").read_text(encoding="utf-8")
     assert (tmp_path / "tight.csv").read_text(encoding="utf-8") == roomy
@@ -570,11 +572,29 @@ def test_advise_file_repeated_tasks_outlive_the_cache(
     assert [r["category"] for r in table[:6]] == [r["category"] for r in table[6:12]]
 
 
-def test_advise_file_jobs_need_the_advisors_directory(
-    tiny_advisor: Advisor, tmp_path: Path
+def test_advise_file_workers_refuse_knowledge_changed_since_loading(
+    tiny_copy: Path, tmp_path: Path
 ) -> None:
-    with pytest.raises(ValueError, match="rules_path"):
-        advise_file(DATA / "tasks.csv", tmp_path / "out.csv", advisor=tiny_advisor, jobs=2)
+    advisor = Advisor.from_dir(tiny_copy)
+    with (tiny_copy / "examples.csv").open("a", encoding="utf-8") as out:
+        out.write("paint a mural,generative\n")
+
+    with pytest.raises(ModelFileError, match="changed after the batch started"):
+        advise_file(DATA / "tasks.csv", tmp_path / "out.csv", advisor=advisor, jobs=2)
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_advise_texts_loads_the_knowledge_once_per_process(tiny_advisor: Advisor) -> None:
+    ref = tiny_advisor.knowledge.ref
+    before = batch_work.loads
+    results = [advise_texts(ref, ["write a poem", None, "predict the weather"]) for _ in range(5)]
+
+    assert batch_work.loads == before + 1
+    assert results[0] == results[-1]
+    [poem, nothing, weather] = results[0]
+    assert nothing is None
+    assert isinstance(poem, batch_work.Result) and poem.category == "generative"
+    assert isinstance(weather, batch_work.Result) and weather.category == "discriminative"
 
 
 def test_advise_file_with_the_shipped_knowledge(tmp_path: Path) -> None:

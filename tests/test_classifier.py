@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 import math
-import os
-from array import array
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,8 +13,9 @@ from hypothesis import strategies as st
 
 from model_advisor import ExampleDataError, ModelFileError, TaskClassifier, load_examples
 from model_advisor._text import normalize
-from model_advisor.classifier import FORMAT, FORMAT_VERSION
-from model_advisor.models import CATEGORIES
+
+CATEGORIES = ("discriminative", "generative", "agi")  # the shipped knowledge's, in order
+
 
 DATA = Path(__file__).parent / "data"
 TINY_EXAMPLES = DATA / "knowledge" / "examples.csv"
@@ -53,7 +49,7 @@ ODD_TEXTS = [
 
 @pytest.fixture(scope="module")
 def examples() -> list[Any]:
-    return load_examples(SHIPPED_EXAMPLES)
+    return load_examples(SHIPPED_EXAMPLES, CATEGORIES)
 
 
 @pytest.fixture(scope="module")
@@ -63,15 +59,8 @@ def trained(examples: list[Any]) -> TaskClassifier:
 
 @pytest.fixture(scope="module")
 def tiny() -> TaskClassifier:
-    tiny_examples = load_examples(TINY_EXAMPLES)
+    tiny_examples = load_examples(TINY_EXAMPLES, CATEGORIES)
     return TaskClassifier().fit([e.task for e in tiny_examples], [e.label for e in tiny_examples])
-
-
-@pytest.fixture
-def saved(tiny: TaskClassifier, tmp_path: Path) -> Path:
-    path = tmp_path / "model.json"
-    tiny.save(path, STAMP)
-    return path
 
 
 def sklearn_proba(classifier: TaskClassifier, text: str) -> dict[str, float]:
@@ -89,40 +78,6 @@ def assert_same_as_sklearn(classifier: TaskClassifier, text: str) -> None:
         assert math.isclose(ours[label], value, rel_tol=0, abs_tol=1e-9), (text, label)
 
 
-def read_model(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
-    head, body = path.read_bytes().split(b"\n")[:2]
-    return json.loads(head), json.loads(body)
-
-
-def write_model(path: Path, header: dict[str, Any], weights: dict[str, Any] | bytes) -> None:
-    """Write a model file, with a checksum that matches the new weights."""
-    body = weights if isinstance(weights, bytes) else json.dumps(weights).encode()
-    header = {**header, "weights_sha256": hashlib.sha256(body).hexdigest()}
-    path.write_bytes(json.dumps(header).encode() + b"\n" + body + b"\n")
-
-
-def edit_column(
-    path: Path, change: Callable[[array[float]], array[float]], coef: bool = False
-) -> None:
-    """Rewrite one weight column of the word n-grams through ``change``, checksum kept right."""
-    header, weights = read_model(path)
-    holder, key = (weights["word"]["coef"], 0) if coef else (weights["word"], "idf")
-    values = array("d")
-    values.frombytes(base64.b64decode(holder[key]))
-    holder[key] = base64.b64encode(change(values).tobytes()).decode()
-    write_model(path, header, weights)
-
-
-def load_error(path: Path, code: str = "corrupt", knowledge_sha256: str | None = None) -> str:
-    """Load ``path``, expecting a ModelFileError with ``code``; return its message."""
-    with pytest.raises(ModelFileError) as caught:
-        TaskClassifier.load(path, knowledge_sha256)
-    assert caught.value.path == str(path)
-    assert caught.value.code == code
-    assert str(caught.value).startswith(f"{path}: ")
-    return str(caught.value)
-
-
 # --- training ------------------------------------------------------------------------
 
 
@@ -136,7 +91,7 @@ def test_classifier_init_stores_its_arguments_without_learned_state() -> None:
 
 
 def test_classifier_fit_returns_self() -> None:
-    tiny_examples = load_examples(TINY_EXAMPLES)
+    tiny_examples = load_examples(TINY_EXAMPLES, CATEGORIES)
     classifier = TaskClassifier()
 
     result = classifier.fit([e.task for e in tiny_examples], [e.label for e in tiny_examples])
@@ -150,9 +105,8 @@ def test_classifier_fit_returns_self() -> None:
     [
         lambda c: c.predict_proba("predict the weather"),
         lambda c: c.features("predict the weather"),
-        lambda c: c.save(Path("never-written.json"), STAMP),
     ],
-    ids=["predict_proba", "features", "save"],
+    ids=["predict_proba", "features"],
 )
 def test_classifier_use_before_fit_raises_model_file_error(
     use: Callable[[TaskClassifier], object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -165,17 +119,37 @@ def test_classifier_use_before_fit_raises_model_file_error(
     assert not (tmp_path / "never-written.json").exists()
 
 
-def test_classifier_fit_rejects_labels_missing_a_category() -> None:
-    with pytest.raises(ValueError, match="discriminative, generative, agi"):
-        TaskClassifier().fit(["predict sales", "write a poem"], ["discriminative", "generative"])
+def test_classifier_fit_rejects_a_single_category() -> None:
+    with pytest.raises(ValueError, match="at least two categories"):
+        TaskClassifier().fit(["predict sales", "forecast rain"], ["discriminative"] * 2)
 
 
-def test_classifier_fit_rejects_an_unknown_label() -> None:
-    texts = ["predict sales", "write a poem", "do every job", "fly"]
-    labels = ["discriminative", "generative", "agi", "robots"]
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ("discriminative", "generative"),
+        ("discriminative", "generative", "agi", "agent"),
+    ],
+    ids=["two", "four"],
+)
+def test_classifier_matches_sklearn_for_any_number_of_categories(
+    examples: list[Any], labels: tuple[str, ...]
+) -> None:
+    chosen = [e for e in examples if e.label in labels]
+    texts, answers = [e.task for e in chosen], [e.label for e in chosen]
+    if "agent" in labels:  # a fourth category, made of a slice of the discriminative ones
+        answers = [
+            "agent" if i % 4 == 0 and a == "discriminative" else a for i, a in enumerate(answers)
+        ]
+    classifier = TaskClassifier().fit(texts, answers)
 
-    with pytest.raises(ValueError):
-        TaskClassifier().fit(texts, labels)  # type: ignore[arg-type]
+    assert set(classifier.labels_) == set(labels)
+    for text in [*ODD_TEXTS, *texts[:60]]:
+        ours = classifier.predict_proba(text)
+        theirs = sklearn_proba(classifier, text)
+        assert set(ours) == set(theirs) == set(labels)
+        for label, value in theirs.items():
+            assert math.isclose(ours[label], value, rel_tol=0, abs_tol=1e-9), (text, label)
 
 
 def test_classifier_probabilities_cover_the_categories(trained: TaskClassifier) -> None:
@@ -230,7 +204,7 @@ def test_classifier_matches_sklearn_on_odd_text(trained: TaskClassifier, text: s
 
 
 def test_classifier_matches_sklearn_on_other_ngram_ranges() -> None:
-    tiny_examples = load_examples(TINY_EXAMPLES)
+    tiny_examples = load_examples(TINY_EXAMPLES, CATEGORIES)
     classifier = TaskClassifier(word_ngrams=(2, 3), char_ngrams=(1, 3), regularization=1.0)
     classifier.fit([e.task for e in tiny_examples], [e.label for e in tiny_examples])
 
@@ -260,211 +234,6 @@ def test_classifier_matches_sklearn_on_generated_text(trained: TaskClassifier, t
     assert_same_as_sklearn(trained, text)
 
 
-# --- save and load -------------------------------------------------------------------
-
-
-def test_classifier_save_then_load_keeps_probabilities_identical(
-    trained: TaskClassifier, tmp_path: Path, examples: list[Any]
-) -> None:
-    path = tmp_path / "models" / "model.json"
-    trained.save(path, STAMP)
-
-    loaded = TaskClassifier.load(path, STAMP)
-
-    assert loaded.labels_ == trained.labels_
-    assert (loaded.word_ngrams, loaded.char_ngrams) == (trained.word_ngrams, trained.char_ngrams)
-    for text in [*ODD_TEXTS, *(e.task for e in examples[:200])]:
-        assert loaded.predict_proba(text) == trained.predict_proba(text)
-        features = trained.features(text)
-        assert loaded.top_terms(loaded.features(text), "agi") == trained.top_terms(features, "agi")
-
-
-def test_classifier_save_then_load_keeps_the_attachment(
-    tiny: TaskClassifier, tmp_path: Path
-) -> None:
-    path = tmp_path / "model.json"
-    attachment = {
-        "rules": [{"id": "r", "words": ["caf\u00e9"]}],
-        "stems": {"predicting": "predict"},
-    }
-    tiny.save(path, STAMP, attachment)
-
-    assert TaskClassifier.load(path, STAMP).attachment_ == attachment
-
-
-def test_classifier_load_without_attachment_gives_none(saved: Path) -> None:
-    assert TaskClassifier.load(saved).attachment_ is None
-
-
-def test_classifier_attachment_is_covered_by_the_checksum(
-    tiny: TaskClassifier, tmp_path: Path
-) -> None:
-    path = tmp_path / "model.json"
-    tiny.save(path, STAMP, {"stems": {"predicting": "predict"}})
-    path.write_bytes(path.read_bytes().replace(b'"predict"', b'"poem"'))
-
-    assert "checksum" in load_error(path)
-
-
-def test_classifier_save_writes_a_json_header_and_body(saved: Path) -> None:
-    header, weights = read_model(saved)
-
-    assert header["format"] == FORMAT
-    assert header["format_version"] == FORMAT_VERSION
-    assert header["knowledge_sha256"] == STAMP
-    assert sorted(header["labels"]) == sorted(CATEGORIES)
-    assert {"package_version", "sklearn_version", "word_ngrams", "char_ngrams"} <= set(header)
-    assert {"intercept", "word", "char"} <= set(weights)
-    assert not saved.read_bytes().startswith(b"\x80")  # not a pickle
-
-
-def test_classifier_save_leaves_no_temporary_files(saved: Path) -> None:
-    assert [p.name for p in saved.parent.iterdir()] == ["model.json"]
-
-
-def test_classifier_save_replaces_an_existing_model(tiny: TaskClassifier, saved: Path) -> None:
-    tiny.save(saved, "1" * 64)
-
-    assert TaskClassifier.load(saved, "1" * 64).labels_ == tiny.labels_
-
-
-def test_classifier_load_without_a_stamp_skips_the_staleness_check(saved: Path) -> None:
-    assert TaskClassifier.load(saved).predict_proba("write a poem")
-
-
-def test_classifier_load_rejects_a_stale_model(saved: Path) -> None:
-    message = load_error(saved, "stale", knowledge_sha256="f" * 64)
-
-    assert "stale" in message
-    assert "model-advisor train" in message
-
-
-def test_classifier_load_rejects_a_missing_file(tmp_path: Path) -> None:
-    message = load_error(tmp_path / "absent.json", "missing")
-
-    assert "no model file" in message
-    assert "model-advisor train" in message
-
-
-@pytest.mark.parametrize("keep", [0.5, 0.9, 0.01], ids=["half", "most", "inside-header"])
-def test_classifier_load_rejects_a_truncated_file(saved: Path, keep: float) -> None:
-    raw = saved.read_bytes()
-    saved.write_bytes(raw[: int(len(raw) * keep)])
-
-    assert "model-advisor train" in load_error(saved)
-
-
-def test_classifier_load_rejects_a_flipped_byte_in_the_body(saved: Path) -> None:
-    raw = bytearray(saved.read_bytes())
-    position = raw.index(b"\n") + len(raw) // 3
-    raw[position] ^= 0x01
-    saved.write_bytes(bytes(raw))
-
-    assert "checksum" in load_error(saved)
-
-
-def test_classifier_load_rejects_another_format_version(saved: Path) -> None:
-    header, weights = read_model(saved)
-    write_model(saved, {**header, "format_version": FORMAT_VERSION + 1}, weights)
-
-    message = load_error(saved, "version")
-
-    assert f"format version {FORMAT_VERSION + 1}" in message
-    assert "model-advisor train" in message
-
-
-@pytest.mark.parametrize(
-    "content",
-    [
-        b"",
-        b"\n\n",
-        os.urandom(4096),
-        bytes(range(256)) * 4,
-        b"[1, 2, 3]\n[]\n",
-        b'{"format": "something-else", "format_version": 1}\n{}\n',
-        b"\x80\x04\x95\x00\x00\x00\x00\x00\x00\x00\x00.",  # a pickle
-        b"[" * 100_000,
-    ],
-    ids=["empty", "blank", "random", "all-bytes", "json-list", "other-format", "pickle", "deep"],
-)
-def test_classifier_load_rejects_a_file_that_is_not_a_model(tmp_path: Path, content: bytes) -> None:
-    path = tmp_path / "model.json"
-    path.write_bytes(content)
-
-    assert "not a model-advisor model" in load_error(path)
-
-
-@pytest.mark.parametrize("coef", [False, True], ids=["idf", "coef"])
-def test_classifier_load_rejects_nan_weights(saved: Path, coef: bool) -> None:
-    def poison(values: array[float]) -> array[float]:
-        values[1] = math.nan
-        return values
-
-    edit_column(saved, poison, coef)
-
-    assert "finite" in load_error(saved)
-
-
-def test_classifier_load_rejects_infinite_weights(saved: Path) -> None:
-    def poison(values: array[float]) -> array[float]:
-        values[-1] = math.inf
-        return values
-
-    edit_column(saved, poison, coef=True)
-
-    assert "finite" in load_error(saved)
-
-
-def test_classifier_load_rejects_nan_intercept(saved: Path) -> None:
-    header, weights = read_model(saved)
-    body = saved.read_bytes().split(b"\n")[1]
-    first = f'"intercept":[{json.dumps(weights["intercept"][0])}'.encode()
-    assert first in body
-    write_model(saved, header, body.replace(first, b'"intercept":[NaN', 1))
-
-    assert "NaN is not allowed" in load_error(saved)
-
-
-@pytest.mark.parametrize("coef", [False, True], ids=["idf", "coef"])
-def test_classifier_load_rejects_the_wrong_number_of_weights(saved: Path, coef: bool) -> None:
-    edit_column(saved, lambda values: values[:-1], coef)
-
-    assert "does not match" in load_error(saved)
-
-
-def test_classifier_load_rejects_a_wrong_intercept(saved: Path) -> None:
-    header, weights = read_model(saved)
-    write_model(saved, header, {**weights, "intercept": weights["intercept"][:2]})
-
-    assert "intercept" in load_error(saved)
-
-
-@pytest.mark.parametrize(
-    "change",
-    [
-        {"labels": ["discriminative", "generative", "robots"]},
-        {"labels": "discriminative"},
-        {"word_ngrams": [2, 1]},
-        {"char_ngrams": 3},
-        {"knowledge_sha256": None},
-    ],
-    ids=["unknown-label", "labels-not-a-list", "reversed-range", "range-not-a-pair", "no-stamp"],
-)
-def test_classifier_load_rejects_a_malformed_header(saved: Path, change: dict[str, Any]) -> None:
-    header, weights = read_model(saved)
-    write_model(saved, {**header, **change}, weights)
-
-    assert "malformed model" in load_error(saved)
-
-
-def test_classifier_load_rejects_duplicate_terms(saved: Path) -> None:
-    header, weights = read_model(saved)
-    weights["word"]["terms"][1] = weights["word"]["terms"][0]
-    write_model(saved, header, weights)
-
-    assert "not unique" in load_error(saved)
-
-
 # --- example data --------------------------------------------------------------------
 
 
@@ -479,14 +248,14 @@ GOOD_ROWS = "predict sales,discriminative\nwrite a poem,generative\ndo every job
 
 def example_problems(path: Path) -> list[tuple[int, str]]:
     with pytest.raises(ExampleDataError) as caught:
-        load_examples(path)
+        load_examples(path, CATEGORIES)
     for problem in caught.value.problems:
         assert problem.path == str(path)
     return [(p.line, p.code) for p in caught.value.problems]
 
 
 def test_load_examples_reads_tasks_labels_and_lines() -> None:
-    examples = load_examples(TINY_EXAMPLES)
+    examples = load_examples(TINY_EXAMPLES, CATEGORIES)
 
     assert len(examples) == 30
     assert (examples[0].task, examples[0].label, examples[0].line) == (
@@ -501,7 +270,7 @@ def test_load_examples_reads_tasks_labels_and_lines() -> None:
 def test_load_examples_accepts_a_byte_order_mark(tmp_path: Path) -> None:
     path = write_csv(tmp_path, "\ufefftask,label\n" + GOOD_ROWS)
 
-    examples = load_examples(path)
+    examples = load_examples(path, CATEGORIES)
 
     assert [e.task for e in examples] == ["predict sales", "write a poem", "do every job"]
 
@@ -511,7 +280,7 @@ def test_load_examples_accepts_extra_columns_in_any_order(tmp_path: Path) -> Non
         tmp_path, "label,source,task\ndiscriminative,x,predict\ngenerative,y,write\nagi,z,all\n"
     )
 
-    assert [(e.task, e.label) for e in load_examples(path)] == [
+    assert [(e.task, e.label) for e in load_examples(path, CATEGORIES)] == [
         ("predict", "discriminative"),
         ("write", "generative"),
         ("all", "agi"),
@@ -521,7 +290,7 @@ def test_load_examples_accepts_extra_columns_in_any_order(tmp_path: Path) -> Non
 def test_load_examples_strips_whitespace(tmp_path: Path) -> None:
     path = write_csv(tmp_path, "task,label\n  predict sales , discriminative\n" + GOOD_ROWS)
 
-    assert load_examples(path)[0].task == "predict sales"
+    assert load_examples(path, CATEGORIES)[0].task == "predict sales"
 
 
 @pytest.mark.parametrize(
@@ -530,14 +299,15 @@ def test_load_examples_strips_whitespace(tmp_path: Path) -> None:
     ids=["no-task-column", "no-label-column", "empty-file", "no-header"],
 )
 def test_load_examples_rejects_missing_header_columns(tmp_path: Path, text: str) -> None:
-    assert example_problems(write_csv(tmp_path, text)) == [(1, "bad-header")]
+    expected = [(0, "empty-file")] if not text else [(1, "no-such-column")]
+    assert example_problems(write_csv(tmp_path, text)) == expected
 
 
 def test_load_examples_reports_an_unknown_label_with_its_line(tmp_path: Path) -> None:
     path = write_csv(tmp_path, "task,label\n" + GOOD_ROWS + "fly a kite,robots\n")
 
     with pytest.raises(ExampleDataError) as caught:
-        load_examples(path)
+        load_examples(path, CATEGORIES)
 
     [problem] = caught.value.problems
     assert (problem.line, problem.code) == (5, "unknown-label")
@@ -556,7 +326,7 @@ def test_load_examples_reports_every_bad_row(tmp_path: Path) -> None:
         "task,label\n"
         "predict sales,discriminative\n"
         ",generative\n"
-        "write a poem,Generative\n"
+        "write a poem,Generative\n"  # labels are read without regard to case
         "do every job,agi\n"
         '"a task\nover two lines",generative\n'
         "missing label\n"
@@ -565,7 +335,6 @@ def test_load_examples_reports_every_bad_row(tmp_path: Path) -> None:
 
     assert example_problems(write_csv(tmp_path, text)) == [
         (3, "empty-task"),
-        (4, "unknown-label"),
         (8, "unknown-label"),
     ]
 
@@ -575,7 +344,7 @@ def test_load_examples_skips_blank_lines(tmp_path: Path) -> None:
         tmp_path, "task,label\n\npredict sales,discriminative\n\nwrite,generative\nall,agi\n"
     )
 
-    assert [e.line for e in load_examples(path)] == [3, 5, 6]
+    assert [e.line for e in load_examples(path, CATEGORIES)] == [3, 5, 6]
 
 
 def test_load_examples_needs_every_category(tmp_path: Path) -> None:
@@ -587,7 +356,7 @@ def test_load_examples_needs_every_category(tmp_path: Path) -> None:
 def test_load_examples_rejects_non_utf8(tmp_path: Path) -> None:
     path = write_csv(tmp_path, "task,label\nr\u00e9sum\u00e9 triage,discriminative\n", "latin-1")
 
-    assert example_problems(path) == [(0, "not-utf8")]
+    assert example_problems(path) == [(2, "bad-row")]
 
 
 def test_load_examples_rejects_a_missing_file(tmp_path: Path) -> None:

@@ -24,10 +24,12 @@ from click.testing import CliRunner
 
 from model_advisor.cli import cli
 from model_advisor.errors import ExampleDataError
-from model_advisor.evaluation import EvaluationReport, cross_validate, evaluate, train
-from model_advisor.metrics import reliability, score
-from model_advisor.models import Category, Verdict
-from model_advisor.report import ReportError, render_html, write_report
+from model_advisor.quality.evaluation import EvaluationReport, cross_validate, evaluate, train
+from model_advisor.quality.metrics import reliability, score
+from model_advisor.quality.report import ReportError, render_html, write_report
+from model_advisor.types import Category, Verdict
+
+CATEGORIES = ("discriminative", "generative", "agi")  # the shipped knowledge's, in order
 
 DATA = Path(__file__).parent / "data" / "quality"
 LABELLED = DATA / "labelled.csv"
@@ -53,7 +55,7 @@ COMBINED: list[Verdict] = [
 
 
 def test_score_hand_computed_accuracy_f1_and_confusion() -> None:
-    scores = score(TRUTH, COMBINED)
+    scores = score(TRUTH, COMBINED, CATEGORIES)
     assert scores.accuracy == pytest.approx(4 / 6)
     by = {c.category: c for c in scores.per_category}
     # discriminative: 1 right of 1 answered, 2 labelled
@@ -69,13 +71,15 @@ def test_score_hand_computed_accuracy_f1_and_confusion() -> None:
 
 
 def test_score_macro_f1_skips_a_category_neither_labelled_nor_answered() -> None:
-    scores = score(["discriminative", "generative"], ["discriminative", "discriminative"])
+    scores = score(
+        ["discriminative", "generative"], ["discriminative", "discriminative"], CATEGORIES
+    )
     # discriminative: P 1/2, R 1 -> F1 2/3; generative: F1 0; agi absent, not averaged
     assert scores.macro_f1 == pytest.approx((2 / 3 + 0) / 2)
 
 
 def test_score_counts_a_wrongly_answered_absent_category_in_macro_f1() -> None:
-    scores = score(["discriminative"], ["agi"])
+    scores = score(["discriminative"], ["agi"], CATEGORIES)
     assert scores.macro_f1 == 0.0
     assert [c.answered for c in scores.per_category] == [0, 0, 1]
 
@@ -106,7 +110,7 @@ def test_evaluate_tiny_labelled_file_matches_hand_computed_figures(tiny_dir: Pat
     report = evaluate(LABELLED, tiny_dir)
     assert [a.answer for a in report.answers] == COMBINED
     assert [a.line for a in report.answers] == [2, 3, 4, 5, 6, 7]
-    assert report.combined == score(TRUTH, COMBINED)
+    assert report.combined == score(TRUTH, COMBINED, CATEGORIES)
     assert report.rules_only.accuracy == pytest.approx(4 / 6)
     # classifier alone: the gibberish gets discriminative, so discriminative has P 1/2, R 1/2
     assert report.classifier_only.accuracy == pytest.approx(4 / 6)
@@ -120,7 +124,7 @@ def test_evaluate_tiny_labelled_file_matches_hand_computed_figures(tiny_dir: Pat
 def test_evaluate_reads_tsv_and_json_lines_alike(tiny_dir: Path, name: str) -> None:
     report = evaluate(DATA / name, tiny_dir)
     assert [a.answer for a in report.answers] == COMBINED
-    assert report.combined == score(TRUTH, COMBINED)
+    assert report.combined == score(TRUTH, COMBINED, CATEGORIES)
 
 
 def test_evaluate_counts_tasks_that_are_training_examples(tiny_dir: Path, tmp_path: Path) -> None:
@@ -147,11 +151,14 @@ def test_evaluate_label_column_can_be_named(tiny_dir: Path, tmp_path: Path) -> N
         ("task,label\nwrite a poem,generativ\n", "{f}:2: label 'generativ' is not one of"),
         ("task,label\nwrite a poem,\n", "{f}:2: no label: give one of"),
         ("task,label\n  ,agi\n", "{f}:2: empty task"),
-        ("task,kind\nwrite a poem,generative\n", "{f}:1: no 'label' column among the columns"),
+        (
+            "task,kind\nwrite a poem,generative\n",
+            "{f}:1: no column 'label' among the columns: task, kind; use --label-column",
+        ),
         ("name,label\nwrite a poem,generative\n", "{f}:1: no task, description or text column"),
-        ("task,label\na,agi,extra\n", "{f}:2: 3 fields, the header has 2"),
+        ("task,label\na,agi,extra\n", "{f}:2: ragged row: 3 fields, the header has 2"),
         ("task,label\n", "{f}: no labelled tasks: the file has no rows"),
-        ("", "{f}: no labelled tasks: the file is empty"),
+        ("", "{f}: the file is empty"),
         ('[{"task": "a", "label": "agi"}]\n', "{f}:1: a JSON array is not read"),
     ],
 )
@@ -234,7 +241,7 @@ def test_cli_evaluate_missing_file_is_an_error(runner: CliRunner, tmp_path: Path
     result = runner.invoke(cli, ["evaluate", str(tmp_path / "nope.csv")])
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Error: {tmp_path / 'nope.csv'}: cannot read the file: No such file or directory\n"
+        f"Error: {tmp_path / 'nope.csv'}: cannot read the input: No such file or directory\n"
     )
 
 

@@ -15,9 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model_advisor import Advice, Advisor, InvalidTaskError
-from model_advisor.advisor import MAX_TASK_CHARS
 from model_advisor.cli import cli
-from model_advisor.models import CATEGORIES
+from model_advisor.engine.pipeline import MAX_TASK_CHARS
+
+CATEGORIES = ("discriminative", "generative", "agi")  # the shipped knowledge's, in order
+
 
 VERDICTS = (*CATEGORIES, "undetermined")
 NASTY = [

@@ -15,7 +15,7 @@ from model_advisor import (
     RuleFileError,
     load_rules,
 )
-from model_advisor.models import SourceRef
+from model_advisor.knowledge.schema import SourceRef
 
 DATA = Path(__file__).parent / "data"
 TINY_NOTES = DATA / "knowledge" / "notes.md"

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from model_advisor.cli import cli
 from model_advisor.errors import RuleFileError
-from model_advisor.quality import check_knowledge, rule_stats, run_rule_tests
+from model_advisor.quality.checks import check_knowledge, rule_stats, run_rule_tests
 
 DATA = Path(__file__).parent / "data"
 TINY = DATA / "knowledge"

@@ -19,7 +19,8 @@ import pytest
 
 from model_advisor import RuleEngine, RuleFileError, check_rules, load_rules
 from model_advisor.errors import Problem
-from model_advisor.models import Rule, RuleHit
+from model_advisor.knowledge.schema import Rule
+from model_advisor.types import RuleHit
 
 DATA = Path(__file__).parent / "data"
 RULES = DATA / "rules"
@@ -263,20 +264,20 @@ def test_load_rules_raises_for_bad_categories_even_with_good_rules(tmp_path: Pat
     "text", ["predict sales", "it predicts sales", "predicting sales", "a prediction of sales"]
 )
 def test_engine_keyword_matches_inflections(text: str) -> None:
-    engine = RuleEngine([rule("predict-things", any=[keyword("predict")])])
+    engine = RuleEngine.from_rules([rule("predict-things", any=[keyword("predict")])])
 
     assert fired(engine, text) == ["predict-things"]
 
 
 @pytest.mark.parametrize("text", ["label an image", "label these images", "IMAGES"])
 def test_engine_keyword_matches_singular_and_plural(text: str) -> None:
-    engine = RuleEngine([rule("images", any=[keyword("image")])])
+    engine = RuleEngine.from_rules([rule("images", any=[keyword("image")])])
 
     assert fired(engine, text) == ["images"]
 
 
 def test_engine_keyword_matches_whole_words_only() -> None:
-    engine = RuleEngine([rule("cat-rule", any=[keyword("cat")])])
+    engine = RuleEngine.from_rules([rule("cat-rule", any=[keyword("cat")])])
 
     assert fired(engine, "classify cats") == ["cat-rule"]
     assert fired(engine, "categorize books") == []
@@ -284,7 +285,7 @@ def test_engine_keyword_matches_whole_words_only() -> None:
 
 
 def test_engine_hyphenated_keyword_does_not_match_its_parts_alone() -> None:
-    engine = RuleEngine([rule("email", any=[keyword("e-mail")])])
+    engine = RuleEngine.from_rules([rule("email", any=[keyword("e-mail")])])
 
     assert fired(engine, "write an e-mail") == ["email"]
     assert fired(engine, "send an E-Mail") == ["email"]
@@ -293,7 +294,7 @@ def test_engine_hyphenated_keyword_does_not_match_its_parts_alone() -> None:
 
 
 def test_engine_phrase_words_must_be_consecutive() -> None:
-    engine = RuleEngine([rule("come-up-with", any=[phrase("come up with")])])
+    engine = RuleEngine.from_rules([rule("come-up-with", any=[phrase("come up with")])])
 
     assert fired(engine, "come up with names") == ["come-up-with"]
     assert fired(engine, "coming up with names") == ["come-up-with"]
@@ -304,20 +305,20 @@ def test_engine_phrase_words_must_be_consecutive() -> None:
 
 
 def test_engine_phrase_at_end_of_text() -> None:
-    engine = RuleEngine([rule("up-with", any=[phrase("up with")])])
+    engine = RuleEngine.from_rules([rule("up-with", any=[phrase("up with")])])
 
     assert fired(engine, "come up") == []
     assert fired(engine, "put up with") == ["up-with"]
 
 
 def test_engine_one_word_phrase_behaves_like_a_keyword() -> None:
-    engine = RuleEngine([rule("images", any=[phrase("images")])])
+    engine = RuleEngine.from_rules([rule("images", any=[phrase("images")])])
 
     assert fired(engine, "an image") == ["images"]
 
 
 def test_engine_any_fires_on_one_condition() -> None:
-    engine = RuleEngine([rule("either", any=[keyword("poem"), phrase("short story")])])
+    engine = RuleEngine.from_rules([rule("either", any=[keyword("poem"), phrase("short story")])])
 
     assert fired(engine, "write a poem") == ["either"]
     assert fired(engine, "write a short story") == ["either"]
@@ -325,7 +326,7 @@ def test_engine_any_fires_on_one_condition() -> None:
 
 
 def test_engine_all_needs_every_condition() -> None:
-    engine = RuleEngine([rule("both", all=[keyword("predict"), keyword("weather")])])
+    engine = RuleEngine.from_rules([rule("both", all=[keyword("predict"), keyword("weather")])])
 
     assert fired(engine, "predict the weather") == ["both"]
     assert fired(engine, "predict sales") == []
@@ -333,7 +334,7 @@ def test_engine_all_needs_every_condition() -> None:
 
 
 def test_engine_any_and_all_together_need_both_parts() -> None:
-    engine = RuleEngine(
+    engine = RuleEngine.from_rules(
         [rule("mixed", any=[keyword("forecast"), keyword("predict")], all=[keyword("sales")])]
     )
 
@@ -344,7 +345,7 @@ def test_engine_any_and_all_together_need_both_parts() -> None:
 
 
 def test_engine_none_vetoes_a_rule() -> None:
-    engine = RuleEngine(
+    engine = RuleEngine.from_rules(
         [rule("predict-not-poem", any=[keyword("predict")], none=[keyword("poem"), regex("ode")])]
     )
 
@@ -354,13 +355,13 @@ def test_engine_none_vetoes_a_rule() -> None:
 
 
 def test_engine_none_alone_never_fires() -> None:
-    engine = RuleEngine([rule("veto", any=[keyword("zzz")], none=[keyword("poem")])])
+    engine = RuleEngine.from_rules([rule("veto", any=[keyword("zzz")], none=[keyword("poem")])])
 
     assert fired(engine, "a poem") == []
 
 
 def test_engine_regex_is_case_insensitive() -> None:
-    engine = RuleEngine([rule("chatgpt", any=[regex(r"\bChatGPT\b")])])
+    engine = RuleEngine.from_rules([rule("chatgpt", any=[regex(r"\bChatGPT\b")])])
 
     assert fired(engine, "ask CHATGPT for help") == ["chatgpt"]
     assert fired(engine, "ask chatgpt for help") == ["chatgpt"]
@@ -368,7 +369,7 @@ def test_engine_regex_is_case_insensitive() -> None:
 
 
 def test_engine_reports_matched_text() -> None:
-    engine = RuleEngine(
+    engine = RuleEngine.from_rules(
         [
             rule("kw", any=[keyword("predict")], all=[keyword("weather")]),
             rule("ph", any=[phrase("come up with")]),
@@ -389,7 +390,7 @@ def test_engine_reports_matched_text() -> None:
 def test_engine_hit_carries_the_rule_fields() -> None:
     the_rule = rule("weather", "discriminative", weight=0.7, rationale="why", any=[keyword("rain")])
 
-    [hit] = RuleEngine([the_rule]).match("will it rain")
+    [hit] = RuleEngine.from_rules([the_rule]).match("will it rain")
 
     assert hit == RuleHit(
         rule_id="weather", category="discriminative", weight=0.7, matched=("rain",), rationale="why"
@@ -397,7 +398,7 @@ def test_engine_hit_carries_the_rule_fields() -> None:
 
 
 def test_engine_matched_words_are_not_repeated() -> None:
-    engine = RuleEngine([rule("kw", any=[keyword("poem"), keyword("poems")])])
+    engine = RuleEngine.from_rules([rule("kw", any=[keyword("poem"), keyword("poems")])])
 
     [hit] = engine.match("poems and more poems")
 
@@ -405,11 +406,13 @@ def test_engine_matched_words_are_not_repeated() -> None:
 
 
 def test_engine_without_rules_matches_nothing() -> None:
-    assert RuleEngine([]).match("anything at all") == []
+    assert RuleEngine.from_rules([]).match("anything at all") == []
 
 
 def test_engine_matches_empty_and_odd_text_without_error() -> None:
-    engine = RuleEngine([rule("kw", any=[keyword("write")]), rule("rx", any=[regex("x+y")])])
+    engine = RuleEngine.from_rules(
+        [rule("kw", any=[keyword("write")]), rule("rx", any=[regex("x+y")])]
+    )
 
     assert engine.match("") == []
     assert engine.match("\ud800 \x00 \u200b") == []
@@ -429,12 +432,12 @@ TEXT = "predict images for the whole job"
 
 
 def test_engine_hits_do_not_depend_on_rule_order() -> None:
-    reference = sorted(RuleEngine(ORDER_RULES).match(TEXT), key=lambda h: h.rule_id)
+    reference = sorted(RuleEngine.from_rules(ORDER_RULES).match(TEXT), key=lambda h: h.rule_id)
 
     for seed in range(10):
         shuffled = ORDER_RULES[:]
         random.Random(seed).shuffle(shuffled)
-        hits = RuleEngine(shuffled).match(TEXT)
+        hits = RuleEngine.from_rules(shuffled).match(TEXT)
         assert sorted(hits, key=lambda h: h.rule_id) == reference
     assert [h.rule_id for h in reference] == [
         "alpha-image",
@@ -449,14 +452,17 @@ def test_engine_hits_are_sorted_by_rule_id() -> None:
     for seed in range(10):
         shuffled = ORDER_RULES[:]
         random.Random(seed).shuffle(shuffled)
-        ids = fired(RuleEngine(shuffled), TEXT)
+        ids = fired(RuleEngine.from_rules(shuffled), TEXT)
         assert ids == sorted(ids)
 
 
 def test_engine_hits_of_loaded_rules_are_sorted_by_rule_id() -> None:
     ruleset = load_rules(RULES / "good-basic")
 
-    ids = fired(RuleEngine(ruleset.rules), "write and draw a logo, predict any task, any whole job")
+    ids = fired(
+        RuleEngine.from_rules(ruleset.rules),
+        "write and draw a logo, predict any task, any whole job",
+    )
 
     assert ids == ["any-task", "creative-regex", "guess-a-label", "make-content", "whole-job"]
 
@@ -482,7 +488,7 @@ def test_engine_with_hundreds_of_generated_rules(tmp_path: Path) -> None:
             "      match: [x]",
         ]
     directory = knowledge_dir(tmp_path, "\n".join(lines) + "\n")
-    engine = RuleEngine(load_rules(directory).rules)
+    engine = RuleEngine.from_rules(load_rules(directory).rules)
 
     def trigger(i: int) -> str:
         return (f"term{i}x", f"alpha{i} beta{i}", f"code{i}q")[i % 3]
@@ -496,7 +502,7 @@ def test_engine_with_hundreds_of_generated_rules(tmp_path: Path) -> None:
 
 
 def test_engine_survives_hostile_regex() -> None:
-    engine = RuleEngine([rule("hostile", any=[regex("(a+)+$")])])
+    engine = RuleEngine.from_rules([rule("hostile", any=[regex("(a+)+$")])])
 
     [hit] = engine.match("a" * 50_000)
     assert hit.matched == ("a" * 50_000,)
@@ -521,7 +527,7 @@ SHIPPED_RULES = _shipped_rules()
 
 @pytest.fixture(scope="module")
 def shipped_engine() -> RuleEngine:
-    return RuleEngine([p.values[0] for p in SHIPPED_RULES])
+    return RuleEngine.from_rules([p.values[0] for p in SHIPPED_RULES])
 
 
 @pytest.mark.parametrize("shipped_rule", SHIPPED_RULES)
@@ -547,7 +553,7 @@ def test_shipped_rule_does_not_fire_on_its_no_match_examples(
 
 
 def test_rule_engine_matches_a_misspelt_keyword_one_edit_away() -> None:
-    engine = RuleEngine(
+    engine = RuleEngine.from_rules(
         [rule("sentiment", any=[keyword("sentiment")]), rule("classify", any=[keyword("classify")])]
     )
     assert fired(engine, "sentimnt of tweets") == ["sentiment"]  # a letter dropped
@@ -557,7 +563,7 @@ def test_rule_engine_matches_a_misspelt_keyword_one_edit_away() -> None:
 
 
 def test_rule_engine_prefers_the_keyword_missing_a_letter() -> None:
-    engine = RuleEngine(
+    engine = RuleEngine.from_rules(
         [
             rule("sentiment", any=[keyword("sentiment")]),
             rule("sentient", "agi", any=[keyword("sentient")]),
@@ -569,12 +575,13 @@ def test_rule_engine_prefers_the_keyword_missing_a_letter() -> None:
 
 def test_rule_engine_never_takes_known_words_or_vetoes_for_typos() -> None:
     rules = [rule("letters", "generative", any=[keyword("writing")], none=[keyword("letter")])]
-    engine = RuleEngine(rules, known_words=frozenset({"writings"}))
+    engine = RuleEngine.from_rules(rules, known_words=frozenset({"writings"}))
     assert fired(engine, "writing better prose") == ["letters"]  # "better" is not "letter"
     assert fired(engine, "writings") == ["letters"]  # the same stem, not a typo
     assert (
         fired(
-            RuleEngine([rule("w", any=[keyword("writing")])], frozenset({"writhing"})), "writhing"
+            RuleEngine.from_rules([rule("w", any=[keyword("writing")])], frozenset({"writhing"})),
+            "writhing",
         )
         == []
     )

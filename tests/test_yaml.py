@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from model_advisor._yaml import MAX_DEPTH, MAX_YAML_BYTES, YamlDocument, load_yaml
 from model_advisor.errors import Problem
+from model_advisor.knowledge.yaml_reader import MAX_DEPTH, MAX_YAML_BYTES, YamlDocument, load_yaml
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "rules.yaml") -> Path:
@@ -124,7 +124,7 @@ def test_load_yaml_rejects_file_over_the_size_limit_without_reading_it(
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("an oversized file must not be parsed")
 
-    monkeypatch.setattr("model_advisor._yaml.yaml.compose", refuse)
+    monkeypatch.setattr("model_advisor.knowledge.yaml_reader.yaml.compose", refuse)
 
     document, problems = load_yaml(path)
 
@@ -235,7 +235,7 @@ def test_load_yaml_survives_pathological_flow_nesting(tmp_path: Path) -> None:
 def test_load_yaml_survives_deep_nesting_without_libyaml(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("model_advisor._yaml._Loader", yaml.SafeLoader)
+    monkeypatch.setattr("model_advisor.knowledge.yaml_reader._Loader", yaml.SafeLoader)
 
     _, problems = load_yaml(write(tmp_path, "[" * 5_000 + "]" * 5_000))
 

@@ -4,18 +4,22 @@ Example:
     >>> from model_advisor import advise
     >>> advise("predict weather").category
     'discriminative'
+
+The package is a pipeline, one folder a stage: ``knowledge`` (a directory compiled into one
+immutable object) -> ``engine`` (text -> decision) -> ``advice`` (decision -> advice quoted
+from the notes) -> ``batch`` and ``quality`` -> ``cli``. This module exposes what a user
+needs; the stages' internals stay in their modules.
 """
 
 from __future__ import annotations
 
 import importlib
 
-__version__ = "0.1.0"
-
-from .advisor import Advisor, Brief
-from .batch import BatchSummary, advise_file
-from .classifier import TaskClassifier
-from .decision import Decision, combine
+from ._version import __version__
+from .advice.advisor import Advisor, Brief
+from .engine.classifier import TaskClassifier
+from .engine.decision import Decision, combine
+from .engine.matching import RuleEngine
 from .errors import (
     AdvisorError,
     BatchError,
@@ -26,37 +30,46 @@ from .errors import (
     Problem,
     ReportError,
     RuleFileError,
+    TableError,
 )
-from .examples import load_examples
-from .knowledge import KnowledgeBase, Passage
-from .matching import RuleEngine
-from .models import (
+from .knowledge.examples import load_examples, read_labelled
+from .knowledge.loader import (
+    Knowledge,
+    KnowledgeRef,
+    knowledge_sha256,
+    load_knowledge,
+    train_knowledge,
+)
+from .knowledge.notes import KnowledgeBase, Passage
+from .knowledge.rules import check_rules, load_rules
+from .knowledge.schema import RuleSet
+from .types import (
     Advice,
     Citation,
     Evidence,
     Part,
     Provenance,
     RuleHit,
-    RuleSet,
     TermWeight,
     advice_schema,
 )
-from .rules import check_rules, load_rules
-from .training import knowledge_sha256, train_classifier
 
-# The knowledge-quality tools are imported on first use: the command line imports this
-# package on every start, and they are slow to import and rarely needed.
+# Batch and the knowledge-quality tools are imported on first use: the command line imports
+# this package on every start, and they are slow to import and rarely needed.
 _LAZY = {
-    "EvaluationReport": "evaluation",
-    "TrainingReport": "evaluation",
-    "cross_validate": "evaluation",
-    "evaluate": "evaluation",
-    "train": "evaluation",
-    "RuleTestReport": "quality",
-    "StatsReport": "quality",
-    "check_knowledge": "quality",
-    "rule_stats": "quality",
-    "run_rule_tests": "quality",
+    "BatchSummary": "batch.run",
+    "advise_file": "batch.run",
+    "advise_texts": "batch.work",
+    "EvaluationReport": "quality.evaluation",
+    "TrainingReport": "quality.evaluation",
+    "cross_validate": "quality.evaluation",
+    "evaluate": "quality.evaluation",
+    "train": "quality.evaluation",
+    "RuleTestReport": "quality.checks",
+    "StatsReport": "quality.checks",
+    "check_knowledge": "quality.checks",
+    "rule_stats": "quality.checks",
+    "run_rule_tests": "quality.checks",
 }
 
 
@@ -88,8 +101,10 @@ __all__ = [
     "Evidence",
     "ExampleDataError",
     "InvalidTaskError",
+    "Knowledge",
     "KnowledgeBase",
     "KnowledgeBaseError",
+    "KnowledgeRef",
     "ModelFileError",
     "Part",
     "Passage",
@@ -102,6 +117,7 @@ __all__ = [
     "RuleSet",
     "RuleTestReport",
     "StatsReport",
+    "TableError",
     "TaskClassifier",
     "TermWeight",
     "TrainingReport",
@@ -109,6 +125,7 @@ __all__ = [
     "advice_schema",
     "advise",
     "advise_file",
+    "advise_texts",
     "check_knowledge",
     "check_rules",
     "combine",
@@ -116,9 +133,11 @@ __all__ = [
     "evaluate",
     "knowledge_sha256",
     "load_examples",
+    "load_knowledge",
     "load_rules",
+    "read_labelled",
     "rule_stats",
     "run_rule_tests",
     "train",
-    "train_classifier",
+    "train_knowledge",
 ]

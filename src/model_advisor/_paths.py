@@ -11,13 +11,19 @@ HOME_VARIABLE = "MODEL_ADVISOR_HOME"
 def default_knowledge_dir() -> Path:
     """The knowledge directory shipped with the package.
 
-    An installed wheel carries it as ``model_advisor/knowledge``; a source checkout (editable
-    install) has it as ``rules/`` at the top of the repository.
+    An installed wheel carries it as ``model_advisor/knowledge_data``; a source checkout
+    (editable install) has it as ``rules/`` at the top of the repository.
     """
-    packaged = Path(__file__).with_name("knowledge")
+    packaged = Path(__file__).with_name("knowledge_data")
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[2] / "rules"
+
+
+def is_installed(directory: Path) -> bool:
+    """Whether ``directory`` is the knowledge inside an installed package (never written to)."""
+    packaged = Path(__file__).with_name("knowledge_data")
+    return packaged.is_dir() and directory.resolve() == packaged.resolve()
 
 
 def home_dir() -> Path:

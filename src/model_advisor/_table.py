@@ -1,8 +1,13 @@
-"""Tables of tasks for the batch (private): CSV, TSV or JSON Lines, read lazily.
+"""The one reader of tables of tasks (private): CSV, TSV or JSON Lines, read lazily.
 
-:func:`open_table` reads one row at a time and checks each row as it goes, so a bad row
-becomes a :class:`Row` with an ``error`` instead of stopping the read. Only a file that is not
-a table at all, or has no task column, raises :class:`~model_advisor.errors.BatchError`.
+Every table the package reads goes through :func:`open_table`: a knowledge directory's
+examples, labelled files to evaluate on, and batch input. So one set of rules holds for all:
+encodings and byte-order marks, undecodable bytes, lone surrogates, NUL bytes, over-long and
+ragged rows, and errors that name the file and line.
+
+It reads one row at a time and checks each row as it goes, so a bad row becomes a
+:class:`Row` with an ``error`` instead of stopping the read. Only a file that is not a table
+at all, or lacks a column asked for, raises :class:`~model_advisor.errors.TableError`.
 """
 
 from __future__ import annotations
@@ -15,12 +20,12 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Literal, NamedTuple
 
-from .errors import BatchError
+from .errors import TableError
 
 InputFormat = Literal["csv", "tsv", "jsonl"]
 OutputFormat = Literal["csv", "tsv", "jsonl", "json"]
@@ -65,6 +70,26 @@ class Table:
         self.columns: list[str] = []
         self.rows: Iterator[Row] = iter(())
         self.fingerprint: tuple[int, int, int, int] | None = None
+        self.header = True
+
+    def lookup(self, column: str | int, option: str = "--column") -> Callable[[Row], str]:
+        """A function giving a row's text in ``column`` (a name, or a number from 1).
+
+        A missing or non-string value reads as "". ``option`` is named in the error.
+
+        Raises:
+            TableError: the table has no such column.
+        """
+        index = _column_index(self.name, self.columns, column, self.header, option)
+        if self.format != "jsonl":
+            return lambda row: _field(row.fields, index)
+        key = self.columns[index]
+
+        def value(row: Row) -> str:
+            found = row.fields.get(key) if isinstance(row.fields, dict) else None
+            return found if isinstance(found, str) else ""
+
+        return value
 
     def fraction(self) -> float | None:
         """The share of the input read so far, when its size is known."""
@@ -74,18 +99,18 @@ class Table:
         """Fail if the input file was removed, replaced or modified while it was read.
 
         Raises:
-            BatchError: naming what happened; the caller then writes nothing.
+            TableError: naming what happened; the caller then writes nothing.
         """
         if self.fingerprint is None:
             return
         try:
             now = _fingerprint(os.stat(self.name))
         except OSError as err:
-            raise BatchError(
+            raise TableError(
                 self.name, "the input vanished while it was being read; nothing was written"
             ) from err
         if now != self.fingerprint:
-            raise BatchError(
+            raise TableError(
                 self.name,
                 "the input changed while it was being read; "
                 "nothing was written, run again on a stable file",
@@ -110,11 +135,16 @@ def open_table(
     header: bool,
     encoding: str,
     delimiter: str | None,
+    reserved: Collection[str] = (),
 ) -> Iterator[Table]:
     """Open ``path`` (``-``: stdin) as a table; see :func:`model_advisor.advise_file`.
 
+    ``column`` is the task column (a name, or a number from 1; by default the first named
+    task, description or text); ``reserved`` are column names the input must not have (the
+    batch's output adds them).
+
     Raises:
-        BatchError: unreadable, binary, not a table of the format, or no such column.
+        TableError: unreadable, binary, not a table of the format, or no such column.
     """
     name = "<stdin>" if path == "-" else path
     binary = sys.stdin.buffer if path == "-" else _open(path)
@@ -126,15 +156,17 @@ def open_table(
             table.fingerprint = _fingerprint(os.fstat(binary.fileno()))
         start = _decode_start(sample, codec, name)
         table.format = input_format or _detect_format(path, start)
+        table.header = header or table.format == "jsonl"
         text = io.TextIOWrapper(
             io.BufferedReader(table.source), codec, errors="surrogateescape", newline=""
         )
         if table.format == "jsonl":
-            table.columns, table.rows = _read_jsonl(name, _Lines(name, text, encoding), column)
+            lines = _Lines(name, text, encoding)
+            table.columns, table.rows = _read_jsonl(name, lines, column, reserved)
         else:
             separator = _delimiter(delimiter, start, table.format == "tsv", name)
             lines = _Lines(name, text, encoding, separator, '"')
-            table.columns, table.rows = _read_csv(name, lines, column, header)
+            table.columns, table.rows = _read_csv(name, lines, column, header, reserved)
         yield table
     finally:
         if path != "-":
@@ -158,7 +190,8 @@ class _Source(io.RawIOBase):
             try:
                 data = self._rest.read(len(target))
             except OSError as err:
-                raise BatchError(self.name, f"cannot read the input: {err.strerror}") from err
+                message = f"cannot read the input: {err.strerror}"
+                raise TableError(self.name, message, code="unreadable") from err
         target[: len(data)] = data
         self.count += len(data)
         return len(data)
@@ -210,7 +243,7 @@ class _Lines:
             return self.stream.readline(size)
         except UnicodeDecodeError as err:  # bytes that even surrogateescape cannot carry
             where = f"{self.name}:{self.number + 1}"
-            raise BatchError(where, f"cannot be read as {self.encoding}: {err.reason}") from err
+            raise TableError(where, f"cannot be read as {self.encoding}: {err.reason}") from err
 
     def _flag(self, problem: str) -> None:
         self.problem = self.problem or problem
@@ -244,7 +277,7 @@ def _open(path: str) -> IO[bytes]:
     try:
         return open(path, "rb")  # closed by open_table
     except OSError as err:
-        raise BatchError(path, f"cannot read the input: {err.strerror}") from err
+        raise TableError(path, f"cannot read the input: {err.strerror}", code="unreadable") from err
 
 
 def _size(binary: IO[bytes]) -> int | None:
@@ -259,33 +292,33 @@ def _codec(encoding: str, name: str) -> str:
     try:
         codec = codecs.lookup(encoding).name
     except LookupError as err:
-        raise BatchError(name, f"unknown encoding {encoding!r}") from err
+        raise TableError(name, f"unknown encoding {encoding!r}") from err
     return "utf-8-sig" if codec == "utf-8" else codec  # a byte-order mark is not data
 
 
 def _decode_start(sample: bytes, codec: str, name: str) -> str:
     if codec == "utf-8-sig" and sample[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise BatchError(
+        raise TableError(
             name, "the file is UTF-16 (it starts with a UTF-16 BOM); --encoding utf-16"
         )
     try:
         text = codecs.getincrementaldecoder(codec)("surrogateescape").decode(sample)
     except UnicodeDecodeError as err:
-        raise BatchError(name, f"cannot be read as {codec}: {err.reason}") from err
+        raise TableError(name, f"cannot be read as {codec}: {err.reason}") from err
     undecodable = len(text) - len(text.encode("utf-8", "ignore").decode("utf-8"))
     if undecodable + sum(map(text.count, _CONTROL)) > _BINARY_SHARE * len(text):
         message = "not a text table: the start of the file looks binary; check it and --encoding"
-        raise BatchError(name, message)
+        raise TableError(name, message)
     return text.lstrip("\ufeff")
 
 
 def _detect_format(path: str, start: str) -> InputFormat:
+    first = start.lstrip()[:1]
+    if first == "[":  # whatever the extension: a JSON array is never a useful CSV
+        raise TableError(path, "a JSON array is not read: give JSON Lines, one object per line", 1)
     known = EXTENSIONS.get(Path(path).suffix.lower())
     if known is not None and known != "json":
         return known
-    first = start.lstrip()[:1]
-    if first == "[":
-        raise BatchError(path, "a JSON array is not read: give JSON Lines, one object per line", 1)
     if first == "{":
         return "jsonl"
     line = start.split("\n", 1)[0]
@@ -296,7 +329,7 @@ def _delimiter(given: str | None, start: str, tab: bool, name: str) -> str:
     if given is not None:
         given = "\t" if given in ("\\t", "tab") else given
         if len(given) != 1 or given in '"\r\n':
-            raise BatchError(name, f"the delimiter must be one character, not {given!r}")
+            raise TableError(name, f"the delimiter must be one character, not {given!r}")
         return given
     if tab:
         return "\t"
@@ -305,7 +338,7 @@ def _delimiter(given: str | None, start: str, tab: bool, name: str) -> str:
 
 
 def _read_csv(
-    name: str, lines: _Lines, column: str | int | None, header: bool
+    name: str, lines: _Lines, column: str | int | None, header: bool, reserved: Collection[str]
 ) -> tuple[list[str], Iterator[Row]]:
     if csv.field_size_limit() < 2 * MAX_ROW_CHARS:  # the most that _Lines lets through
         csv.field_size_limit(2 * MAX_ROW_CHARS)
@@ -313,14 +346,15 @@ def _read_csv(
     first = next(records, None)
     if first is None:
         if header:
-            raise BatchError(name, "the file is empty: expected a header naming the task column")
+            message = "the file is empty: expected a header naming the task column"
+            raise TableError(name, message, code="empty-file")
         return [], iter(())
     line, fields, problem = first
     if problem and header:
-        raise BatchError(name, problem, line)
+        raise TableError(name, problem, line)
     names = fields if header else [f"column_{n}" for n in range(1, len(fields) + 1)]
     index = _column_index(name, names, column, header)
-    _check_names(name, names, line)
+    _check_names(name, names, line, reserved)
     rows = (_csv_row(record, len(names), index) for record in records)
     return names, rows if header else _chain(_csv_row(first, len(names), index), rows)
 
@@ -351,33 +385,38 @@ def _csv_row(record: tuple[int, list[str], str], width: int, index: int) -> Row:
     return Row(line, fields, None if problem else fields[index], problem)
 
 
-def _column_index(name: str, names: list[str], column: str | int | None, header: bool) -> int:
+def _column_index(
+    name: str, names: list[str], column: str | int | None, header: bool, option: str = "--column"
+) -> int:
     if isinstance(column, int) or (column is not None and column.strip().isdigit()):
         number = int(column)
         if not 1 <= number <= len(names):
-            raise BatchError(
-                name, f"there is no column {number}: the first row has {len(names)}", 1
-            )
+            message = f"there is no column {number}: the first row has {len(names)}"
+            raise TableError(name, message, 1, "no-such-column")
         return number - 1
     if not header:
-        raise BatchError(name, "without a header, give the task column's number: --column N", 1)
+        message = f"without a header, give the column's number: {option} N"
+        raise TableError(name, message, 1, "no-such-column")
     lowered = [n.strip().lower() for n in names]
     for wanted in [column.strip().lower()] if column is not None else TASK_COLUMNS:
         if wanted in lowered:
             return lowered.index(wanted)
     named = f"column {column!r}" if column is not None else "task, description or text column"
-    raise BatchError(name, f"no {named} among the columns: {', '.join(names)}; use --column", 1)
+    listed = ", ".join(names)
+    raise TableError(
+        name, f"no {named} among the columns: {listed}; use {option}", 1, "no-such-column"
+    )
 
 
-def _check_names(name: str, names: list[str], line: int) -> None:
-    taken = {n.strip().lower() for n in names} & {*RESULT_COLUMNS, "advice"}
+def _check_names(name: str, names: list[str], line: int, reserved: Collection[str]) -> None:
+    taken = {n.strip().lower() for n in names} & set(reserved)
     if taken:
         message = f"the input has a column {min(taken)!r}, which the output adds; rename it"
-        raise BatchError(name, message, line)
+        raise TableError(name, message, line)
 
 
 def _read_jsonl(
-    name: str, lines: _Lines, column: str | int | None
+    name: str, lines: _Lines, column: str | int | None, reserved: Collection[str]
 ) -> tuple[list[str], Iterator[Row]]:
     objects = _objects(lines)
     first = next(objects, None)
@@ -385,9 +424,9 @@ def _read_jsonl(
         return [], iter(())
     line, value, problem = first
     if not isinstance(value, dict):  # a first object with a bad string is only a bad row
-        raise BatchError(name, problem or "not JSON Lines: the first line is not an object", line)
+        raise TableError(name, problem or "not JSON Lines: the first line is not an object", line)
     names = list(value)
-    _check_names(name, names, line)
+    _check_names(name, names, line, reserved)
     key = names[_column_index(name, names, column, True)] if names else str(column or "task")
     return names, _chain(_json_row(first, key), (_json_row(o, key) for o in objects))
 
@@ -460,6 +499,10 @@ def _json_row(record: tuple[int, Any, str], key: str) -> Row:
         if task and task.strip()
         else Row(line, value, None, "empty task")
     )
+
+
+def _field(fields: list[str] | dict[str, Any], index: int) -> str:
+    return fields[index] if isinstance(fields, list) and index < len(fields) else ""
 
 
 def _chain(first: Row, rest: Iterable[Row]) -> Iterator[Row]:

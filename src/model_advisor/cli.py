@@ -17,9 +17,15 @@ from typing import Any, TypeVar
 import click
 from pydantic import BaseModel
 
-from . import __version__, _paths
-from ._render import render_advice
-from ._report_text import (
+from . import _paths
+from ._table import InputFormat, OutputFormat
+from ._version import __version__
+from .advice.advisor import load_long_lived
+from .advice.render import render_advice
+from .batch.progress import progress_line
+from .batch.run import advise_file
+from .errors import AdvisorError
+from .quality.report_text import (
     STATS_SORTS,
     problems_summary,
     render_evaluation,
@@ -27,11 +33,9 @@ from ._report_text import (
     render_stats,
     render_training,
 )
-from .advisor import load_long_lived
-from .batch import InputFormat, OutputFormat, advise_file, progress_line
-from .errors import AdvisorError
-from .models import advice_schema
-from .training import DEFAULT_FOLDS
+from .types import advice_schema
+
+DEFAULT_FOLDS = 5  # quality.evaluation.DEFAULT_FOLDS: that module is heavy to import at start
 
 R = TypeVar("R", bound=BaseModel)
 
@@ -174,7 +178,6 @@ def batch(
             input_path,
             output,
             advisor=load_long_lived(rules_path),
-            rules_path=rules_path,
             column=column,
             header=not no_header,
             input_format=input_format,
@@ -199,17 +202,18 @@ def train(directory: Path | None, folds: int, no_cv: bool, as_json: bool) -> Non
     """Train the classifier on DIRECTORY's examples, save model.json there, and print its
     cross-validated accuracy and macro-F1 (combined, rules only, classifier only).
 
-    Without DIRECTORY, trains the shipped knowledge (in a source checkout: rules/). The
-    cross-validation trains one more model per fold, on the other folds; --no-cv skips it.
+    Without DIRECTORY, trains the shipped knowledge: in a source checkout rules/; in an
+    installed package, which is never written to, the model goes to the cache (the report
+    says where). The cross-validation trains one more model per fold, on the other folds;
+    --no-cv skips it.
 
     Example:
 
         model-advisor train my-knowledge/ --folds 10
     """
-    knowledge = _knowledge(directory)
-    from . import evaluation  # the heavy modules of these commands load only when used
+    from .quality import evaluation  # the heavy modules of these commands load only when used
 
-    report = evaluation.train(knowledge, None if no_cv else folds, progress=_fold_progress())
+    report = evaluation.train(directory, None if no_cv else folds, progress=_fold_progress())
     _emit(report, as_json, render_training)
 
 
@@ -266,8 +270,8 @@ def evaluate(
     folds_given = click.get_current_context().get_parameter_source("folds")
     if not cross and folds_given is click.core.ParameterSource.COMMANDLINE:
         raise click.UsageError("--folds goes with --cross-validate")
-    from . import evaluation
-    from .report import require_matplotlib, write_report
+    from .quality import evaluation
+    from .quality.report import require_matplotlib, write_report
 
     if report_dir is not None:
         require_matplotlib()  # before the time is spent evaluating
@@ -315,7 +319,7 @@ def rules_check(directory: Path | None, as_json: bool) -> None:
 
         model-advisor rules check my-knowledge/
     """
-    from .quality import check_knowledge
+    from .quality.checks import check_knowledge
 
     problems = check_knowledge(_knowledge(directory))
     if as_json:
@@ -344,7 +348,7 @@ def rules_test(directory: Path | None, quiet: bool, as_json: bool) -> None:
 
         model-advisor rules test my-knowledge/ --quiet
     """
-    from .quality import run_rule_tests
+    from .quality.checks import run_rule_tests
 
     report = run_rule_tests(_knowledge(directory))
     _emit(report, as_json, lambda r: render_rule_tests(r, show_passed=not quiet))
@@ -375,7 +379,7 @@ def rules_stats(directory: Path | None, sort: str, as_json: bool) -> None:
 
         model-advisor rules stats my-knowledge/ --sort accuracy
     """
-    from .quality import rule_stats
+    from .quality.checks import rule_stats
 
     report = rule_stats(_knowledge(directory))
     _emit(report, as_json, lambda r: render_stats(r, sort))

@@ -8,7 +8,8 @@ Every one of them derives from :class:`AdvisorError`, so a caller can catch that
     ├── KnowledgeBaseError  the notes file is missing or lacks a declared section
     ├── ModelFileError      a saved model is missing, corrupt, stale or from another version
     ├── InvalidTaskError    a task text that cannot be advised on (for example, empty)
-    ├── BatchError          a batch input that is not a table, or lacks the task column
+    ├── TableError          a table of tasks (examples, labelled tasks, batch input) unreadable
+    │   └── BatchError      a batch that cannot run: bad input or output, or a bad row (strict)
     └── ReportError         the HTML report cannot be written (matplotlib missing, say)
 
 This module imports nothing from the package, so every other module can import it.
@@ -51,9 +52,19 @@ class Problem:
 class AdvisorError(Exception):
     """Root of the expected failures: a user sees their message, without a traceback."""
 
+    def __reduce__(self) -> str | tuple[object, ...]:
+        # Rebuilt from the fields its __init__ takes, so that an error raised in a worker
+        # process crosses back to the parent whole (the default would pass the message only).
+        fields = getattr(self, "_fields", None)
+        if fields is None:
+            return super().__reduce__()
+        return (type(self), tuple(getattr(self, name) for name in fields))
+
 
 class ProblemsError(AdvisorError):
     """An error holding every problem found in one or more files, not just the first."""
+
+    _fields = ("problems",)
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems)
@@ -74,6 +85,8 @@ class ExampleDataError(ProblemsError):
 class KnowledgeBaseError(AdvisorError):
     """The notes file is missing, unreadable, or lacks a section the categories declare."""
 
+    _fields = ("path", "message", "line")
+
     def __init__(self, path: str, message: str, line: int = 0) -> None:
         self.path, self.line, self.message = path, line, message
         super().__init__(str(self))
@@ -90,6 +103,8 @@ class ModelFileError(AdvisorError):
     ``untrained``.
     """
 
+    _fields = ("path", "message", "code")
+
     def __init__(self, path: str, message: str, code: str = "corrupt") -> None:
         self.path, self.message, self.code = path, message, code
         super().__init__(str(self))
@@ -102,16 +117,31 @@ class InvalidTaskError(AdvisorError):
     """A task text the advisor cannot work with, such as an empty or blank string."""
 
 
-class BatchError(AdvisorError):
-    """A batch input that cannot be read as a table of tasks, or a bad row under ``strict``."""
+class TableError(AdvisorError):
+    """A table of tasks that cannot be read: not a table, undecodable, or lacking a column.
 
-    def __init__(self, path: str, message: str, line: int = 0) -> None:
-        self.path, self.line, self.message = path, line, message
+    The one table reader (examples, labelled files, batch input) raises it; ``code`` is a
+    stable kebab-case name of what is wrong.
+    """
+
+    _fields = ("path", "message", "line", "code")
+
+    def __init__(self, path: str, message: str, line: int = 0, code: str = "bad-table") -> None:
+        self.path, self.line, self.message, self.code = path, line, message, code
         super().__init__(str(self))
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.message}"
+
+    def problem(self) -> Problem:
+        """The same error as a :class:`Problem`, for errors that hold a list of them."""
+        return Problem(self.path, self.line, code=self.code, message=self.message)
+
+
+class BatchError(TableError):
+    """A batch input that cannot be read as a table of tasks, an output that cannot be
+    written, or a bad row under ``strict``."""
 
 
 class ReportError(AdvisorError):

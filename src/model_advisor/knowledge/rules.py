@@ -1,6 +1,6 @@
 """Load, check and match the YAML rules of a knowledge directory.
 
-A knowledge directory holds ``categories.yaml`` (the notes file and the three categories) and
+A knowledge directory holds ``categories.yaml`` (the notes file and the categories) and
 any number of other ``*.yaml`` rule files. Loading happens in three steps: YAML with positions
 (:mod:`._yaml`), pydantic validation, then checks across files (unique ids). Every problem in
 every file is reported, each at its line.
@@ -15,17 +15,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Problem, RuleFileError
-from .models import (
-    Location,
-    Rule,
-    RuleFile,
-    RuleSet,
-    Settings,
-)
+from ..errors import Problem, RuleFileError
+from .schema import Location, Rule, RuleFile, RuleSet, Settings
 
 if TYPE_CHECKING:  # the YAML reader loads only when YAML is read: a cold advise never does
-    from ._yaml import Loc, YamlDocument
+    from .yaml_reader import Loc, YamlDocument
 
 SETTINGS_FILE = "categories.yaml"
 M = TypeVar("M", bound=BaseModel)
@@ -63,50 +57,74 @@ def load_rules(directory: Path) -> RuleSet:
     return ruleset
 
 
+def load_settings(directory: Path) -> Settings | None:
+    """The directory's ``categories.yaml``, validated; None when it is missing or invalid."""
+    return _validate(directory / SETTINGS_FILE, Settings, [])[1]
+
+
 def _read(directory: Path) -> tuple[RuleSet | None, list[Problem]]:
     if not directory.is_dir():
         return None, [Problem(str(directory), code="not-a-directory", message="not a directory")]
     problems: list[Problem] = []
-    settings = _validate(directory / SETTINGS_FILE, Settings, problems)
+    _, settings = _validate(directory / SETTINGS_FILE, Settings, problems)
     files = rule_files(directory)
     if not files:
         message = "no rule files (*.yaml besides categories.yaml) in this directory"
         problems.append(Problem(str(directory), code="no-rules", message=message))
     rules: list[Rule] = []
     first_seen: dict[str, Location] = {}
+    declared = settings.ids if settings is not None else None
     for path in files:
-        parsed = _validate(path, RuleFile, problems)
-        if parsed is None:
-            continue
-        document, rule_file = parsed
-        for index, rule in enumerate(rule_file.rules):
-            where = Location(path=str(path), line=document.line_of(("rules", index, "id")))
-            if rule.id in first_seen:
-                first = first_seen[rule.id]
-                message = f"duplicate rule id; first defined at {first.path}:{first.line}"
-                problems.append(
-                    Problem(
-                        where.path, where.line, 0, rule.id, "duplicate-rule-id", message=message
-                    )
-                )
-                continue
-            first_seen[rule.id] = where
-            rules.append(rule)
+        document, rule_file = _validate(path, RuleFile, problems)
+        if document is not None:  # checked on the file's data, valid rules or not
+            problems.extend(_across_files(document, first_seen, declared))
+        if rule_file is not None:
+            rules.extend(rule_file.rules)
     if settings is None or any(p.level == "error" for p in problems):
         return None, sorted(problems)
     ruleset = RuleSet(
-        settings=settings[1], rules=tuple(sorted(rules, key=lambda r: r.id)), locations=first_seen
+        settings=settings, rules=tuple(sorted(rules, key=lambda r: r.id)), locations=first_seen
     )
     return ruleset, sorted(problems)
 
 
-def _validate(path: Path, model: type[M], problems: list[Problem]) -> tuple[YamlDocument, M] | None:
-    from ._yaml import load_yaml
+def _across_files(
+    document: YamlDocument, first_seen: dict[str, Location], declared: Sequence[str] | None
+) -> Iterable[Problem]:
+    """Duplicate rule ids, and categories that ``categories.yaml`` does not declare."""
+    rules = document.data.get("rules") if isinstance(document.data, dict) else None
+    path = str(document.path)
+    for index, rule in enumerate(rules if isinstance(rules, list) else []):
+        if not isinstance(rule, dict):
+            continue
+        found_id = rule.get("id")
+        rule_id = found_id if isinstance(found_id, str) else ""
+        if rule_id:
+            where = Location(path=path, line=document.line_of(("rules", index, "id")))
+            first = first_seen.setdefault(rule_id, where)
+            if first is not where:
+                message = f"duplicate rule id; first defined at {first.path}:{first.line}"
+                yield Problem(path, where.line, 0, rule_id, "duplicate-rule-id", message=message)
+        category = rule.get("category")
+        if declared is not None and isinstance(category, str) and category not in declared:
+            line = document.line_of(("rules", index, "category"))
+            message = (
+                f"category: {category!r} is not declared in {SETTINGS_FILE} "
+                f"(declared: {', '.join(declared)})"
+            )
+            yield Problem(path, line, 0, rule_id, "unknown-category", message=message)
+
+
+def _validate(
+    path: Path, model: type[M], problems: list[Problem]
+) -> tuple[YamlDocument | None, M | None]:
+    """The file's YAML (None if unreadable) and its validated model (None if invalid)."""
+    from .yaml_reader import load_yaml
 
     document, found = load_yaml(path)
     if document is None:
         problems.extend(found)
-        return None
+        return None, None
     # The file could be read despite these (a duplicate key, say): name their rule, and go on
     # validating so that every other mistake in the file is reported too.
     problems.extend(_with_rule_id(document, p) for p in found)
@@ -114,8 +132,8 @@ def _validate(path: Path, model: type[M], problems: list[Problem]) -> tuple[Yaml
         validated = model.model_validate(document.data)
     except ValidationError as err:
         problems.extend(_problems_from(document, err))
-        return None
-    return None if found else (document, validated)
+        return document, None
+    return document, None if found else validated
 
 
 def _with_rule_id(document: YamlDocument, problem: Problem) -> Problem:

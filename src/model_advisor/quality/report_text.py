@@ -6,10 +6,10 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # only for annotations: the CLI imports this module on every start
-    from .errors import Problem
+    from ..errors import Problem
+    from .checks import RuleStats, RuleTestReport, StatsReport
     from .evaluation import Answer, EvaluationReport, TrainingReport
     from .metrics import Scores
-    from .quality import RuleStats, RuleTestReport, StatsReport
 
 TASK_WIDTH = 90
 """Longer task texts are cut to this many characters in tables."""

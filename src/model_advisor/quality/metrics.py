@@ -11,12 +11,10 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
 
-from .models import CATEGORIES, Category, Verdict
+from ..types import UNDETERMINED, Category, Verdict
 
 RELIABILITY_BINS = 10
 """Confidence bins of the reliability table: 0-0.1, 0.1-0.2, ..., 0.9-1."""
-VERDICTS: tuple[Verdict, ...] = (*CATEGORIES, "undetermined")
-"""The columns of a confusion matrix: every answer the advisor can give."""
 
 
 class _Report(BaseModel):
@@ -37,8 +35,8 @@ class CategoryScores(_Report):
 class Scores(_Report):
     """Accuracy, macro-F1, per-category scores and the confusion matrix.
 
-    The matrix has a row per true label (the three categories) and a column per answer
-    (the three categories, then ``undetermined``). Macro-F1 averages the F1 of the categories
+    The matrix has a row per true label (the categories) and a column per answer (the
+    categories, then ``undetermined``). Macro-F1 averages the F1 of the categories
     that occur as a label or as an answer.
     """
 
@@ -61,16 +59,24 @@ class ConfidenceBin(_Report):
     mean_confidence: float | None
 
 
-def score(truth: Sequence[Category], answers: Sequence[Verdict]) -> Scores:
+def score(
+    truth: Sequence[Category], answers: Sequence[Verdict], categories: Sequence[Category]
+) -> Scores:
     """Score answers against the true labels (the two sequences pair up in order).
+
+    Args:
+        truth: the true labels.
+        answers: the answers, each a category or ``undetermined``.
+        categories: the categories, in declared order (the rows of the confusion matrix).
 
     Returns:
         Accuracy, macro-F1, per-category precision / recall / F1 and the confusion matrix.
     """
+    verdicts = (*categories, UNDETERMINED)
     pairs = Counter(zip(truth, answers, strict=True))
-    confusion = tuple(tuple(pairs[(row, column)] for column in VERDICTS) for row in CATEGORIES)
+    confusion = tuple(tuple(pairs[(row, column)] for column in verdicts) for row in categories)
     per_category = []
-    for index, category in enumerate(CATEGORIES):
+    for index, category in enumerate(categories):
         right = confusion[index][index]
         support = sum(confusion[index])
         answered = sum(row[index] for row in confusion)
@@ -88,11 +94,11 @@ def score(truth: Sequence[Category], answers: Sequence[Verdict]) -> Scores:
             )
         )
     present = [c.f1 for c in per_category if c.support or c.answered]
-    correct = sum(confusion[i][i] for i in range(len(CATEGORIES)))
+    correct = sum(confusion[i][i] for i in range(len(categories)))
     return Scores(
         accuracy=correct / len(truth) if truth else 0.0,
         macro_f1=sum(present) / len(present) if present else 0.0,
-        labels=VERDICTS,
+        labels=verdicts,
         confusion=confusion,
         per_category=tuple(per_category),
     )

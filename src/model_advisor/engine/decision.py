@@ -1,7 +1,8 @@
 """The decision: rule hits and classifier probabilities combined into one answer.
 
-:func:`combine` is a pure function, so it can be tested with hand-made inputs; its constants
-are documented here and in the README ("How a decision is made").
+:func:`combine` is a pure function of results (hits and probabilities), not of engines, so it
+is tested with hand-made inputs; its constants are documented here and in the README ("How a
+decision is made"). It works for any number of categories: nothing here names one.
 """
 
 from __future__ import annotations
@@ -9,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple, Protocol
 
+from ..types import UNDETERMINED, Category, Verdict
 from .classifier import Features
-from .models import CATEGORIES, Category, Verdict
 
 
 class Weighted(Protocol):
-    """A rule hit as the decision sees it: a category and a weight (RuleHit or Hit)."""
+    """A rule hit as the decision sees it: a rule, its category and weight (RuleHit or Hit)."""
+
+    @property
+    def rule_id(self) -> str: ...
 
     @property
     def category(self) -> Category: ...
@@ -30,7 +34,6 @@ AMBIGUITY_MARGIN = 0.12
 MIN_CHAR_COVERAGE = 0.55
 """Below this share of known character n-grams, and with no rule or known word, a text is
 treated as having no usable evidence (gibberish) and the answer is ``undetermined``."""
-_EVEN = 1 / len(CATEGORIES)
 
 
 class Decision(NamedTuple):
@@ -46,6 +49,7 @@ def combine(
     hits: Sequence[Weighted],
     probabilities: Mapping[Category, float],
     *,
+    categories: Sequence[Category] | None = None,
     has_evidence: bool = True,
 ) -> Decision:
     """Combine rule hits and classifier probabilities into one decision.
@@ -61,44 +65,42 @@ def combine(
     scores are the probabilities. The top score is the category and its confidence; it is
     ``ambiguous`` when the runner-up is within ``AMBIGUITY_MARGIN``. With no hits and no
     evidence in the text (``has_evidence`` false), the answer is ``undetermined`` with equal
-    scores and zero confidence. Ties go to the category listed first in ``CATEGORIES``.
+    scores and zero confidence. Ties go to the category listed first.
 
     Args:
         hits: the rules that fired, in any order.
         probabilities: the classifier's probability for each category.
+        categories: the categories, in declared order (the order of the scores and of
+            ties); by default the keys of ``probabilities``.
         has_evidence: whether the text shares enough vocabulary with the examples.
 
     Returns:
         The decision; the same inputs in any order always give the same decision.
     """
-    missing = dict.fromkeys(CATEGORIES, 1.0)
-    for hit in hits:
-        missing[hit.category] *= 1.0 - hit.weight
+    names = tuple(probabilities) if categories is None else tuple(categories)
+    even = 1 / len(names)
     if not hits and not has_evidence:
-        return Decision("undetermined", 0.0, dict.fromkeys(CATEGORIES, _EVEN), False)
-    # Written out for the three categories (in CATEGORIES order): this runs once per task of
-    # a batch, and loops and comprehensions over three items cost more than the arithmetic.
-    first, second, third = CATEGORIES
-    s0, s1, s2 = 1.0 - missing[first], 1.0 - missing[second], 1.0 - missing[third]
-    total, share = s0 + s1 + s2, RULE_SHARE * max(s0, s1, s2)
+        return Decision(UNDETERMINED, 0.0, dict.fromkeys(names, even), False)
     get = probabilities.get
-    p0, p1, p2 = max(get(first, 0.0), 0.0), max(get(second, 0.0), 0.0), max(get(third, 0.0), 0.0)
-    total_p = p0 + p1 + p2
-    if total_p > 0:
-        x0, x1, x2 = p0 / total_p, p1 / total_p, p2 / total_p
-    else:  # no information from the classifier: every category equally likely
-        x0 = x1 = x2 = _EVEN
-    if total > 0:
-        keep = 1 - share
-        x0 = keep * x0 + share * s0 / total
-        x1 = keep * x1 + share * s1 / total
-        x2 = keep * x2 + share * s2 / total
-    best = max(x0, x1, x2)
-    top = first if x0 == best else second if x1 == best else third  # the first of equal scores
-    runner_up = sorted((x0, x1, x2))[1]
-    return Decision(
-        top, best, {first: x0, second: x1, third: x2}, best - runner_up < AMBIGUITY_MARGIN
-    )
+    scores = [max(get(c, 0.0), 0.0) for c in names]
+    total_p = sum(scores)
+    # no information from the classifier: every category equally likely
+    scores = [p / total_p for p in scores] if total_p > 0 else [even] * len(names)
+    if hits:
+        missing = dict.fromkeys(names, 1.0)
+        for hit in hits:
+            missing[hit.category] *= 1.0 - hit.weight
+        strength = [1.0 - missing[c] for c in names]
+        total = sum(strength)
+        if total > 0:
+            share = RULE_SHARE * max(strength)
+            keep = 1 - share
+            scores = [keep * x + share * s / total for x, s in zip(scores, strength, strict=True)]
+    best = max(scores)
+    top = names[scores.index(best)]  # the first of equal scores
+    runner_up = sorted(scores)[-2]
+    ambiguous = best - runner_up < AMBIGUITY_MARGIN
+    return Decision(top, best, dict(zip(names, scores, strict=True)), ambiguous)
 
 
 def text_has_evidence(features: Features) -> bool:
@@ -106,12 +108,11 @@ def text_has_evidence(features: Features) -> bool:
     return features.known_words > 0 or features.char_coverage >= MIN_CHAR_COVERAGE
 
 
-def rules_only(hits: Sequence[Weighted]) -> Verdict:
+def rules_only(hits: Sequence[Weighted], categories: Sequence[Category]) -> Verdict:
     """What the rules alone say: the category of greatest rule strength (undetermined if none)."""
     if not hits:
-        return "undetermined"
-    missing: dict[Category, float] = dict.fromkeys(CATEGORIES, 1.0)
+        return UNDETERMINED
+    missing = dict.fromkeys(categories, 1.0)
     for hit in hits:
         missing[hit.category] *= 1.0 - hit.weight
-    best: Category = min(CATEGORIES, key=lambda c: missing[c])
-    return best
+    return min(categories, key=lambda c: missing[c])

@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ._text import Analysis
-from .errors import KnowledgeBaseError
-from .knowledge import KnowledgeBase, Passage
-from .matching import CueMatcher
-from .models import Category, RuleHit, Settings
-from .rules import SETTINGS_FILE
+from .._text import Analysis
+from ..engine.matching import CueMatcher
+from ..errors import KnowledgeBaseError
+from ..knowledge.notes import KnowledgeBase, Passage
+from ..knowledge.rules import SETTINGS_FILE
+from ..knowledge.schema import Settings
+from ..types import Category, RuleHit
 
 # Where one task ends and the next begins: "; ", "and then", "then", "and also", "and", "plus".
 _CONNECTORS = re.compile(

@@ -9,28 +9,32 @@ scikit-learn is imported only to split the folds.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from . import _paths
-from ._labelled import read_labelled
-from .classifier import TaskClassifier
-from .decision import combine, rules_only, text_has_evidence
-from .errors import ExampleDataError, Problem
-from .examples import load_examples
-from .matching import RuleEngine
-from .metrics import ConfidenceBin, Scores, reliability, score
-from .models import CATEGORIES, Category, Example, Verdict
-from .rules import load_rules
-from .training import (
-    DEFAULT_FOLDS,
+from .. import _paths
+from ..engine.classifier import TaskClassifier
+from ..engine.decision import rules_only
+from ..engine.pipeline import Engine
+from ..errors import ExampleDataError, Problem
+from ..knowledge.examples import load_examples, read_labelled
+from ..knowledge.loader import (
     EXAMPLES_FILE,
-    load_model,
-    train_classifier,
+    Knowledge,
+    knowledge_sha256,
+    load_knowledge,
+    train_knowledge,
 )
+from ..knowledge.rules import load_rules
+from ..types import Category, Example, Verdict
+from .metrics import ConfidenceBin, Scores, reliability, score
+
+DEFAULT_FOLDS = 5
+"""How many folds cross-validation uses unless told otherwise."""
 
 __all__ = [  # Scores and ConfidenceBin live in .metrics; they are part of these reports
     "DEFAULT_FOLDS",
@@ -42,7 +46,6 @@ __all__ = [  # Scores and ConfidenceBin live in .metrics; they are part of these
     "cross_validate",
     "evaluate",
     "evaluate_examples",
-    "knowledge_model",
     "train",
 ]
 
@@ -80,6 +83,7 @@ class EvaluationReport(_Report):
     knowledge: str = ""  # the knowledge directory evaluated
     examples: int
     folds: int | None
+    categories: tuple[Category, ...] = ()  # the knowledge's categories, in declared order
     seen_in_training: int = 0  # labelled tasks that are also training examples
     combined: Scores
     rules_only: Scores
@@ -99,36 +103,38 @@ class TrainingReport(_Report):
     cross_validation: EvaluationReport | None
 
 
-def _answer(example: Example, engine: RuleEngine, classifier: TaskClassifier) -> Answer:
-    hits = engine.match(example.task)
-    features = classifier.features(example.task)
-    probabilities = classifier.predict_proba(example.task, features)
-    evidence = bool(hits) or text_has_evidence(features)
-    decision = combine(hits, probabilities, has_evidence=evidence)
-    best: Category = max(CATEGORIES, key=lambda c: probabilities[c])
+def _answer(example: Example, engine: Engine) -> Answer:
+    """What the one pipeline answers for a labelled task, combined and by each part alone."""
+    decided = engine.decide(example.task)
+    probabilities = decided.probabilities
+    categories = engine.categories
+    best = max(categories, key=lambda c: probabilities[c])
     return Answer(
         task=example.task,
         line=example.line,
         label=example.label,
-        answer=decision.category,
-        confidence=decision.confidence,
-        rules_say=rules_only(hits),
+        answer=decided.decision.category,
+        confidence=decided.decision.confidence,
+        rules_say=rules_only(decided.hits, categories),
         classifier_says=best,
         classifier_confidence=probabilities[best],
-        rules=tuple(sorted({h.rule_id for h in hits})),
+        rules=tuple(sorted({h.rule_id for h in decided.hits})),
     )
 
 
-def _report(answers: Sequence[Answer], folds: int | None) -> EvaluationReport:
+def _report(
+    answers: Sequence[Answer], folds: int | None, categories: Sequence[Category]
+) -> EvaluationReport:
     truth = [a.label for a in answers]
     bins, calibration_error = reliability([(a.confidence, a.correct) for a in answers])
     wrong = sorted((a for a in answers if not a.correct), key=lambda a: (-a.confidence, a.line))
     return EvaluationReport(
         examples=len(answers),
         folds=folds,
-        combined=score(truth, [a.answer for a in answers]),
-        rules_only=score(truth, [a.rules_say for a in answers]),
-        classifier_only=score(truth, [a.classifier_says for a in answers]),
+        categories=tuple(categories),
+        combined=score(truth, [a.answer for a in answers], categories),
+        rules_only=score(truth, [a.rules_say for a in answers], categories),
+        classifier_only=score(truth, [a.classifier_says for a in answers], categories),
         reliability=bins,
         calibration_error=calibration_error,
         mistakes=tuple(wrong[:MISTAKES_SHOWN]),
@@ -139,25 +145,9 @@ def _report(answers: Sequence[Answer], folds: int | None) -> EvaluationReport:
 # --- the library twins of the commands -----------------------------------------------------
 
 
-def evaluate_examples(
-    examples: Sequence[Example], engine: RuleEngine, classifier: TaskClassifier
-) -> EvaluationReport:
-    """Score a trained classifier and rule engine on labelled examples."""
-    return _report([_answer(e, engine, classifier) for e in examples], None)
-
-
-def knowledge_model(directory: Path) -> tuple[RuleEngine, TaskClassifier]:
-    """The rule engine and classifier the advisor uses for a knowledge directory.
-
-    The directory's fresh model, else a cached one, else one trained now and cached (as
-    :meth:`Advisor.from_dir <model_advisor.Advisor.from_dir>` does, without the notes).
-
-    Raises:
-        RuleFileError, ExampleDataError, ModelFileError.
-    """
-    _require_dir(directory)
-    classifier, compiled, _ = load_model(directory)
-    return compiled.engine, classifier
+def evaluate_examples(examples: Sequence[Example], engine: Engine) -> EvaluationReport:
+    """Score the one decision pipeline of ``engine`` on labelled examples."""
+    return _report([_answer(e, engine) for e in examples], None, engine.categories)
 
 
 def evaluate(
@@ -190,14 +180,20 @@ def evaluate(
         (0.98, 0.91)
     """
     directory = Path(rules_path) if rules_path else _paths.default_knowledge_dir()
-    examples = read_labelled(labelled, column=column, label_column=label_column, encoding=encoding)
-    engine, classifier = knowledge_model(directory)
-    report = evaluate_examples(examples, engine, classifier)
+    knowledge = load_knowledge(directory, notes=False)
+    examples = read_labelled(
+        labelled,
+        knowledge.categories,
+        column=column,
+        label_column=label_column,
+        encoding=encoding,
+    )
+    report = evaluate_examples(examples, Engine(knowledge))
     return report.model_copy(
         update={
             "source": "<stdin>" if str(labelled) == "-" else str(labelled),
             "knowledge": str(directory),
-            "seen_in_training": _seen(directory, examples),
+            "seen_in_training": _seen(knowledge, examples),
         }
     )
 
@@ -207,9 +203,10 @@ def _require_dir(directory: Path) -> None:
         load_rules(directory)  # raises the usual "not a directory" problem
 
 
-def _seen(directory: Path, examples: Sequence[Example]) -> int:
+def _seen(knowledge: Knowledge, examples: Sequence[Example]) -> int:
     try:
-        known = {_normal(e.task) for e in load_examples(directory / EXAMPLES_FILE)}
+        path = knowledge.directory / EXAMPLES_FILE
+        known = {_normal(e.task) for e in load_examples(path, knowledge.categories)}
     except ExampleDataError:
         return 0
     return sum(_normal(e.task) in known for e in examples)
@@ -240,10 +237,10 @@ def cross_validate(
 
     directory = Path(directory)
     _require_dir(directory)
+    knowledge = load_knowledge(directory, notes=False)
     path = directory / EXAMPLES_FILE
-    examples = load_examples(path)
-    _check_folds(path, examples, folds)
-    engine, _ = knowledge_model(directory)
+    examples = load_examples(path, knowledge.categories)
+    _check_folds(path, examples, folds, knowledge.categories)
     labels = [e.label for e in examples]
     answers: dict[int, Answer] = {}
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=random_state)
@@ -252,20 +249,24 @@ def cross_validate(
     for done, (train_rows, test_rows) in enumerate(splitter.split(labels, labels)):
         chosen = [examples[i] for i in train_rows]
         classifier = TaskClassifier().fit([e.task for e in chosen], [e.label for e in chosen])
+        # the directory's own rules and notes, with a classifier that has not seen the fold
+        engine = Engine(dataclasses.replace(knowledge, classifier=classifier.weights_))
         for i in test_rows:
-            answers[i] = _answer(examples[i], engine, classifier)
+            answers[i] = _answer(examples[i], engine)
         if progress:
             progress(done + 1, folds)
-    report = _report([answers[i] for i in sorted(answers)], folds)
+    report = _report([answers[i] for i in sorted(answers)], folds, knowledge.categories)
     return report.model_copy(update={"source": str(path), "knowledge": str(directory)})
 
 
-def _check_folds(path: Path, examples: Sequence[Example], folds: int) -> None:
+def _check_folds(
+    path: Path, examples: Sequence[Example], folds: int, categories: Sequence[Category]
+) -> None:
     if folds < 2:
         message = f"cross-validation needs at least 2 folds, not {folds}"
         raise ExampleDataError([Problem(str(path), code="too-few-folds", message=message)])
     counts = Counter(e.label for e in examples)
-    fewest = min(CATEGORIES, key=lambda c: (counts[c], c))
+    fewest = min(categories, key=lambda c: (counts[c], c))
     if counts[fewest] < folds:
         advice = f"use --folds {counts[fewest]} or add" if counts[fewest] >= 2 else "add"
         message = (
@@ -276,14 +277,16 @@ def _check_folds(path: Path, examples: Sequence[Example], folds: int) -> None:
 
 
 def train(
-    directory: Path,
+    directory: Path | None = None,
     folds: int | None = DEFAULT_FOLDS,
     progress: Callable[[int, int], None] | None = None,
 ) -> TrainingReport:
-    """Train the classifier on a knowledge directory's examples, save it, and cross-validate.
+    """Build a knowledge directory's model (train the classifier), save it, and cross-validate.
 
     Args:
-        directory: the knowledge directory; the model is saved there as ``model.json``.
+        directory: the knowledge directory; the model is saved there as ``model.json``. By
+            default the shipped knowledge: in a source checkout ``rules/``; in an installed
+            package, which is never written to, the model goes to the cache instead.
         folds: the folds of the cross-validation; None skips it.
         progress: called with (folds done, folds), as in :func:`cross_validate`.
 
@@ -291,12 +294,15 @@ def train(
         RuleFileError, ExampleDataError: the knowledge directory is invalid, or has fewer
             than ``folds`` examples of a category (checked before training).
     """
-    directory = Path(directory)
-    _require_dir(directory)
-    examples = load_examples(directory / EXAMPLES_FILE)
+    directory = Path(directory) if directory is not None else _paths.default_knowledge_dir()
+    ruleset = load_rules(directory)
+    examples = load_examples(directory / EXAMPLES_FILE, ruleset.settings.ids)
     if folds is not None:
-        _check_folds(directory / EXAMPLES_FILE, examples, folds)
-    _, saved = train_classifier(directory)
+        _check_folds(directory / EXAMPLES_FILE, examples, folds, ruleset.settings.ids)
+    output = None
+    if _paths.is_installed(directory):
+        output = _paths.model_cache_dir() / f"{knowledge_sha256(directory)}.json"
+    saved = train_knowledge(directory, output)
     return TrainingReport(
         knowledge=str(directory),
         model=str(saved),

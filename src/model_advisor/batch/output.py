@@ -1,4 +1,4 @@
-"""Advised rows written out for the batch (private): CSV, TSV, JSON Lines or a JSON array.
+"""Advised rows written out for the batch: CSV, TSV, JSON Lines or a JSON array.
 
 :func:`open_output` writes to stdout, or to a temporary file renamed over the target at the
 end, so a failed or interrupted run leaves nothing where the result is expected.
@@ -16,25 +16,16 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, Any
 
-from ._table import RESULT_COLUMNS, OutputFormat, Row, Table
-from .errors import BatchError
+from .._table import RESULT_COLUMNS, OutputFormat, Row, Table
+from ..errors import BatchError
+from .work import Result
 
 _REASONS_KEPT = 10_000
 # Characters that JSON leaves as they are but str.splitlines() and some readers take for line
 # ends; escaped, so that a JSON Lines record is always exactly one line whatever reads it.
 _LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
-
-
-class Result(NamedTuple):
-    """The advice columns of one row; ``advice`` is the whole advice, when asked for."""
-
-    category: str
-    confidence: float
-    ambiguous: bool
-    reason: str
-    advice: dict[str, Any] | None
 
 
 class Writer:

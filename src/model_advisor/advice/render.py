@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .advisor import MAX_TASK_CHARS
-from .models import Advice, Citation
+from ..engine.pipeline import MAX_TASK_CHARS
+from ..types import Advice, Citation
 
 
 def render_advice(advice: Advice) -> str:

@@ -1,8 +1,10 @@
-"""The advisor: rules and classifier combined into advice quoted from the notes.
+"""The advisor: a decision turned into advice quoted from the notes.
 
-:class:`Advisor` loads a knowledge directory (rules, examples, notes, model) and turns a task
-text into an :class:`~model_advisor.models.Advice`; the decision itself is
-:func:`~model_advisor.decision.combine`.
+:class:`Advisor` holds one compiled :class:`~model_advisor.knowledge.loader.Knowledge` and its
+:class:`~model_advisor.engine.pipeline.Engine`, and turns a task text into an
+:class:`~model_advisor.types.Advice`: the decision, the passages of the notes that support it,
+the kind of task, why not the others, and the parts of a compound task. What is special about
+a category (aspirational, a caveat) is read from ``categories.yaml``, never from its id.
 """
 
 from __future__ import annotations
@@ -10,20 +12,20 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
 
-from . import _paths
-from ._text import Analysis
-from .aspects import Aspects, split_tasks
-from .classifier import Features, TaskClassifier
-from .decision import Decision, Weighted, combine, text_has_evidence
-from .errors import InvalidTaskError, KnowledgeBaseError
-from .knowledge import KnowledgeBase, Passage
-from .models import (
-    CATEGORIES,
+from .. import _paths
+from .._text import Analysis
+from .._version import __version__
+from ..engine.decision import Decision
+from ..engine.pipeline import Decided, Engine
+from ..errors import InvalidTaskError
+from ..knowledge.loader import Knowledge, KnowledgeRef, load_knowledge, require_sections
+from ..knowledge.notes import Passage
+from ..types import (
+    UNDETERMINED,
     Advice,
     Category,
     Citation,
@@ -33,10 +35,8 @@ from .models import (
     RuleHit,
     TermWeight,
 )
-from .rules import SETTINGS_FILE
-from .training import Compiled, load_model
+from .aspects import Aspects, split_tasks
 
-MAX_TASK_CHARS = 10_000
 MAX_PARTS = 6
 _RANKINGS_KEPT = 10_000
 SECOND_CITATION_SHARE = 0.6
@@ -51,13 +51,6 @@ class Brief(NamedTuple):
     truncated: bool
 
 
-def _task_text(task: str) -> tuple[str, bool]:
-    """The part of ``task`` that is read, and whether it was cut."""
-    if not isinstance(task, str) or not task.strip():
-        raise InvalidTaskError("the task is empty; describe what the AI should do")
-    return task[:MAX_TASK_CHARS], len(task) > MAX_TASK_CHARS
-
-
 class Advisor:
     """Advises on tasks with the rules, classifier and notes of one knowledge directory.
 
@@ -67,36 +60,24 @@ class Advisor:
         'discriminative'
     """
 
-    def __init__(
-        self,
-        compiled: Compiled,
-        knowledge: KnowledgeBase,
-        classifier: TaskClassifier,
-        knowledge_sha256: str = "",
-    ) -> None:
-        from . import __version__
-
-        settings = compiled.settings
-        self.settings = settings
+    def __init__(self, knowledge: Knowledge) -> None:
+        require_sections(knowledge)
+        settings = knowledge.settings
         self.knowledge = knowledge
-        self.classifier = classifier
-        self.engine = compiled.engine
-        self.aspects = Aspects(settings, knowledge, compiled.kinds, compiled.modalities)
-        self.provenance = Provenance(package_version=__version__, knowledge_sha256=knowledge_sha256)
+        self.settings = settings
+        self.notes = knowledge.notes
+        self.engine = Engine(knowledge)
+        self.categories = knowledge.categories
+        self.classifier = self.engine.classifier
+        self.aspects = Aspects(settings, knowledge.notes, self.engine.kinds, self.engine.modalities)
+        self.provenance = Provenance(package_version=__version__, knowledge_sha256=knowledge.sha256)
+        notes = knowledge.notes
         self._sources = {
-            c.id: [p for ref in c.sources for p in knowledge.select(ref)]
-            for c in settings.categories
+            c.id: [p for ref in c.sources for p in notes.select(ref)] for c in settings.categories
         }
-        self._definitions = {c.id: knowledge.select(c.definition) for c in settings.categories}
+        self._definitions = {c.id: notes.select(c.definition) for c in settings.categories}
         self._rankings: dict[tuple[Category, frozenset[str]], tuple[tuple[float, Passage], ...]]
         self._rankings = {}
-        for category in settings.categories:
-            if not self._definitions[category.id]:
-                raise KnowledgeBaseError(
-                    str(knowledge.path),
-                    f"no passage in section {category.definition.section!r}, which "
-                    f"{SETTINGS_FILE} names as the definition of {category.id}",
-                )
 
     @classmethod
     def default(cls) -> Advisor:
@@ -108,19 +89,12 @@ class Advisor:
 
     @classmethod
     def from_dir(cls, directory: Path | str | os.PathLike[str]) -> Advisor:
-        """Load a knowledge directory: its rules, notes and a model fresh for its examples.
-
-        A ``model.json`` in the directory is used when it was trained from the directory's
-        current rules and examples; otherwise a cached model for them, or a new one trained
-        now and cached under ``MODEL_ADVISOR_HOME`` (a stale model is never used).
+        """Load a knowledge directory (see :func:`~model_advisor.knowledge.loader.load_knowledge`).
 
         Raises:
             RuleFileError, ExampleDataError, KnowledgeBaseError, ModelFileError.
         """
-        directory = Path(directory)
-        classifier, compiled, stamp = load_model(directory)
-        knowledge = KnowledgeBase.from_markdown(directory / compiled.settings.notes)
-        return cls(compiled, knowledge, classifier, stamp)
+        return cls(load_knowledge(directory))
 
     def advise(self, task: str) -> Advice:
         """Advise on one task description.
@@ -128,12 +102,19 @@ class Advisor:
         Raises:
             InvalidTaskError: when ``task`` is not a string or is empty or blank.
         """
-        text, truncated = _task_text(task)
-        analysis, hits, features, decision = self._decide(text)
-        if decision.category == "undetermined":
+        decided = self.engine.decide(task)
+        text, truncated, analysis, features = (
+            decided.text,
+            decided.truncated,
+            decided.analysis,
+            decided.features,
+        )
+        hits = _with_words(decided)
+        decision = decided.decision
+        if decision.category == UNDETERMINED:
             return Advice(
                 task=text,
-                category="undetermined",
+                category=UNDETERMINED,
                 confidence=0.0,
                 scores={c: round(s, 4) for c, s in decision.scores.items()},
                 ambiguous=False,
@@ -154,7 +135,7 @@ class Advisor:
         parts, combines = self._parts(text, category)
         if combines and self.aspects.combining is not None:
             passages.append(self.aspects.combining)
-        runner_up = _runner_up(decision)
+        runner_up = self._runner_up(decision)
         return Advice(
             task=text,
             category=category,
@@ -171,7 +152,7 @@ class Advisor:
             modalities=self.aspects.modalities(analysis),
             tools=tuple(self._citation(p) for p in self.aspects.tools(category, kind)),
             why_not={
-                c: self.aspects.why_not(c, category, hits) for c in CATEGORIES if c != category
+                c: self.aspects.why_not(c, category, hits) for c in self.categories if c != category
             },
             question=self.aspects.question(category, runner_up) if decision.ambiguous else None,
             parts=parts,
@@ -190,43 +171,44 @@ class Advisor:
         Each piece after the first must start with a rule keyword (a verb such as "draft" or
         "forecast"), so "cats and dogs" or "...and our planners..." are not split.
         """
-        aspirational = category == "agi"
+        aspirational = self.settings.category(category).aspirational
         pieces = split_tasks(text, list_items=aspirational)
         if not 2 <= len(pieces) <= MAX_PARTS:
             return (), ()
-        if not aspirational and not all(self.engine.is_keyword(p.split()[0]) for p in pieces[1:]):
+        if not aspirational and not all(
+            self.engine.rules.is_keyword(p.split()[0]) for p in pieces[1:]
+        ):
             return (), ()  # a new task starts with what to do ("draft", "predict"...)
         groups: list[tuple[str, Category]] = []  # pieces, neighbours of one category joined
         for piece in pieces:
-            analysis = Analysis.of(piece)
-            _, decision = self._weigh(piece, analysis, self.engine.weigh(analysis))
-            if decision.category == "undetermined" or decision.ambiguous:
+            decision = self.engine.decide(piece, matched_words=False).decision
+            if decision.category == UNDETERMINED or decision.ambiguous:
                 if aspirational:
                     continue
                 return (), ()
-            if aspirational and decision.category == "agi":
+            if aspirational and self.settings.category(decision.category).aspirational:
                 continue
             if groups and groups[-1][1] == decision.category and not aspirational:
                 groups[-1] = (f"{groups[-1][0]} and {piece}", decision.category)
                 continue
             groups.append((piece, decision.category))
         parts = tuple(part for piece, _ in groups if (part := self._part(piece)) is not None)
-        kinds = tuple(c for c in CATEGORIES if any(p.category == c for p in parts))
+        kinds = tuple(c for c in self.categories if any(p.category == c for p in parts))
         if not aspirational and len(kinds) < 2:
             return (), ()
         return parts, kinds
 
-    def _part(self, piece: str) -> Part:
-        analysis, hits, _, decision = self._decide(piece)
-        category: Category = (
-            "generative" if decision.category == "undetermined" else decision.category
-        )
+    def _part(self, piece: str) -> Part | None:
+        decided = self.engine.decide(piece)
+        category = decided.decision.category
+        if category == UNDETERMINED:
+            return None
         return Part(
             text=piece,
             category=category,
-            confidence=round(decision.confidence, 4),
-            rules=tuple(hits),
-            citation=self._citation(self._passages(category, analysis)[0]),
+            confidence=round(decided.decision.confidence, 4),
+            rules=tuple(_with_words(decided)),
+            citation=self._citation(self._passages(category, decided.analysis)[0]),
         )
 
     def _recommend(
@@ -237,7 +219,7 @@ class Advisor:
         if not parts:
             return recommendation
         pieces = "; ".join(f'{settings.category(p.category).name} for "{p.text}"' for p in parts)
-        if category == "agi":
+        if settings.category(category).aspirational:
             return f"{recommendation} Parts you could build today: {pieces}."
         return f"Combine models, one per task: {pieces}; feed the first one's output to the next."
 
@@ -257,46 +239,20 @@ class Advisor:
     def brief_many(self, tasks: Sequence[str]) -> list[Brief | InvalidTaskError]:
         """:meth:`brief` for many tasks at once, in order; an invalid task gets its error.
 
-        The work goes stage by stage over all the tasks (every text analysed, then every rule
-        match, then every classifier score...), so each stage's tables stay in the processor's
-        caches: on a table of tasks this is about a fifth faster than one :meth:`brief` after
-        another, with the same results. The garbage collector is paused meanwhile (see
-        :func:`_collector_paused`).
+        The decisions are made stage by stage over all the tasks
+        (:meth:`~model_advisor.engine.pipeline.Engine.decide_many`): on a table of tasks this
+        is about a fifth faster than one :meth:`brief` after another, with the same results.
         """
-        read: list[tuple[str, bool]] = []  # each valid task's text and whether it was cut
-        errors: dict[int, InvalidTaskError] = {}  # by position
-        for position, task in enumerate(tasks):
-            try:
-                read.append(_task_text(task))
-            except InvalidTaskError as err:
-                errors[position] = err.with_traceback(None)  # keeps no frame alive
-        texts = [text for text, _ in read]
-        with _collector_paused():
-            analyses = [Analysis.of(text) for text in texts]
-            hits = [self.engine.weigh(analysis) for analysis in analyses]
-            decisions = [
-                self._weigh(t, a, h)[1] for t, a, h in zip(texts, analyses, hits, strict=True)
-            ]
-            passages = [
-                None if d.category == "undetermined" else self._first_passage(d.category, a)
-                for d, a in zip(decisions, analyses, strict=True)
-            ]
-        briefs = map(Brief, decisions, passages, (truncated for _, truncated in read))
-        return [errors[p] if p in errors else next(briefs) for p in range(len(read) + len(errors))]
+        return [self._brief(d) for d in self.engine.decide_many(tasks)]
 
-    def _decide(self, text: str) -> tuple[Analysis, list[RuleHit], Features, Decision]:
-        analysis = Analysis.of(text)  # normalised, split and stemmed once for every matcher
-        hits = self.engine.match(analysis)
-        features, decision = self._weigh(text, analysis, hits)
-        return analysis, hits, features, decision
-
-    def _weigh(
-        self, text: str, analysis: Analysis, hits: Sequence[Weighted]
-    ) -> tuple[Features, Decision]:
-        features = self.classifier.features(text, analysis.normalized)
-        probabilities = self.classifier.predict_proba(text, features)
-        evidence = bool(hits) or text_has_evidence(features)
-        return features, combine(hits, probabilities, has_evidence=evidence)
+    def _brief(self, decided: Decided | InvalidTaskError) -> Brief | InvalidTaskError:
+        if isinstance(decided, InvalidTaskError):
+            return decided
+        decision = decided.decision
+        if decision.category == UNDETERMINED:
+            return Brief(decision, None, decided.truncated)
+        passage = self._first_passage(decision.category, decided.analysis)
+        return Brief(decision, passage, decided.truncated)
 
     def advise_many(self, tasks: Iterable[str]) -> Iterator[Advice]:
         """Advise on each task in turn, lazily: results stream as the input is read."""
@@ -345,10 +301,10 @@ class Advisor:
         ("weather", "images"...), so rankings are kept by category and those stems. (The
         notes' stems are content stems already: no function words among them.)
         """
-        key = (category, self.knowledge.stems.intersection(analysis.stems))
+        key = (category, self.notes.stems.intersection(analysis.stems))
         ranked = self._rankings.get(key)
         if ranked is None:
-            ranked = tuple(self.knowledge.rank(self._sources[category], key[1]))
+            ranked = tuple(self.notes.rank(self._sources[category], key[1]))
             if len(self._rankings) >= _RANKINGS_KEPT:
                 self._rankings.clear()
             self._rankings[key] = ranked
@@ -360,7 +316,7 @@ class Advisor:
             quote=passage.text,
             line=passage.start_line,
             end_line=passage.end_line,
-            path=self.knowledge.path.name,
+            path=self.notes.path.name,
         )
 
     def _explain(
@@ -370,24 +326,22 @@ class Advisor:
         parts: Sequence[Part] = (),
         combines: Sequence[Category] = (),
     ) -> str:
-        if decision.category == "undetermined":
+        if decision.category == UNDETERMINED:
             return _NO_EVIDENCE
         settings = self.settings
-        name = settings.category(decision.category).name
+        info = settings.category(decision.category)
+        name = info.name
         agreeing = sorted({h.rule_id for h in hits if h.category == decision.category})
         because = f"rules {', '.join(agreeing)} point to it" if agreeing else "no rule fired for it"
         text = f"{name}, with {decision.confidence:.0%} confidence: {because}."
         if decision.ambiguous:
-            runner_up = _runner_up(decision)
+            runner_up = self._runner_up(decision)
             text += (
                 f" Too close to call: {settings.category(runner_up).name} scores "
                 f"{decision.scores[runner_up]:.0%}, so treat this as a best guess."
             )
-        if decision.category == "agi":
-            text += (
-                " AGI is an aspiration: no system today has human-like intelligence across "
-                "domains, so plan for people to do the whole job, helped by today's models."
-            )
+        if info.caveat:
+            text += f" {info.caveat}"
         elif combines:
             names = " and ".join(combines)
             text += (
@@ -396,11 +350,14 @@ class Advisor:
             )
         return text
 
+    def _runner_up(self, decision: Decision) -> Category:
+        others = [c for c in self.categories if c != decision.category]
+        return sorted(others, key=lambda c: -decision.scores[c])[0]
 
-def _runner_up(decision: Decision) -> Category:
-    return sorted(
-        (c for c in CATEGORIES if c != decision.category), key=lambda c: -decision.scores[c]
-    )[0]
+
+def _with_words(decided: Decided) -> list[RuleHit]:
+    """The hits of a task decided with ``matched_words`` (they are RuleHits)."""
+    return [hit for hit in decided.hits if isinstance(hit, RuleHit)]
 
 
 _REPHRASE = "Describe the task with what goes in and what should come out, then ask again."
@@ -411,25 +368,9 @@ _NO_EVIDENCE = (
 _DEFAULT: Advisor | None = None
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector, if it runs, for the work inside.
-
-    Advising a chunk of tasks makes tens of thousands of short-lived lists, tuples and dicts,
-    none of them in a reference cycle, so reference counting frees them all; meanwhile the
-    collector would only walk the chunk's live results again and again (about 7% of the
-    time). The collector resumes afterwards, whatever happens inside.
-    """
-    running = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if running:
-            gc.enable()
-
-
-def load_long_lived(rules_path: str | os.PathLike[str] | None = None) -> Advisor:
+def load_long_lived(
+    rules_path: str | os.PathLike[str] | None = None, *, ref: KnowledgeRef | None = None
+) -> Advisor:
     """Load the advisor a whole process will use: the command line's, or a batch worker's.
 
     Loading allocates tens of thousands of objects that live until the process ends, so the
@@ -440,6 +381,8 @@ def load_long_lived(rules_path: str | os.PathLike[str] | None = None) -> Advisor
     """
     gc.disable()
     try:
+        if ref is not None:
+            return Advisor(ref.load())
         return Advisor.from_dir(rules_path) if rules_path is not None else Advisor.default()
     finally:
         gc.freeze()

@@ -9,6 +9,7 @@ can be found again in the file.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections import Counter, defaultdict
@@ -17,9 +18,9 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 
-from ._text import STOP_WORDS, Analysis
-from .errors import KnowledgeBaseError
-from .models import SourceRef
+from .._text import STOP_WORDS, Analysis
+from ..errors import KnowledgeBaseError
+from .schema import SourceRef
 
 MAX_NOTES_BYTES = 5_000_000
 MIN_SHARED_WEIGHT = 5.0
@@ -56,10 +57,12 @@ class Passage:
 class KnowledgeBase:
     """The passages of one notes file, in file order."""
 
-    def __init__(self, path: Path, title: str, passages: list[Passage]) -> None:
+    def __init__(self, path: Path, title: str, passages: list[Passage], sha256: str = "") -> None:
         self.path = path
         self.title = title
         self.passages = passages
+        self.sha256 = sha256
+        """The sha256 of the file's bytes ("" when not read from a file)."""
         # Rare words say more about a passage than common ones: weigh each stem by its idf.
         frequency = Counter(s for p in passages for s in p.stems)
         total = len(passages) + 1
@@ -85,13 +88,14 @@ class KnowledgeBase:
         try:
             if path.stat().st_size > MAX_NOTES_BYTES:
                 raise KnowledgeBaseError(str(path), f"larger than {MAX_NOTES_BYTES} bytes")
-            text = path.read_bytes().decode("utf-8")
+            raw = path.read_bytes()
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as err:
             raise KnowledgeBaseError(str(path), f"not UTF-8 text: {err.reason}") from err
         except OSError as err:
             raise KnowledgeBaseError(str(path), f"cannot read the notes: {err.strerror}") from err
         title, passages = _Parser(text.splitlines()).parse()
-        return cls(path, title, passages)
+        return cls(path, title, passages, hashlib.sha256(raw).hexdigest())
 
     def select(self, ref: SourceRef) -> list[Passage]:
         """Return the citable passages that ``ref`` names, in file order."""

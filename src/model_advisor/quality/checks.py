@@ -12,16 +12,17 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from ._yaml import Loc, load_yaml
-from .decision import rules_only
-from .errors import ExampleDataError, KnowledgeBaseError, Level, Problem
-from .evaluation import knowledge_model
-from .examples import load_examples
-from .knowledge import KnowledgeBase
-from .matching import RuleEngine
-from .models import CATEGORIES, Category, Example, Rule, RuleSet, Settings, SourceRef
-from .rules import SETTINGS_FILE, check_rules, load_rules
-from .training import EXAMPLES_FILE
+from ..engine.decision import rules_only
+from ..engine.matching import RuleEngine
+from ..engine.pipeline import Engine, match_rules
+from ..errors import ExampleDataError, InvalidTaskError, KnowledgeBaseError, Level, Problem
+from ..knowledge.examples import load_examples
+from ..knowledge.loader import EXAMPLES_FILE, compile_directory, compile_rules, load_knowledge
+from ..knowledge.notes import KnowledgeBase
+from ..knowledge.rules import SETTINGS_FILE, check_rules, load_rules, load_settings
+from ..knowledge.schema import Rule, RuleSet, Settings, SourceRef
+from ..knowledge.yaml_reader import Loc, load_yaml
+from ..types import Category, Example
 
 
 class _Report(BaseModel):
@@ -47,16 +48,18 @@ def check_knowledge(directory: Path) -> list[Problem]:
     if not directory.is_dir():
         return problems
     ruleset = None if any(p.level == "error" for p in problems) else load_rules(directory)
-    try:
-        examples = load_examples(directory / EXAMPLES_FILE)
-    except ExampleDataError as err:
-        problems.extend(err.problems)
-        examples = []
+    settings = load_settings(directory)
+    examples: list[Example] = []
+    if settings is not None:  # the labels can be checked only against declared categories
+        try:
+            examples = load_examples(directory / EXAMPLES_FILE, settings.ids)
+        except ExampleDataError as err:
+            problems.extend(err.problems)
     problems.extend(_conflicting_examples(directory / EXAMPLES_FILE, examples))
     if ruleset is not None:
         problems.extend(_notes_problems(directory, ruleset.settings))
         if examples:
-            problems.extend(_silent_rules(ruleset, examples))
+            problems.extend(_silent_rules(directory, ruleset, examples))
         problems.extend(_identical_rules(ruleset))
     return sorted(problems)
 
@@ -78,9 +81,11 @@ def _conflicting_examples(path: Path, examples: list[Example]) -> list[Problem]:
     ]
 
 
-def _silent_rules(ruleset: RuleSet, examples: list[Example]) -> list[Problem]:
-    engine = RuleEngine(ruleset.rules)
-    fired = {hit.rule_id for e in examples for hit in engine.match(e.task)}
+def _silent_rules(directory: Path, ruleset: RuleSet, examples: list[Example]) -> list[Problem]:
+    # the rules compiled as the advisor compiles them (no model needed): the same matches
+    compiled = compile_rules(directory, ruleset, examples)
+    engine = RuleEngine(compiled.rules, compiled.known_words)
+    fired = {hit.rule_id for e in examples for hit in match_rules(engine, e.task)[3]}
     return [
         _at(ruleset, rule, "silent-rule", "fires on no example task; add examples it covers")
         for rule in ruleset.rules
@@ -180,17 +185,24 @@ def run_rule_tests(directory: Path) -> RuleTestReport:
     """Run every rule's own ``examples``: each ``match`` text must make the rule fire, and
     no ``no_match`` text may.
 
-    The texts go through one engine of all the rules, as tasks do when advising, so a rule
-    passes here exactly when it behaves so in the advisor.
+    The texts go through the first half of the advisor's own pipeline
+    (:func:`~model_advisor.engine.pipeline.match_rules`) with the rules compiled as the
+    advisor compiles them (the same tables, typo matching and text cut), so a rule passes
+    here exactly when ``advise`` fires it. No model is needed.
 
     Raises:
         RuleFileError: when the rules do not load.
     """
     ruleset = load_rules(directory)
-    engine = RuleEngine(ruleset.rules)
+    compiled = compile_directory(directory)
+    engine = RuleEngine(compiled.rules, compiled.known_words)
 
     def fires(rule: Rule, text: str) -> bool:
-        return any(hit.rule_id == rule.id for hit in engine.match(text))
+        try:
+            hits = match_rules(engine, text)[3]
+        except InvalidTaskError:
+            return False
+        return any(hit.rule_id == rule.id for hit in hits)
 
     results = []
     for rule in sorted(ruleset.rules, key=lambda r: (*_line(ruleset, r), r.id)):
@@ -263,14 +275,16 @@ def rule_stats(directory: Path) -> StatsReport:
         RuleFileError, ExampleDataError, ModelFileError.
     """
     directory = Path(directory)
-    engine, classifier = knowledge_model(directory)
+    knowledge = load_knowledge(directory, notes=False)
+    engine = Engine(knowledge)
     ruleset = load_rules(directory)
-    examples = load_examples(directory / EXAMPLES_FILE)
+    examples = load_examples(directory / EXAMPLES_FILE, knowledge.categories)
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     covered = conflicting = 0
     disagreements = []
     for example in examples:
-        hits = engine.match(example.task)
+        decided = engine.decide(example.task, matched_words=False)
+        hits = decided.hits
         categories = {h.category for h in hits}
         covered += bool(hits)
         conflicting += len(categories) > 1
@@ -280,10 +294,10 @@ def rule_stats(directory: Path) -> StatsReport:
             tally["overlaps"] += len(hits) > 1
             tally["conflicts"] += len(categories - {hit.category}) > 0
             tally["correct" if hit.category == example.label else "incorrect"] += 1
-        rules_say = rules_only(hits)
-        if rules_say != "undetermined":
-            probabilities = classifier.predict_proba(example.task)
-            classifier_says = max(CATEGORIES, key=lambda c: probabilities[c])
+        rules_say = rules_only(hits, knowledge.categories)
+        if rules_say in knowledge.categories:
+            probabilities = decided.probabilities
+            classifier_says = max(knowledge.categories, key=lambda c: probabilities[c])
             if rules_say != classifier_says:
                 disagreements.append(
                     Disagreement(

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem
+from ..errors import Problem
 
 Loc = tuple[str | int, ...]
 MAX_YAML_BYTES = 1_000_000

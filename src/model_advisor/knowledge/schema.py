@@ -1,21 +1,21 @@
-"""The data types of model-advisor: rule files, knowledge settings, examples and advice.
+"""What a knowledge directory declares in YAML: rule files and ``categories.yaml``.
 
 Everything a user writes (rules, categories) is validated here: unknown keys are errors
 (``extra="forbid"``), regexes are compiled with RE2 when the rule is read, and keywords are
-normalised, so a rule that loads is a rule that can run.
+normalised, so a rule that loads is a rule that can run. Categories are data: any two or
+more, declared in ``categories.yaml``; a rule's category is checked against them when the
+directory is loaded (:mod:`.rules`).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import re2
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Category = Literal["discriminative", "generative", "agi"]
-Verdict = Literal["discriminative", "generative", "agi", "undetermined"]
-CATEGORIES: tuple[Category, ...] = ("discriminative", "generative", "agi")
+from ..types import UNDETERMINED, Category
 
 _KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _SPACE = re.compile(r"\s")
@@ -106,7 +106,7 @@ class Rule(_Frozen):
     """One rule: conditions that, when they hold, point to ``category`` with ``weight``."""
 
     id: str = Field(pattern=_KEBAB)
-    category: Category
+    category: Category = Field(min_length=1)
     weight: float = Field(gt=0, le=1)
     rationale: str = Field(min_length=1)
     any: tuple[Condition, ...] = ()
@@ -153,13 +153,24 @@ class SourceRef(_Frozen):
 class CategoryInfo(_Frozen):
     """How one category is named, defined by the notes, cited, recommended and ruled out."""
 
-    id: Category
+    id: Category = Field(pattern=_KEBAB)
     name: str = Field(min_length=1)
     definition: SourceRef
     sources: tuple[SourceRef, ...] = ()
     recommendation: str = Field(min_length=1)
     why_not: dict[Category, str] = Field(default_factory=dict)
     """Why this category is not the answer, keyed by the category that is."""
+    aspirational: bool = False
+    """No system does it today: advice lists the parts of the task that can be built now."""
+    caveat: str | None = Field(default=None, min_length=1)
+    """A sentence added to the explanation whenever this category is the answer."""
+
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, category_id: str) -> str:
+        if category_id == UNDETERMINED:
+            raise ValueError(f"{UNDETERMINED!r} is the answer without evidence, not a category")
+        return category_id
 
 
 class Aspect(_Frozen):
@@ -187,11 +198,11 @@ class Question(_Frozen):
 
 
 class Settings(_Frozen):
-    """The contents of ``categories.yaml``: the notes file and the three categories."""
+    """The contents of ``categories.yaml``: the notes file and the categories (two or more)."""
 
     version: Literal[1]
     notes: str = Field(min_length=1)
-    categories: tuple[CategoryInfo, ...] = Field(min_length=3, max_length=3)
+    categories: tuple[CategoryInfo, ...] = Field(min_length=2)
     combining: SourceRef | None = None
     kinds: tuple[Aspect, ...] = ()
     modalities: tuple[Aspect, ...] = ()
@@ -201,22 +212,45 @@ class Settings(_Frozen):
     @field_validator("categories")
     @classmethod
     def _each_category_once(cls, cats: tuple[CategoryInfo, ...]) -> tuple[CategoryInfo, ...]:
-        ids = sorted(c.id for c in cats)
-        if ids != sorted(CATEGORIES):
-            raise ValueError(f"declare each of {', '.join(CATEGORIES)} exactly once, got {ids}")
+        ids = [c.id for c in cats]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"category {twice[0]!r} is declared more than once")
         return cats
 
     @model_validator(mode="after")
-    def _kinds_are_declared(self) -> Settings:
-        kinds = {k.id: k for k in self.kinds}
+    def _references_are_declared(self) -> Settings:
+        declared = set(self.ids)
+        kinds = {k.id for k in self.kinds}
+
+        def check(what: str, named: object) -> None:
+            if named not in declared:
+                raise ValueError(f"{what} names category {named!r}, which is not declared")
+
+        for info in self.categories:
+            for other in info.why_not:
+                check(f"why_not of {info.id!r}", other)
         for kind in self.kinds:
             if kind.category is None:
                 raise ValueError(f"kind {kind.id!r} needs a category")
+            check(f"kind {kind.id!r}", kind.category)
+        for modality in self.modalities:
+            if modality.category is not None:
+                check(f"modality {modality.id!r}", modality.category)
         for tool in self.tools:
+            check(f"tool {tool.mention!r}", tool.category)
             unknown = [k for k in tool.kinds if k not in kinds]
             if unknown:
                 raise ValueError(f"tool {tool.mention!r} names undeclared kinds {unknown}")
+        for question in self.questions:
+            for named in question.between:
+                check("a question", named)
         return self
+
+    @property
+    def ids(self) -> tuple[Category, ...]:
+        """The category ids, in declared order (the order of scores, and of ties)."""
+        return tuple(c.id for c in self.categories)
 
     def category(self, category_id: Category) -> CategoryInfo:
         """Return the declared information for ``category_id``."""
@@ -236,96 +270,3 @@ class RuleSet(_Frozen):
     settings: Settings
     rules: tuple[Rule, ...]
     locations: dict[str, Location] = Field(default_factory=dict)  # rule id -> where defined
-
-
-class Example(_Frozen):
-    """A labelled example task used to train the classifier."""
-
-    task: str
-    label: Category
-    line: int = 0
-
-
-# --- advice --------------------------------------------------------------------------
-
-
-class RuleHit(_Frozen):
-    """A rule that fired on a task, with the words or text it matched."""
-
-    rule_id: str
-    category: Category
-    weight: float
-    matched: tuple[str, ...]
-    rationale: str
-
-
-class TermWeight(_Frozen):
-    """A feature of the task text and how much it pushed the classifier toward a category."""
-
-    term: str
-    category: Category
-    weight: float
-
-
-class Evidence(_Frozen):
-    """Why the advisor decided: the rules that fired and the classifier's weightiest terms."""
-
-    rules: tuple[RuleHit, ...] = ()
-    terms: tuple[TermWeight, ...] = ()
-
-
-class Citation(_Frozen):
-    """A passage quoted from the notes, with its heading path and line numbers."""
-
-    section: str
-    quote: str
-    line: int
-    end_line: int
-    path: str
-
-
-class Part(_Frozen):
-    """One task within a compound task, or an achievable piece of an AGI-sized one."""
-
-    text: str
-    category: Category
-    confidence: float
-    rules: tuple[RuleHit, ...]
-    citation: Citation | None
-
-
-class Provenance(_Frozen):
-    """What produced an answer, so a saved result can be traced and reproduced."""
-
-    package_version: str
-    knowledge_sha256: str
-
-
-class Advice(_Frozen):
-    """The advisor's answer for one task: category, confidence, evidence and explanation."""
-
-    task: str
-    category: Verdict
-    confidence: float = Field(ge=0, le=1)
-    scores: dict[Category, float]
-    ambiguous: bool
-    evidence: Evidence
-    citations: tuple[Citation, ...]
-    recommendation: str
-    explanation: str
-    truncated: bool = False
-    kind: str | None = None
-    kind_name: str | None = None
-    modalities: tuple[str, ...] = ()
-    tools: tuple[Citation, ...] = ()
-    why_not: dict[Category, str] = Field(default_factory=dict)
-    question: str | None = None
-    parts: tuple[Part, ...] = ()
-    combines: tuple[Category, ...] = ()
-    provenance: Provenance | None = None
-
-
-def advice_schema() -> dict[str, Any]:
-    """The JSON Schema of :class:`Advice`, the JSON form of every answer."""
-    schema: dict[str, Any] = Advice.model_json_schema()
-    return schema

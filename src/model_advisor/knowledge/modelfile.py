@@ -1,4 +1,4 @@
-"""The model file's framing (private): a JSON header line, then a JSON body line.
+"""The model file's framing: a JSON header line, then a JSON body line.
 
 The header names the format and its version and holds the sha256 of the body, so a file that
 is truncated, corrupted or edited is caught before anything in it is used. Numbers in bulk
@@ -18,16 +18,23 @@ from array import array
 from pathlib import Path
 from typing import Any
 
-from .errors import ModelFileError
+from ..errors import ModelFileError
 
 REBUILD = "rebuild it with `model-advisor train`"
 
 
-def write_framed(path: Path, header: dict[str, Any], body: dict[str, Any]) -> None:
-    """Write ``header`` and ``body`` to ``path`` atomically (a temporary file, then rename)."""
+def frame(header: dict[str, Any], body: dict[str, Any]) -> bytes:
+    """The bytes of a framed file: ``header`` stamped with the body's sha256, then ``body``.
+
+    Both are JSON with sorted keys, so the same data always gives the same bytes.
+    """
     data = json.dumps(body, separators=(",", ":"), sort_keys=True, allow_nan=False).encode()
     stamped = {**header, "weights_sha256": hashlib.sha256(data).hexdigest()}
-    content = json.dumps(stamped, sort_keys=True).encode() + b"\n" + data + b"\n"
+    return json.dumps(stamped, sort_keys=True).encode() + b"\n" + data + b"\n"
+
+
+def write_atomic(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` atomically (a temporary file beside it, then a rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -40,24 +47,32 @@ def write_framed(path: Path, header: dict[str, Any], body: dict[str, Any]) -> No
         raise
 
 
-def read_framed(
-    path: Path, file_format: str, version: int, max_bytes: int
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Read a file written by :func:`write_framed`, checking its format, version and checksum.
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a model file, at most ``max_bytes`` of them.
 
     Raises:
-        ModelFileError: missing, unreadable, too large, not this format, another version,
-            corrupt or modified; the message says how to rebuild it.
+        ModelFileError: missing, unreadable or too large.
     """
     shown = str(path)
     try:
         if path.stat().st_size > max_bytes:
             raise ModelFileError(shown, f"larger than {max_bytes} bytes; {REBUILD}", "corrupt")
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError as err:
         raise ModelFileError(shown, f"no model file; {REBUILD}", "missing") from err
     except OSError as err:
         raise ModelFileError(shown, f"cannot read the model: {err.strerror}", "unreadable") from err
+
+
+def unframe(
+    raw: bytes, shown: str, file_format: str, version: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Read bytes made by :func:`frame`, checking their format, version and checksum.
+
+    Raises:
+        ModelFileError: not this format, another version, corrupt or modified; the message
+            (naming ``shown``) says how to rebuild it.
+    """
     head, _, data = raw.partition(b"\n")
     data = data.rstrip(b"\n")
     try:

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .errors import ReportError
+from .._version import __version__
+from ..errors import ReportError
 from .evaluation import Answer, EvaluationReport
 from .metrics import Scores
 

@@ -1,0 +1,24 @@
+"""Batch advice over tables of tasks: readers and writers, executors, and the run.
+
+:func:`advise_file` (``model-advisor batch``) reads a table with the one table reader, advises
+its rows in chunks through an executor (:mod:`.executors`) over the per-row seam
+(:func:`.work.advise_texts`), and writes them out (:mod:`.output`).
+"""
+
+from .._table import MAX_ROW_CHARS, RESULT_COLUMNS, TASK_COLUMNS, InputFormat, OutputFormat
+from .progress import ProgressLine, progress_line
+from .run import BatchSummary, advise_file
+from .work import advise_texts
+
+__all__ = [
+    "MAX_ROW_CHARS",
+    "RESULT_COLUMNS",
+    "TASK_COLUMNS",
+    "BatchSummary",
+    "InputFormat",
+    "OutputFormat",
+    "ProgressLine",
+    "advise_file",
+    "advise_texts",
+    "progress_line",
+]

@@ -1,0 +1,53 @@
+"""Executors: where the chunks of a batch are advised, in input order.
+
+Each executor is a context manager giving a function from an iterator of chunks (lists of
+:class:`~model_advisor._table.Row`) to an iterator of (rows, outcomes), in input order. All go
+through :func:`.work.advise_texts` or the same :class:`.work.Advising`, so the output is the
+same whichever runs. A new engine (Dask, say) is one more function here.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from .._table import Row
+from ..knowledge.loader import KnowledgeRef
+from .work import Advising, Outcome, advise_texts
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
+
+Chunks = Iterator[tuple[list[Row], list[Outcome]]]
+Runner = Callable[[Iterator[list[Row]]], Chunks]
+
+
+@contextmanager
+def in_process(advising: Advising) -> Iterator[Runner]:
+    """Advise every chunk here, with ``advising`` (the caller's advisor)."""
+    yield lambda chunks: ((rows, advising.chunk([r.task for r in rows])) for rows in chunks)
+
+
+@contextmanager
+def process_pool(ref: KnowledgeRef, full: bool, jobs: int) -> Iterator[Runner]:
+    """Advise chunks in ``jobs`` worker processes, each loading the knowledge once."""
+    import multiprocessing  # here: it is slow to import, and one process needs none of it
+
+    with multiprocessing.get_context().Pool(jobs) as pool:
+
+        def run(chunks: Iterator[list[Row]]) -> Chunks:
+            # Pool.imap would read the whole input ahead: keep a bounded window in flight.
+            pending: deque[tuple[list[Row], AsyncResult[list[Outcome]]]] = deque()
+            for rows in chunks:
+                texts = [r.task for r in rows]
+                pending.append((rows, pool.apply_async(advise_texts, (ref, texts, full))))
+                if len(pending) >= 2 * jobs:
+                    done, result = pending.popleft()
+                    yield done, result.get()
+            while pending:
+                done, result = pending.popleft()
+                yield done, result.get()
+
+        yield run

@@ -1,0 +1,251 @@
+"""The TF-IDF task classifier at work: the same arithmetic as scikit-learn, in plain Python.
+
+Training (:mod:`model_advisor.knowledge.training`) exports, for every n-gram, its idf and one
+weight per category. Prediction recomputes scikit-learn's pipeline (sublinear tf-idf over word
+and character n-grams, l2-normalised, then a softmax over the categories) from those numbers,
+so advising never imports scikit-learn. ``tests/test_classifier.py`` checks that both paths
+give the same probabilities.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from itertools import islice
+from typing import Literal, NamedTuple
+
+from .._text import STOP_WORDS, normalize
+from ..errors import ModelFileError
+from ..knowledge.training import Hyperparameters, fit_weights
+from ..knowledge.weights import ClassifierWeights, Sums, Weights, repeated_rows
+from ..types import Category
+
+_WORD_CACHE_SIZE = 200_000
+_PUNCTUATION = "".join(chr(c) for c in range(33, 127) if not chr(c).isalnum())
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
+_SPACES = re.compile(r"\s\s+")
+
+
+class _WordEntry(NamedTuple):
+    """What one whitespace-separated word of a text contributes, cached per word."""
+
+    chars: list[int]  # its known character n-grams (rows)
+    grams: int  # how many character n-grams it has; 0 for a function word (no coverage)
+    sums: Sums  # Weights.sums of ``chars``
+    tokens: tuple[str, ...]  # its word tokens as scikit-learn finds them, stop words dropped
+    distinct: frozenset[int]  # ``chars`` as a set
+    repeated: frozenset[int]  # the rows ``chars`` holds more than once ("ana" in "banana")
+    unigrams: tuple[int, ...]  # the word rows of ``tokens`` (when single words are features)
+    unigram_sums: Sums  # Weights.sums of ``unigrams``
+
+
+class Features(NamedTuple):
+    """How a text meets the model's vocabulary."""
+
+    words: list[int]  # the row of each known word n-gram, once per occurrence
+    word_norm: float  # the l2 norm of the word tf-idf vector
+    logits: tuple[float, ...]  # both vectorizers' push toward each label, no intercept
+    char_coverage: float  # share of the text's character n-grams the model knows
+    known_words: int  # known single words of three letters or more
+
+
+class TaskClassifier:
+    """TF-IDF over word and character n-grams, then multinomial logistic regression.
+
+    Example:
+        >>> tasks = ["forecast sales", "write a poem", "do any job a human can"]
+        >>> clf = TaskClassifier().fit(tasks, ["discriminative", "generative", "agi"])
+        >>> max(clf.predict_proba("forecast rain").items(), key=lambda kv: kv[1])[0]
+        'discriminative'
+    """
+
+    def __init__(
+        self,
+        word_ngrams: tuple[int, int] = (1, 2),
+        char_ngrams: tuple[int, int] = (3, 5),
+        regularization: float = 10.0,
+        random_state: int = 0,
+        stop_words: Literal["english"] | None = "english",
+    ) -> None:
+        self.word_ngrams = word_ngrams
+        self.char_ngrams = char_ngrams
+        self.regularization = regularization
+        self.random_state = random_state
+        self.stop_words = stop_words
+
+    @classmethod
+    def from_weights(cls, weights: ClassifierWeights) -> TaskClassifier:
+        """A classifier computing with ``weights`` (trained already)."""
+        classifier = cls(weights.word_ngrams, weights.char_ngrams)
+        classifier._use(weights)
+        return classifier
+
+    def fit(self, texts: Sequence[str], labels: Sequence[Category]) -> TaskClassifier:
+        """Train on ``texts`` labelled with ``labels`` (two categories or more); returns ``self``.
+
+        Raises:
+            ValueError: when the labels hold fewer than two categories.
+        """
+        params = Hyperparameters(
+            self.word_ngrams,
+            self.char_ngrams,
+            self.regularization,
+            self.random_state,
+            self.stop_words,
+        )
+        weights, self.pipeline_ = fit_weights(texts, labels, params)
+        self._use(weights)
+        return self
+
+    def _use(self, weights: ClassifierWeights) -> None:
+        self.weights_ = weights
+        self.labels_ = weights.labels
+        self.intercept_ = weights.intercept
+        self.word_weights_, self.char_weights_ = weights.word, weights.char
+        self.stop_words_ = weights.stop_words
+        self._word_rows: dict[str, _WordEntry] = {}
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "weights_"):
+            raise ModelFileError(
+                "<memory>", "the classifier is not trained; call fit() first", "untrained"
+            )
+
+    def features(self, text: str, normalized: str | None = None) -> Features:
+        """Return how ``text`` meets the model: known n-grams and their push on each label.
+
+        ``normalized``, when given, is ``text`` already normalised (it saves doing it again).
+        Neither word tokens nor character n-grams cross whitespace, so the text is read one
+        whitespace-separated word at a time, and what each word contributes is cached: most
+        words of a task have been seen before, and then cost one lookup. The share of known
+        character n-grams is taken over content words only ("the", "hello" say nothing).
+        """
+        self._check_fitted()
+        normalized = normalize(text) if normalized is None else normalized
+        cache = self._word_rows
+        chars: list[int] = []
+        tokens: list[str] = []
+        content_grams = content_known = 0
+        char_sums: list[Sums] = []
+        word_sums: list[Sums] = []
+        words: list[int] = []
+        seen: set[int] = set()  # the character rows so far, and those seen more than once
+        repeated: set[int] = set()
+        for word in normalized.split():
+            entry = cache.get(word) or self._word_entry(word)
+            known, count, sums, found, distinct, inner, unigrams, unigram_sums = entry
+            chars += known
+            char_sums.append(sums)
+            if unigrams:
+                words += unigrams
+                word_sums.append(unigram_sums)
+            if inner:
+                repeated |= inner
+            if not seen.isdisjoint(distinct):
+                repeated |= seen & distinct
+            seen |= distinct
+            if found:
+                tokens += found
+            if count:
+                content_grams += count
+                content_known += len(known)
+        word_weights = self.word_weights_
+        index = word_weights.index
+        grams = _longer_ngrams(tokens, self.word_ngrams)
+        longer = [row for g in grams if (row := index.get(g)) is not None]
+        if longer:
+            words += longer
+            word_sums.append(word_weights.sums(longer))
+        *word_z, word_squares = word_weights.project(words, _total(word_sums, word_weights))
+        *char_z, char_squares = self.char_weights_.project(
+            chars, _total(char_sums, self.char_weights_), repeated
+        )
+        word_norm = math.sqrt(word_squares) or 1.0
+        char_norm = math.sqrt(char_squares) or 1.0
+        logits = tuple(a / word_norm + b / char_norm for a, b in zip(word_z, char_z, strict=True))
+        known_words = len(word_weights.content_rows.intersection(words))
+        coverage = content_known / content_grams if content_grams else 0.0
+        return Features(words, word_norm, logits, coverage, known_words)
+
+    def _word_entry(self, word: str) -> _WordEntry:
+        weights = self.char_weights_
+        grams = _char_ngrams(word, self.char_ngrams)
+        index = weights.index
+        known = [row for g in grams if (row := index.get(g)) is not None]
+        content = any(c.isalpha() for c in word) and word.strip(_PUNCTUATION) not in STOP_WORDS
+        stop_words = self.stop_words_
+        tokens = tuple(t for t in _TOKEN.findall(word) if t not in stop_words)
+        distinct = frozenset(known)
+        inner = frozenset(repeated_rows(known)) if len(distinct) != len(known) else frozenset()
+        unigrams: tuple[int, ...] = ()
+        if self.word_ngrams[0] == 1:
+            rows = self.word_weights_.index
+            unigrams = tuple(row for t in tokens if (row := rows.get(t)) is not None)
+        entry = _WordEntry(
+            known,
+            len(grams) if content else 0,
+            weights.sums(known),
+            tokens,
+            distinct,
+            inner,
+            unigrams,
+            self.word_weights_.sums(unigrams),
+        )
+        if len(self._word_rows) < _WORD_CACHE_SIZE:
+            self._word_rows[word] = entry
+        return entry
+
+    def predict_proba(self, text: str, features: Features | None = None) -> dict[Category, float]:
+        """Return the probability of each category for ``text`` (a softmax of the logits)."""
+        found = features or self.features(text)
+        logits = [z + b for z, b in zip(found.logits, self.intercept_, strict=True)]
+        top = max(logits)
+        exps = [math.exp(z - top) for z in logits]
+        total = sum(exps)
+        return {label: e / total for label, e in zip(self.labels_, exps, strict=True)}
+
+    def top_terms(
+        self, features: Features, category: Category, limit: int = 5
+    ) -> list[tuple[str, float]]:
+        """Return the word n-grams that pushed most toward ``category``, strongest first."""
+        weights = self.word_weights_
+        push = weights.push[self.labels_.index(category)]
+        pushes = [
+            (weights.terms[row], (1.0 + math.log(count)) * push[row] / features.word_norm)
+            for row, count in Counter(features.words).items()
+        ]
+        return sorted((p for p in pushes if p[1] > 0), key=lambda p: (-p[1], p[0]))[:limit]
+
+
+def _total(parts: list[Sums], weights: Weights) -> Sums:
+    """Add up per-word sums, column by column, in word order."""
+    if not parts:
+        return weights.sums(())
+    return tuple(map(sum, zip(*parts, strict=True)))
+
+
+def _longer_ngrams(tokens: list[str], ngrams: tuple[int, int]) -> list[str]:
+    """Word n-grams of two words or more, as scikit-learn makes them (stop words dropped)."""
+    low, high = ngrams
+    grams: list[str] = []
+    for n in range(max(low, 2), min(high, len(tokens)) + 1):
+        # n shifted views of the tokens, zipped: each n-gram joined in C
+        shifted = [islice(tokens, i, None) for i in range(n)]
+        grams.extend(map(" ".join, zip(*shifted, strict=False)))
+    return grams
+
+
+def _char_ngrams(text: str, ngrams: tuple[int, int]) -> list[str]:
+    """Character n-grams inside word boundaries, padded with a space (scikit-learn's char_wb)."""
+    low, high = ngrams
+    grams: list[str] = []
+    for word in _SPACES.sub(" ", text).split():
+        padded = f" {word} "
+        for n in range(low, high + 1):
+            if len(padded) <= n:
+                grams.append(padded)  # a short word counts once, whole
+                break
+            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return grams

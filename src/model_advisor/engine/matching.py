@@ -1,0 +1,286 @@
+"""Matching rules and cue words against a task text, fast.
+
+:class:`ConditionIndex` matches many conditions at once; :class:`RuleEngine` turns matched
+conditions into rule hits, and :class:`CueMatcher` into kinds of task and modalities. They
+run on the tables that :mod:`model_advisor.knowledge.compiled` makes, which are the same
+whether the rules were just compiled or read from a model file.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from itertools import pairwise
+from typing import Any, NamedTuple
+
+import re2
+
+from .._text import Analysis, normalize, stem
+from ..knowledge.compiled import FUZZY_MIN_LENGTH, ConditionTables, CueTables, RuleTables
+from ..knowledge.schema import Condition, Rule, regex_options
+from ..types import Category, RuleHit
+
+_NEAR_CACHE_SIZE = 100_000
+
+
+class ConditionIndex:
+    """Matches many conditions against a text in one pass over its words and one RE2 set match.
+
+    Keywords and one-word phrases are looked up by stem in a dict, longer phrases are indexed
+    by their first stem, and all regexes run together as one RE2 set, so the cost grows with
+    the length of the text, not with the number of conditions.
+
+    With ``fuzzy``, a word of seven letters or more that is neither a keyword nor one of
+    ``known_words`` also matches a keyword one edit away (a letter missing, extra, changed, or
+    two neighbours swapped): "sentimnt" finds "sentiment". Both sides are expanded to their
+    one-letter deletions and compared in a dict (the symmetric-delete method), so the cost
+    is a few lookups per unknown word.
+    """
+
+    def __init__(
+        self,
+        tables: ConditionTables,
+        *,
+        fuzzy: bool = False,
+        known_words: frozenset[str] = frozenset(),
+    ) -> None:
+        self._fuzzy = fuzzy
+        self._known_words = known_words
+        self._stems = tables.stems
+        self._keywords = tables.keywords  # long keywords, as written
+        # phrases by their first two stems ("customer servic"), so common first words are cheap
+        self._phrases = tables.phrases
+        self._patterns = tables.patterns
+        self._variants: dict[str, list[str]] | None = None  # built on the first unknown word
+        self._near: dict[str, list[int]] = {}  # unknown word -> keys of keywords near it
+        # the stems that start some phrase: most words start none and skip the phrase lookup
+        self._firsts = frozenset(pair.split(" ")[0] for pair in self._phrases)
+        self._regex_set = re2.Set.SearchSet(regex_options())
+        try:
+            for pattern, _ in self._patterns:
+                self._regex_set.Add(pattern)
+            if self._patterns:
+                self._regex_set.Compile()
+        except re2.error as err:
+            raise ValueError(f"a pattern does not compile: {err}") from err
+        # each pattern alone is compiled only when the text it matched is asked for
+        self._compiled: dict[int, Any] = {}
+
+    @classmethod
+    def of(cls, conditions: Sequence[Condition], *, fuzzy: bool = False) -> ConditionIndex:
+        """An index of ``conditions`` (compiled now)."""
+        return cls(ConditionTables.compile(conditions), fuzzy=fuzzy)
+
+    def found(self, text: str | Analysis, *, matched_text: bool = True) -> dict[int, str]:
+        """Map the index of each condition that matches ``text`` to the text it matched.
+
+        Without ``matched_text``, a regex condition maps to "" (finding the text a pattern
+        matched costs a second search, which a caller that only needs the keys can skip).
+        """
+        analysis = Analysis.of(text)
+        normalized, tokens, stems = analysis.normalized, analysis.tokens, analysis.stems
+        found: dict[int, str] = {}
+        last = len(stems) - 1
+        firsts, keywords, fuzzy = self._firsts, self._stems.get, self._fuzzy
+        for i, token_stem in enumerate(stems):
+            keys = keywords(token_stem)
+            if keys is None and fuzzy and len(tokens[i]) >= FUZZY_MIN_LENGTH:
+                keys = self._near_keywords(tokens[i])
+            if keys:
+                for key in keys:
+                    if key not in found:
+                        found[key] = tokens[i]
+            if i < last and token_stem in firsts:
+                for sequence, key in self._phrases.get(f"{token_stem} {stems[i + 1]}", ()):
+                    if tuple(stems[i : i + len(sequence)]) == sequence:
+                        found.setdefault(key, " ".join(tokens[i : i + len(sequence)]))
+        if self._patterns:
+            for index in self._regex_set.Match(normalized) or ():
+                pattern, key = self._patterns[index]
+                if not matched_text:
+                    found.setdefault(key, "")
+                    continue
+                compiled = self._compiled.get(index)
+                if compiled is None:
+                    compiled = self._compiled[index] = re2.compile(pattern, regex_options())
+                if (hit := compiled.search(normalized)) is not None:
+                    found.setdefault(key, hit.group(0))
+        return found
+
+    @property
+    def stems(self) -> Mapping[str, list[int]]:
+        """The indexed keyword stems (read-only view)."""
+        return self._stems
+
+    def _near_keywords(self, token: str) -> list[int]:
+        """The keys of keywords one edit away from a long, unknown ``token`` (remembered)."""
+        keys = self._near.get(token)
+        if keys is None:
+            keys = self._find_near(token)
+            if len(self._near) < _NEAR_CACHE_SIZE:
+                self._near[token] = keys
+        return keys
+
+    def _find_near(self, token: str) -> list[int]:
+        if len(token) < FUZZY_MIN_LENGTH or token in self._known_words:
+            return []
+        if self._variants is None:
+            variants: dict[str, list[str]] = defaultdict(list)
+            for keyword in self._keywords:
+                for variant in (keyword, *_deletions(keyword)):
+                    variants[variant].append(keyword)
+            self._variants = variants
+        # A dropped letter ("sentimnt" for "sentiment") is the commonest slip: when the token
+        # is a keyword less one letter, that keyword wins over ones a changed letter reaches
+        # ("sentient").
+        near = set(self._variants.get(token, ()))
+        if not near:
+            near = {k for v in _deletions(token) for k in self._variants.get(v, ())}
+        return [key for keyword in sorted(near) for key in self._keywords[keyword]]
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+class Hit(NamedTuple):
+    """A rule that fired, in brief: enough for :func:`~model_advisor.decision.combine`."""
+
+    rule_id: str
+    category: Category
+    weight: float
+
+
+class _Checks(NamedTuple):
+    """What decides whether a candidate rule fires, as sets to test in one call each."""
+
+    any_keys: frozenset[int]  # its `any` conditions (one must match, when it has `all` ones)
+    all_keys: frozenset[int]  # its `all` conditions (each must match)
+    veto_keys: frozenset[int]  # its veto patterns
+    veto_stems: frozenset[str]  # its veto keywords, stemmed
+    veto_pairs: frozenset[str]  # the first two stems of each veto phrase
+    veto_phrases: tuple[str, ...]  # its veto phrases, stemmed, padded with a space each side
+
+
+class RuleEngine:
+    """Finds the rules that fire on a text, matching all their conditions at once.
+
+    The `any` and `all` conditions of every rule go into one :class:`ConditionIndex`, which
+    finds the candidate rules; a candidate's `none` conditions (vetoes) are then checked
+    against the text's set of stems. Vetoes never enter the index, because common words are
+    vetoes of many rules ("predict" vetoes a hundred generative rules) and would make every
+    lookup long. Misspelt keywords are matched too (see :class:`ConditionIndex`), except in
+    vetoes; ``known_words`` are real words of the knowledge, never taken for typos.
+    """
+
+    def __init__(self, tables: RuleTables, known_words: frozenset[str] = frozenset()) -> None:
+        self._rules = tables.rules
+        self._groups = tables.groups
+        self._by_condition = tables.by_condition
+        self._index = ConditionIndex(tables.index, fuzzy=True, known_words=known_words)
+        self._checks = [
+            _Checks(
+                frozenset(any_keys),
+                frozenset(all_keys),
+                frozenset(veto_keys),
+                stems,
+                frozenset(" ".join(p.split(" ")[:2]) for p in phrases),
+                tuple(f" {p} " for p in phrases),
+            )
+            for (any_keys, all_keys), veto_keys, stems, phrases in zip(
+                tables.groups,
+                tables.veto_keys,
+                tables.veto_stems,
+                tables.veto_phrases,
+                strict=True,
+            )
+        ]
+        self._hits = [
+            Hit(rule_id, category, weight) for rule_id, category, weight, _ in self._rules
+        ]
+        by_id = sorted(range(len(self._rules)), key=lambda i: self._rules[i][0])
+        self._rank = [0] * len(by_id)  # each rule's place in id order
+        for place, index in enumerate(by_id):
+            self._rank[index] = place
+
+    @classmethod
+    def from_rules(
+        cls, rules: Sequence[Rule], known_words: frozenset[str] = frozenset()
+    ) -> RuleEngine:
+        """An engine of ``rules`` compiled now (the advisor's comes from its knowledge)."""
+        return cls(RuleTables.compile(rules), known_words)
+
+    def match(self, text: str | Analysis) -> list[RuleHit]:
+        """Return the rules that fire on ``text``, with the words they matched, sorted by id."""
+        analysis = Analysis.of(text)
+        found = self._index.found(analysis)
+        hits = []
+        for index in self._fired(analysis, found):
+            any_keys, all_keys = self._groups[index]
+            words = [found[k] for k in (*any_keys, *all_keys) if found.get(k)]
+            rule_id, category, weight, rationale = self._rules[index]
+            hits.append(
+                RuleHit(
+                    rule_id=rule_id,
+                    category=category,
+                    weight=weight,
+                    matched=tuple(dict.fromkeys(words)),
+                    rationale=rationale,
+                )
+            )
+        return hits
+
+    def is_keyword(self, word: str) -> bool:
+        """Whether ``word`` (any inflection) is a keyword of some rule's `any` or `all`."""
+        return stem(normalize(word)) in self._index.stems
+
+    def weigh(self, text: str | Analysis) -> list[Hit]:
+        """The rules that fire on ``text``, without the words they matched (faster), by id."""
+        analysis = Analysis.of(text)
+        found = self._index.found(analysis, matched_text=False)
+        return list(map(self._hits.__getitem__, self._fired(analysis, found)))
+
+    def _fired(self, analysis: Analysis, found: dict[int, str]) -> list[int]:
+        candidates = set(map(self._by_condition.__getitem__, found))
+        candidates.discard(-1)
+        keys = found.keys()
+        stems = set(analysis.stems)
+        pairs: set[str] | None = None
+        joined = ""
+        fired = []
+        for index in candidates:
+            any_keys, all_keys, veto_keys, veto_stems, veto_pairs, phrases = self._checks[index]
+            # a candidate without `all` conditions was reached through one of its `any` ones
+            if all_keys and (not keys >= all_keys or (any_keys and keys.isdisjoint(any_keys))):
+                continue
+            if veto_keys and not keys.isdisjoint(veto_keys):
+                continue
+            if veto_stems and not veto_stems.isdisjoint(stems):
+                continue
+            if veto_pairs:
+                if pairs is None:
+                    pairs = set(map(" ".join, pairwise(analysis.stems)))
+                if not veto_pairs.isdisjoint(pairs):
+                    joined = joined or f" {' '.join(analysis.stems)} "
+                    if any(phrase in joined for phrase in phrases):
+                        continue
+            fired.append(index)
+        fired.sort(key=self._rank.__getitem__)
+        return fired
+
+
+class CueMatcher:
+    """Finds which named cue lists (kinds of task, modalities) a text mentions."""
+
+    def __init__(self, tables: CueTables) -> None:
+        self.names = tables.names
+        self._owner = tables.owner
+        self._index = ConditionIndex(tables.index)
+
+    def match(self, text: str | Analysis) -> dict[str, list[str]]:
+        """Map each name whose cues occur in ``text`` to the words matched, in declared order."""
+        matched: dict[int, list[str]] = defaultdict(list)
+        for key, words_matched in sorted(self._index.found(text).items()):
+            if key < len(self._owner):
+                matched[self._owner[key]].append(words_matched)
+        return {self.names[i]: matched[i] for i in sorted(matched)}

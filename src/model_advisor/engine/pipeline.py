@@ -1,0 +1,148 @@
+"""The one decision pipeline: a task text in, a decision and its evidence out.
+
+:class:`Engine` reads a task (cut to ``MAX_TASK_CHARS``), analyses it once, matches the rules,
+scores it with the classifier and combines both (:func:`~.decision.combine`), with the
+no-evidence gate. ``advise``, the batch, ``evaluate``, ``rules test`` and ``rules stats`` all
+call it, so each measures exactly what the others answer.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import NamedTuple
+
+from .._text import Analysis
+from ..errors import InvalidTaskError, ModelFileError
+from ..knowledge.loader import Knowledge
+from ..types import Category
+from .classifier import Features, TaskClassifier
+from .decision import Decision, Weighted, combine, text_has_evidence
+from .matching import CueMatcher, Hit, RuleEngine
+
+MAX_TASK_CHARS = 10_000
+"""A longer task is cut here before it is read (and its advice says so)."""
+
+
+class Decided(NamedTuple):
+    """A task decided, with what the decision was made from."""
+
+    text: str  # the text read: the task, cut to MAX_TASK_CHARS
+    truncated: bool
+    analysis: Analysis
+    hits: Sequence[Weighted]  # RuleHit (with matched words) or Hit, sorted by rule id
+    features: Features
+    probabilities: dict[Category, float]  # the classifier's, alone
+    decision: Decision
+
+
+def read_task(task: object) -> tuple[str, bool]:
+    """The part of ``task`` that is read, and whether it was cut.
+
+    Raises:
+        InvalidTaskError: when ``task`` is not a string, or is empty or blank.
+    """
+    if not isinstance(task, str) or not task.strip():
+        raise InvalidTaskError("the task is empty; describe what the AI should do")
+    return task[:MAX_TASK_CHARS], len(task) > MAX_TASK_CHARS
+
+
+def match_rules(
+    rules: RuleEngine, task: str, matched_words: bool = False
+) -> tuple[str, bool, Analysis, Sequence[Weighted]]:
+    """The pipeline's first half: the task read, analysed once, and the rules that fire.
+
+    ``rules test`` and the silent-rule check use it alone (they need no model).
+
+    Raises:
+        InvalidTaskError: when ``task`` is not a string, or is empty or blank.
+    """
+    text, truncated = read_task(task)
+    analysis = Analysis.of(text)  # normalised, split and stemmed once for every matcher
+    hits: Sequence[Weighted]
+    hits = rules.match(analysis) if matched_words else rules.weigh(analysis)
+    return text, truncated, analysis, hits
+
+
+class Engine:
+    """The matchers and classifier of one :class:`Knowledge`, and the decision over them.
+
+    Raises:
+        ModelFileError: when the knowledge's compiled rules cannot be built.
+    """
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.knowledge = knowledge
+        self.categories = knowledge.categories
+        try:
+            self.rules = RuleEngine(knowledge.rules, knowledge.known_words)
+            self.kinds = CueMatcher(knowledge.kinds)
+            self.modalities = CueMatcher(knowledge.modalities)
+        except ValueError as err:
+            raise ModelFileError(
+                str(knowledge.directory), f"malformed compiled rules: {err}"
+            ) from err
+        self.classifier = TaskClassifier.from_weights(knowledge.classifier)
+
+    def decide(self, task: str, *, matched_words: bool = True) -> Decided:
+        """Decide on one task; with ``matched_words`` the hits say which words matched.
+
+        Raises:
+            InvalidTaskError: when ``task`` is not a string, or is empty or blank.
+        """
+        text, truncated, analysis, hits = match_rules(self.rules, task, matched_words)
+        return self._weigh(text, truncated, analysis, hits)
+
+    def decide_many(self, tasks: Sequence[str]) -> list[Decided | InvalidTaskError]:
+        """:meth:`decide` (without matched words) for many tasks at once, in order.
+
+        The work goes stage by stage over all the tasks (every text analysed, then every rule
+        match, then every classifier score), so each stage's tables stay in the processor's
+        caches; the results are those of :meth:`decide`. The garbage collector is paused
+        meanwhile (see :func:`collector_paused`).
+        """
+        read: list[tuple[str, bool]] = []
+        errors: dict[int, InvalidTaskError] = {}  # by position
+        for position, task in enumerate(tasks):
+            try:
+                read.append(read_task(task))
+            except InvalidTaskError as err:
+                errors[position] = err.with_traceback(None)  # keeps no frame alive
+        with collector_paused():
+            analyses = [Analysis.of(text) for text, _ in read]
+            hits: list[list[Hit]] = [self.rules.weigh(analysis) for analysis in analyses]
+            decided = iter(
+                [
+                    self._weigh(text, truncated, analysis, found)
+                    for (text, truncated), analysis, found in zip(read, analyses, hits, strict=True)
+                ]
+            )
+        return [errors[p] if p in errors else next(decided) for p in range(len(tasks))]
+
+    def _weigh(
+        self, text: str, truncated: bool, analysis: Analysis, hits: Sequence[Weighted]
+    ) -> Decided:
+        features = self.classifier.features(text, analysis.normalized)
+        probabilities = self.classifier.predict_proba(text, features)
+        evidence = bool(hits) or text_has_evidence(features)
+        decision = combine(hits, probabilities, categories=self.categories, has_evidence=evidence)
+        return Decided(text, truncated, analysis, hits, features, probabilities, decision)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector, if it runs, for the work inside.
+
+    Deciding a chunk of tasks makes tens of thousands of short-lived lists, tuples and dicts,
+    none of them in a reference cycle, so reference counting frees them all; meanwhile the
+    collector would only walk the chunk's live results again and again (about 7% of the
+    time). The collector resumes afterwards, whatever happens inside.
+    """
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()

@@ -1,0 +1,338 @@
+"""The one loader: a knowledge directory in, one immutable :class:`Knowledge` out.
+
+A knowledge directory holds ``categories.yaml``, rule files, ``examples.csv``, the notes, and
+perhaps a trained ``model.json``. Its model is one envelope with named parts: the settings,
+the compiled rules and cue tables, the stem table, and the classifier's weights. The envelope
+is found in the directory (``model.json``), else in the cache under ``MODEL_ADVISOR_HOME``,
+else built now (the rules compiled, the classifier trained) and cached. Whichever it is, the
+:class:`Knowledge` is decoded from the envelope's bytes by the same code, so a model just
+trained answers exactly like the same model read back from a file.
+
+A model is stamped with :func:`knowledge_sha256` of what it was built from (categories, rules,
+examples); a stale one is never used.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .. import _paths
+from .._text import normalize, seed_stems, stem, words
+from .._version import __version__
+from ..errors import ExampleDataError, KnowledgeBaseError, ModelFileError
+from ..types import Category, Example
+from .compiled import CueTables, RuleTables
+from .examples import load_examples
+from .modelfile import REBUILD, frame, read_bytes, unframe, write_atomic
+from .notes import KnowledgeBase
+from .rules import SETTINGS_FILE, load_rules, rule_files
+from .schema import KeywordCondition, PhraseCondition, RuleSet, Settings
+from .weights import ClassifierWeights
+
+EXAMPLES_FILE = "examples.csv"
+MODEL_FILE = "model.json"
+FORMAT = "model-advisor/knowledge"
+FORMAT_VERSION = 2
+MAX_MODEL_BYTES = 64_000_000
+_SKIPPED = ("stale", "version")  # a model for other knowledge, or from another version
+
+
+def knowledge_sha256(directory: Path) -> str:
+    """Hash what a model is built from: the categories, the rule files and the examples."""
+    digest = hashlib.sha256()
+    for path in [directory / SETTINGS_FILE, *rule_files(directory), directory / EXAMPLES_FILE]:
+        digest.update(path.name.encode() + b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class CompiledRules:
+    """The YAML of a knowledge directory, ready to match: what needs no training."""
+
+    settings: Settings
+    rules: RuleTables
+    kinds: CueTables
+    modalities: CueTables
+    stems: dict[str, str]  # every word of the knowledge (examples, rules, notes) -> its stem
+
+    @property
+    def known_words(self) -> frozenset[str]:
+        """Real words of the knowledge: never taken for misspellings of a keyword."""
+        return frozenset(self.stems)
+
+
+def compile_rules(directory: Path, ruleset: RuleSet, examples: Sequence[Example]) -> CompiledRules:
+    """Compile a validated rule set, with the stem table of all the knowledge's words."""
+    texts = [e.task for e in examples]
+    for rule in ruleset.rules:
+        for condition in (*rule.any, *rule.all, *rule.none):
+            if isinstance(condition, KeywordCondition):
+                texts.extend(condition.words)
+            elif isinstance(condition, PhraseCondition):
+                texts.extend(condition.phrases)
+    notes = directory / ruleset.settings.notes
+    if notes.is_file():
+        texts.append(notes.read_text(encoding="utf-8", errors="replace"))
+    vocabulary = sorted({w for text in texts for w in words(normalize(text))})
+    settings = ruleset.settings
+    return CompiledRules(
+        settings,
+        RuleTables.compile(ruleset.rules),
+        CueTables.compile([(k.id, k.cues) for k in settings.kinds]),
+        CueTables.compile([(m.id, m.cues) for m in settings.modalities]),
+        {w: stem(w) for w in vocabulary},
+    )
+
+
+@dataclass(frozen=True)
+class KnowledgeRef:
+    """A small, picklable reference to a knowledge directory as it was loaded.
+
+    A worker process turns it into the same :class:`Knowledge` with :meth:`load`, which
+    refuses a directory that has changed since (its fingerprint differs).
+    """
+
+    path: str
+    fingerprint: str  # sha256 of the model's stamp and of the notes
+
+    def load(self) -> Knowledge:
+        """Load the knowledge this refers to.
+
+        Raises:
+            ModelFileError: the directory no longer holds the same knowledge.
+            RuleFileError, ExampleDataError, KnowledgeBaseError: it cannot be loaded.
+        """
+        knowledge = load_knowledge(Path(self.path))
+        if knowledge.ref.fingerprint != self.fingerprint:
+            raise ModelFileError(
+                self.path,
+                "the knowledge changed after the batch started (its rules, examples or notes "
+                "differ); run again",
+                "stale",
+            )
+        return knowledge
+
+
+@dataclass(frozen=True, eq=False)
+class Knowledge:
+    """A knowledge directory compiled: everything advising needs, and nothing that changes.
+
+    Built only by :func:`load_knowledge`, the same way whatever the model's source.
+    """
+
+    directory: Path
+    sha256: str  # the stamp: what the model was built from
+    settings: Settings
+    rules: RuleTables
+    kinds: CueTables
+    modalities: CueTables
+    known_words: frozenset[str]
+    classifier: ClassifierWeights
+    notes: KnowledgeBase
+
+    @property
+    def categories(self) -> tuple[Category, ...]:
+        """The category ids, in declared order."""
+        return self.settings.ids
+
+    @property
+    def ref(self) -> KnowledgeRef:
+        """A picklable reference that a worker process loads the same knowledge from."""
+        both = f"{self.sha256}:{self.notes.sha256}".encode()
+        return KnowledgeRef(str(self.directory), hashlib.sha256(both).hexdigest())
+
+
+def load_knowledge(directory: Path | str | os.PathLike[str], *, notes: bool = True) -> Knowledge:
+    """Load a knowledge directory with a model built from its current files.
+
+    The directory's own ``model.json`` is used when it was built from the directory's current
+    categories, rules and examples; else a cached model for them; else one built now and
+    cached under ``MODEL_ADVISOR_HOME`` (when the cache cannot be written, it is used anyway).
+    Without ``notes``, the notes are not read (the decision needs none; advice quotes them).
+
+    Raises:
+        RuleFileError, ExampleDataError: the YAML or the examples are invalid (when a model
+            has to be built).
+        KnowledgeBaseError: the notes cannot be read.
+        ModelFileError: the directory's ``model.json`` is corrupt or unreadable.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        load_rules(directory)  # raises the usual "not a directory" problem
+    stamp = knowledge_sha256(directory)
+    cached = _paths.model_cache_dir() / f"{stamp}.json"
+    raw, shown = _saved(directory / MODEL_FILE, stamp, own=True), str(directory / MODEL_FILE)
+    if raw is None:
+        raw, shown = _saved(cached, stamp, own=False), str(cached)
+    if raw is None:
+        raw, shown = build_model(directory), f"{directory} (trained now)"
+        with contextlib.suppress(OSError):  # unwritable: a training next time, not an error
+            write_atomic(cached, raw)
+    return _decode(directory, raw, shown, stamp, notes)
+
+
+def compile_directory(directory: Path) -> CompiledRules:
+    """Compile a directory's rules as :func:`load_knowledge` does, without a model.
+
+    Unreadable examples only leave their words out of the stem table.
+
+    Raises:
+        RuleFileError: the YAML is invalid.
+    """
+    ruleset = load_rules(directory)
+    try:
+        examples = load_examples(directory / EXAMPLES_FILE, ruleset.settings.ids)
+    except ExampleDataError:
+        examples = []
+    return compile_rules(directory, ruleset, examples)
+
+
+def train_knowledge(directory: Path, output: Path | None = None) -> Path:
+    """Build the model of a knowledge directory (compile the rules, train the classifier).
+
+    Two trainings of the same knowledge write byte-identical files.
+
+    Args:
+        directory: the knowledge directory.
+        output: where to save; by default ``model.json`` in ``directory``.
+
+    Returns:
+        The path the model was saved to.
+
+    Raises:
+        RuleFileError, ExampleDataError: the rules or examples are invalid.
+        OSError: the model cannot be written.
+    """
+    target = output or directory / MODEL_FILE
+    write_atomic(target, build_model(directory))
+    return target
+
+
+def build_model(directory: Path) -> bytes:
+    """The model file of a knowledge directory, as bytes (trains with scikit-learn).
+
+    Raises:
+        RuleFileError, ExampleDataError: the rules or examples are invalid.
+    """
+    from sklearn import __version__ as sklearn_version
+
+    from .training import fit_weights
+
+    stamp = knowledge_sha256(directory)
+    ruleset = load_rules(directory)
+    examples = load_examples(directory / EXAMPLES_FILE, ruleset.settings.ids)
+    compiled = compile_rules(directory, ruleset, examples)
+    weights, _ = fit_weights([e.task for e in examples], [e.label for e in examples])
+    header = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "package_version": __version__,
+        "sklearn_version": sklearn_version,
+        "labels": list(weights.labels),
+        "knowledge_sha256": stamp,
+    }
+    body = {
+        "settings": compiled.settings.model_dump(mode="json"),
+        "stems": compiled.stems,
+        "rules": compiled.rules.to_json(),
+        "kinds": compiled.kinds.to_json(),
+        "modalities": compiled.modalities.to_json(),
+        "classifier": weights.encode(),
+    }
+    return frame(header, body)
+
+
+def read_model(path: Path, stamp: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Read and check a model file's header and body (not yet decoded).
+
+    Raises:
+        ModelFileError: missing, unreadable, corrupt, from another format version, or (with
+            ``stamp``) built from other knowledge.
+    """
+    return _unframe(read_bytes(path, MAX_MODEL_BYTES), str(path), stamp)
+
+
+def _unframe(raw: bytes, shown: str, stamp: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    header, body = unframe(raw, shown, FORMAT, FORMAT_VERSION)
+    if not isinstance(header.get("knowledge_sha256"), str):
+        raise ModelFileError(shown, f"malformed model (no knowledge_sha256); {REBUILD}")
+    if stamp is not None and header["knowledge_sha256"] != stamp:
+        message = "stale: built from other rules or examples; retrain with `model-advisor train`"
+        raise ModelFileError(shown, message, "stale")
+    return header, body
+
+
+def _saved(path: Path, stamp: str, *, own: bool) -> bytes | None:
+    """A model file's bytes if it was built from this very knowledge, else None.
+
+    A model for other knowledge or from another version is passed over; so is a cached one
+    that is corrupt (it is rebuilt), but the directory's own corrupt model is an error.
+    """
+    if not path.exists():
+        return None
+    try:
+        raw = read_bytes(path, MAX_MODEL_BYTES)
+        _unframe(raw, str(path), stamp)
+    except ModelFileError as err:
+        if err.code in _SKIPPED or not own:
+            return None
+        raise
+    return raw
+
+
+def _decode(directory: Path, raw: bytes, shown: str, stamp: str, notes: bool) -> Knowledge:
+    header, body = _unframe(raw, shown, stamp)
+    try:
+        settings = Settings.model_validate(body["settings"])
+        stems = body["stems"]
+        if not isinstance(stems, dict) or not all(isinstance(s, str) for s in stems.values()):
+            raise ValueError("the stem table is malformed")
+        classifier = ClassifierWeights.decode(body["classifier"])
+        if sorted(classifier.labels) != sorted(settings.ids):
+            raise ValueError(f"labels {list(classifier.labels)} are not the declared categories")
+        rules = RuleTables.from_json(body["rules"], settings.ids)
+        kinds, modalities = (
+            CueTables.from_json(body["kinds"]),
+            CueTables.from_json(body["modalities"]),
+        )
+    except (ValidationError, ValueError, TypeError, KeyError) as err:
+        raise ModelFileError(shown, f"malformed model ({err}); {REBUILD}") from err
+    seed_stems(stems)
+    path = directory / settings.notes
+    passages = KnowledgeBase.from_markdown(path) if notes else KnowledgeBase(path, "", [])
+    return Knowledge(
+        directory=directory,
+        sha256=str(header["knowledge_sha256"]),
+        settings=settings,
+        rules=rules,
+        kinds=kinds,
+        modalities=modalities,
+        known_words=frozenset(stems),
+        classifier=classifier,
+        notes=passages,
+    )
+
+
+def require_sections(knowledge: Knowledge) -> None:
+    """Check that the notes hold a definition passage for every category.
+
+    Raises:
+        KnowledgeBaseError: naming the first category whose definition section is missing.
+    """
+    for category in knowledge.settings.categories:
+        if not knowledge.notes.select(category.definition):
+            raise KnowledgeBaseError(
+                str(knowledge.notes.path),
+                f"no passage in section {category.definition.section!r}, which "
+                f"{SETTINGS_FILE} names as the definition of {category.id}",
+            )

@@ -1,0 +1,100 @@
+"""Training the classifier with scikit-learn, and exporting what it learned as numbers.
+
+The pipeline is word and character n-gram TF-IDF, then a multinomial logistic regression.
+:func:`fit_weights` trains it and returns :class:`~.weights.ClassifierWeights`, which the
+engine computes with in plain Python, so advising never imports scikit-learn (importing it
+alone costs several times a whole answer).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .._text import normalize
+from ..types import Category
+from .weights import ClassifierWeights, Weights
+
+
+@dataclass(frozen=True)
+class Hyperparameters:
+    """How the classifier is built; the defaults are the ones every model is trained with."""
+
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_ngrams: tuple[int, int] = (3, 5)
+    regularization: float = 10.0
+    random_state: int = 0
+    stop_words: Literal["english"] | None = "english"
+
+
+def build_pipeline(params: Hyperparameters) -> Any:
+    """Return the unfitted scikit-learn pipeline for ``params``."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    def vectorizer(analyzer: str, ngrams: tuple[int, int], **more: Any) -> TfidfVectorizer:
+        return TfidfVectorizer(
+            analyzer=analyzer, ngram_range=ngrams, sublinear_tf=True, dtype=np.float64, **more
+        )
+
+    # Function words ("for our", "that") only teach the model quirks of the examples.
+    features = FeatureUnion(
+        [
+            ("word", vectorizer("word", params.word_ngrams, stop_words=params.stop_words)),
+            ("char", vectorizer("char_wb", params.char_ngrams)),
+        ]
+    )
+    model = LogisticRegression(
+        C=params.regularization, max_iter=2000, random_state=params.random_state
+    )
+    return Pipeline([("features", features), ("model", model)])
+
+
+def fit_weights(
+    texts: Sequence[str],
+    labels: Sequence[Category],
+    params: Hyperparameters | None = None,
+) -> tuple[ClassifierWeights, Any]:
+    """Train on ``texts`` labelled with ``labels``.
+
+    Returns:
+        The learned weights, and the fitted scikit-learn pipeline they were taken from.
+
+    Raises:
+        ValueError: when the labels hold fewer than two categories.
+    """
+    params = params or Hyperparameters()
+    if len(set(labels)) < 2:
+        raise ValueError("labels must hold at least two categories")
+    pipeline = build_pipeline(params).fit([normalize(t) for t in texts], list(labels))
+    union = pipeline["features"]
+    coef = pipeline["model"].coef_
+    if len(pipeline.classes_) == 2:  # a binary model keeps one row: the second class's logit
+        coef = [-coef[0] / 2, coef[0] / 2]
+        intercept = [-pipeline["model"].intercept_[0] / 2, pipeline["model"].intercept_[0] / 2]
+    else:
+        intercept = list(pipeline["model"].intercept_)
+    offset = 0
+    exported: list[Weights] = []
+    for _, vectorizer in union.transformer_list:
+        terms = sorted(vectorizer.vocabulary_)
+        columns = [vectorizer.vocabulary_[t] for t in terms]
+        idf = array("d", vectorizer.idf_[columns].tolist())
+        shifted = [offset + c for c in columns]
+        exported.append(Weights(terms, idf, [array("d", row[shifted].tolist()) for row in coef]))
+        offset += len(terms)
+    stop_words = union.transformer_list[0][1].get_stop_words() or ()
+    weights = ClassifierWeights(
+        labels=tuple(str(c) for c in pipeline.classes_),
+        intercept=tuple(float(v) for v in intercept),
+        word=exported[0],
+        char=exported[1],
+        stop_words=frozenset(stop_words),
+        word_ngrams=params.word_ngrams,
+        char_ngrams=params.char_ngrams,
+    )
+    return weights, pipeline

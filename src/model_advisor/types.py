@@ -1,0 +1,115 @@
+"""The result types: what the advisor answers, in JSON-ready pydantic models.
+
+These sit at the bottom of the package (with :mod:`.errors`): every layer may return them.
+A category is a plain string, one of the ids declared in the knowledge's ``categories.yaml``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Category = str
+"""A category id declared in ``categories.yaml`` (``discriminative``, ``agi``...)."""
+Verdict = str
+"""A category id, or :data:`UNDETERMINED`."""
+UNDETERMINED = "undetermined"
+"""The answer when a text holds no evidence at all."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+
+class Example(_Frozen):
+    """A labelled task: an example to train on, or a held-out task to evaluate on."""
+
+    task: str
+    label: Category
+    line: int = 0
+
+
+# --- advice --------------------------------------------------------------------------
+
+
+class RuleHit(_Frozen):
+    """A rule that fired on a task, with the words or text it matched."""
+
+    rule_id: str
+    category: Category
+    weight: float
+    matched: tuple[str, ...]
+    rationale: str
+
+
+class TermWeight(_Frozen):
+    """A feature of the task text and how much it pushed the classifier toward a category."""
+
+    term: str
+    category: Category
+    weight: float
+
+
+class Evidence(_Frozen):
+    """Why the advisor decided: the rules that fired and the classifier's weightiest terms."""
+
+    rules: tuple[RuleHit, ...] = ()
+    terms: tuple[TermWeight, ...] = ()
+
+
+class Citation(_Frozen):
+    """A passage quoted from the notes, with its heading path and line numbers."""
+
+    section: str
+    quote: str
+    line: int
+    end_line: int
+    path: str
+
+
+class Part(_Frozen):
+    """One task within a compound task, or an achievable piece of an AGI-sized one."""
+
+    text: str
+    category: Category
+    confidence: float
+    rules: tuple[RuleHit, ...]
+    citation: Citation | None
+
+
+class Provenance(_Frozen):
+    """What produced an answer, so a saved result can be traced and reproduced."""
+
+    package_version: str
+    knowledge_sha256: str
+
+
+class Advice(_Frozen):
+    """The advisor's answer for one task: category, confidence, evidence and explanation."""
+
+    task: str
+    category: Verdict
+    confidence: float = Field(ge=0, le=1)
+    scores: dict[Category, float]
+    ambiguous: bool
+    evidence: Evidence
+    citations: tuple[Citation, ...]
+    recommendation: str
+    explanation: str
+    truncated: bool = False
+    kind: str | None = None
+    kind_name: str | None = None
+    modalities: tuple[str, ...] = ()
+    tools: tuple[Citation, ...] = ()
+    why_not: dict[Category, str] = Field(default_factory=dict)
+    question: str | None = None
+    parts: tuple[Part, ...] = ()
+    combines: tuple[Category, ...] = ()
+    provenance: Provenance | None = None
+
+
+def advice_schema() -> dict[str, Any]:
+    """The JSON Schema of :class:`Advice`, the JSON form of every answer."""
+    schema: dict[str, Any] = Advice.model_json_schema()
+    return schema
