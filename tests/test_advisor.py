@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import math
 import re
 import shutil
 from pathlib import Path
@@ -12,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model_advisor import Advice, Advisor, InvalidTaskError, RuleHit, combine
-from model_advisor.engine.decision import AMBIGUITY_MARGIN
+from model_advisor.engine.classifier import _softmax_three
+from model_advisor.engine.decision import AMBIGUITY_MARGIN, _combine_any, _combine_three
 from model_advisor.engine.pipeline import MAX_TASK_CHARS
 from model_advisor.knowledge.loader import MODEL_FILE, knowledge_sha256, read_model
 from model_advisor.knowledge.notes import content_stems
@@ -91,6 +93,50 @@ def test_combine_is_deterministic_and_ignores_rule_order(
     assert again.category == first.category
     assert again.scores == pytest.approx(first.scores)
     assert sum(first.scores.values()) == pytest.approx(1.0)
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(CATEGORIES), st.floats(0.01, 1.0)), max_size=6),
+    st.lists(st.floats(0.001, 1.0), min_size=3, max_size=3),
+)
+def test_combine_three_is_the_general_combine_written_out(
+    pairs: list[tuple[Category, float]], raw: list[float]
+) -> None:
+    hits = [hit(c, w, f"r{i}") for i, (c, w) in enumerate(pairs)]
+
+    fast = _combine_three(hits, CATEGORIES, list(raw), sum(raw))
+    general = _combine_any(hits, CATEGORIES, list(raw), sum(raw))
+
+    assert fast == general  # the same arithmetic in the same order: equal to the last bit
+
+
+@given(st.lists(st.floats(-50.0, 50.0), min_size=6, max_size=6))
+def test_softmax_three_is_the_general_softmax_written_out(numbers: list[float]) -> None:
+    logits, intercept = numbers[:3], numbers[3:]
+    labels = ("agi", "discriminative", "generative")
+
+    fast = _softmax_three(labels, logits, intercept)
+    exps = [
+        math.exp(z + b - max(x + y for x, y in zip(logits, intercept, strict=True)))
+        for z, b in zip(logits, intercept, strict=True)
+    ]
+    general = {label: e / sum(exps) for label, e in zip(labels, exps, strict=True)}
+
+    assert fast == pytest.approx(general, rel=1e-12)
+
+
+@pytest.mark.parametrize("count", [2, 4, 5])
+def test_combine_works_for_any_number_of_categories(count: int) -> None:
+    names = tuple(f"kind-{n}" for n in range(count))
+    probabilities = {name: 1 / count for name in names}
+
+    ruled = combine([hit(names[-1], 0.9)], probabilities)
+    even = combine([], probabilities)
+
+    assert ruled.category == names[-1]
+    assert tuple(ruled.scores) == names
+    assert sum(ruled.scores.values()) == pytest.approx(1.0)
+    assert even.category == names[0] and even.ambiguous  # ties go to the first declared
 
 
 # --- the advisor on the tiny knowledge dir -------------------------------------------

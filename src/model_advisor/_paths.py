@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 HOME_VARIABLE = "MODEL_ADVISOR_HOME"
+PACKAGED = Path(__file__).with_name("knowledge_data")
+"""Where an installed wheel carries the shipped knowledge (absent in a source checkout)."""
 
 
 def default_knowledge_dir() -> Path:
@@ -14,16 +16,14 @@ def default_knowledge_dir() -> Path:
     An installed wheel carries it as ``model_advisor/knowledge_data``; a source checkout
     (editable install) has it as ``rules/`` at the top of the repository.
     """
-    packaged = Path(__file__).with_name("knowledge_data")
-    if packaged.is_dir():
-        return packaged
+    if PACKAGED.is_dir():
+        return PACKAGED
     return Path(__file__).resolve().parents[2] / "rules"
 
 
 def is_installed(directory: Path) -> bool:
     """Whether ``directory`` is the knowledge inside an installed package (never written to)."""
-    packaged = Path(__file__).with_name("knowledge_data")
-    return packaged.is_dir() and directory.resolve() == packaged.resolve()
+    return PACKAGED.is_dir() and directory.resolve() == PACKAGED.resolve()
 
 
 def home_dir() -> Path:

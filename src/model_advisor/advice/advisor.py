@@ -20,7 +20,7 @@ from .. import _paths
 from .._text import Analysis
 from .._version import __version__
 from ..engine.decision import Decision
-from ..engine.pipeline import Decided, Engine
+from ..engine.pipeline import Decided, Engine, collector_paused
 from ..errors import InvalidTaskError
 from ..knowledge.loader import Knowledge, KnowledgeRef, load_knowledge, require_sections
 from ..knowledge.notes import Passage
@@ -243,7 +243,8 @@ class Advisor:
         (:meth:`~model_advisor.engine.pipeline.Engine.decide_many`): on a table of tasks this
         is about a fifth faster than one :meth:`brief` after another, with the same results.
         """
-        return [self._brief(d) for d in self.engine.decide_many(tasks)]
+        with collector_paused():  # the decisions too are many short-lived objects
+            return [self._brief(d) for d in self.engine.decide_many(tasks)]
 
     def _brief(self, decided: Decided | InvalidTaskError) -> Brief | InvalidTaskError:
         if isinstance(decided, InvalidTaskError):

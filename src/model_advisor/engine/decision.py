@@ -77,30 +77,74 @@ def combine(
     Returns:
         The decision; the same inputs in any order always give the same decision.
     """
-    names = tuple(probabilities) if categories is None else tuple(categories)
-    even = 1 / len(names)
+    names = tuple(probabilities if categories is None else categories)
     if not hits and not has_evidence:
-        return Decision(UNDETERMINED, 0.0, dict.fromkeys(names, even), False)
+        return Decision(UNDETERMINED, 0.0, dict.fromkeys(names, 1 / len(names)), False)
     get = probabilities.get
-    scores = [max(get(c, 0.0), 0.0) for c in names]
+    scores = [get(c, 0.0) for c in names]
     total_p = sum(scores)
-    # no information from the classifier: every category equally likely
-    scores = [p / total_p for p in scores] if total_p > 0 else [even] * len(names)
+    if total_p <= 0 or min(scores) < 0:  # no usable information: clip, or every one alike
+        scores = [max(p, 0.0) for p in scores]
+        total_p = sum(scores)
+        if total_p <= 0:
+            scores, total_p = [1.0] * len(names), float(len(names))
+    if len(names) == 3:
+        return _combine_three(hits, names, scores, total_p)
+    return _combine_any(hits, names, scores, total_p)
+
+
+def _combine_any(
+    hits: Sequence[Weighted], names: tuple[Category, ...], scores: list[float], total_p: float
+) -> Decision:
+    """:func:`combine` once the probabilities are checked, for any number of categories."""
     if hits:
         missing = dict.fromkeys(names, 1.0)
         for hit in hits:
             missing[hit.category] *= 1.0 - hit.weight
         strength = [1.0 - missing[c] for c in names]
         total = sum(strength)
-        if total > 0:
-            share = RULE_SHARE * max(strength)
-            keep = 1 - share
-            scores = [keep * x + share * s / total for x, s in zip(scores, strength, strict=True)]
+        share = RULE_SHARE * max(strength)  # hits have weights above 0, so total is too
+        keep = 1 - share
+        scores = [
+            keep * (p / total_p) + share * s / total for p, s in zip(scores, strength, strict=True)
+        ]
+    else:
+        scores = [p / total_p for p in scores]
     best = max(scores)
     top = names[scores.index(best)]  # the first of equal scores
     runner_up = sorted(scores)[-2]
-    ambiguous = best - runner_up < AMBIGUITY_MARGIN
-    return Decision(top, best, dict(zip(names, scores, strict=True)), ambiguous)
+    return Decision(
+        top, best, dict(zip(names, scores, strict=True)), best - runner_up < AMBIGUITY_MARGIN
+    )
+
+
+def _combine_three(
+    hits: Sequence[Weighted], names: tuple[Category, ...], scores: list[float], total_p: float
+) -> Decision:
+    """:func:`_combine_any` written out for three categories, the shipped knowledge's number.
+
+    It runs once per task of a batch, and for three items the loops and comprehensions cost
+    more than the arithmetic (a third of the decision's time, measured with callgrind); the
+    arithmetic and its order are the same, so are the results (a test compares the two).
+    """
+    first, second, third = names
+    x0, x1, x2 = scores[0] / total_p, scores[1] / total_p, scores[2] / total_p
+    if hits:
+        missing = {first: 1.0, second: 1.0, third: 1.0}
+        for hit in hits:
+            missing[hit.category] *= 1.0 - hit.weight
+        s0, s1, s2 = 1.0 - missing[first], 1.0 - missing[second], 1.0 - missing[third]
+        total, share = s0 + s1 + s2, RULE_SHARE * max(s0, s1, s2)
+        keep = 1 - share
+        x0 = keep * x0 + share * s0 / total
+        x1 = keep * x1 + share * s1 / total
+        x2 = keep * x2 + share * s2 / total
+    best = max(x0, x1, x2)
+    top = first if x0 == best else second if x1 == best else third  # the first of equal scores
+    runner_up = sorted((x0, x1, x2))[1]
+    return Decision(
+        top, best, {first: x0, second: x1, third: x2}, best - runner_up < AMBIGUITY_MARGIN
+    )
 
 
 def text_has_evidence(features: Features) -> bool:
