@@ -68,6 +68,7 @@ class Advisor:
         self.notes = knowledge.notes
         self.engine = Engine(knowledge)
         self.categories = knowledge.categories
+        self.info = {c.id: c for c in settings.categories}  # looked up for every answer
         self.classifier = self.engine.classifier
         self.aspects = Aspects(settings, knowledge.notes, self.engine.kinds, self.engine.modalities)
         self.provenance = Provenance(package_version=__version__, knowledge_sha256=knowledge.sha256)
@@ -171,7 +172,7 @@ class Advisor:
         Each piece after the first must start with a rule keyword (a verb such as "draft" or
         "forecast"), so "cats and dogs" or "...and our planners..." are not split.
         """
-        aspirational = self.settings.category(category).aspirational
+        aspirational = self.info[category].aspirational
         pieces = split_tasks(text, list_items=aspirational)
         if not 2 <= len(pieces) <= MAX_PARTS:
             return (), ()
@@ -186,7 +187,7 @@ class Advisor:
                 if aspirational:
                     continue
                 return (), ()
-            if aspirational and self.settings.category(decision.category).aspirational:
+            if aspirational and self.info[decision.category].aspirational:
                 continue
             if groups and groups[-1][1] == decision.category and not aspirational:
                 groups[-1] = (f"{groups[-1][0]} and {piece}", decision.category)
@@ -214,12 +215,11 @@ class Advisor:
     def _recommend(
         self, category: Category, parts: Sequence[Part], combines: Sequence[Category]
     ) -> str:
-        settings = self.settings
-        recommendation = settings.category(category).recommendation
+        recommendation = self.info[category].recommendation
         if not parts:
             return recommendation
-        pieces = "; ".join(f'{settings.category(p.category).name} for "{p.text}"' for p in parts)
-        if settings.category(category).aspirational:
+        pieces = "; ".join(f'{self.info[p.category].name} for "{p.text}"' for p in parts)
+        if self.info[category].aspirational:
             return f"{recommendation} Parts you could build today: {pieces}."
         return f"Combine models, one per task: {pieces}; feed the first one's output to the next."
 
@@ -329,8 +329,7 @@ class Advisor:
     ) -> str:
         if decision.category == UNDETERMINED:
             return _NO_EVIDENCE
-        settings = self.settings
-        info = settings.category(decision.category)
+        info = self.info[decision.category]
         name = info.name
         agreeing = sorted({h.rule_id for h in hits if h.category == decision.category})
         because = f"rules {', '.join(agreeing)} point to it" if agreeing else "no rule fired for it"
@@ -338,7 +337,7 @@ class Advisor:
         if decision.ambiguous:
             runner_up = self._runner_up(decision)
             text += (
-                f" Too close to call: {settings.category(runner_up).name} scores "
+                f" Too close to call: {self.info[runner_up].name} scores "
                 f"{decision.scores[runner_up]:.0%}, so treat this as a best guess."
             )
         if info.caveat:

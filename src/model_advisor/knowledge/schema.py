@@ -220,7 +220,7 @@ class Settings(_Frozen):
 
     @model_validator(mode="after")
     def _references_are_declared(self) -> Settings:
-        declared = set(self.ids)
+        declared = {c.id for c in self.categories}
         kinds = {k.id for k in self.kinds}
 
         def check(what: str, named: object) -> None:
@@ -253,7 +253,12 @@ class Settings(_Frozen):
         return tuple(c.id for c in self.categories)
 
     def category(self, category_id: Category) -> CategoryInfo:
-        """Return the declared information for ``category_id``."""
+        """Return the declared information for ``category_id`` (a search: callers that ask
+        for every answer keep their own dict, see :class:`~model_advisor.Advisor`).
+
+        Raises:
+            StopIteration: when no such category is declared.
+        """
         return next(c for c in self.categories if c.id == category_id)
 
 
