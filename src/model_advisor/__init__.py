@@ -32,7 +32,6 @@ from .errors import (
     RuleFileError,
     TableError,
 )
-from .knowledge.examples import load_examples, read_labelled
 from .knowledge.loader import (
     Knowledge,
     KnowledgeRef,
@@ -54,9 +53,12 @@ from .types import (
     advice_schema,
 )
 
-# Batch and the knowledge-quality tools are imported on first use: the command line imports
-# this package on every start, and they are slow to import and rarely needed.
+# The table reader, batch and the knowledge-quality tools are imported on first use: the
+# command line imports this package on every start, and they are slow to import and rarely
+# needed.
 _LAZY = {
+    "load_examples": "knowledge.examples",
+    "read_labelled": "knowledge.examples",
     "BatchSummary": "batch.run",
     "advise_file": "batch.run",
     "advise_texts": "batch.work",

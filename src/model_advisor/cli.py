@@ -12,18 +12,15 @@ import json
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from pydantic import BaseModel
 
 from . import _paths
-from ._table import InputFormat, OutputFormat
 from ._version import __version__
 from .advice.advisor import load_long_lived
 from .advice.render import render_advice
-from .batch.progress import progress_line
-from .batch.run import advise_file
 from .errors import AdvisorError
 from .quality.report_text import (
     STATS_SORTS,
@@ -36,6 +33,9 @@ from .quality.report_text import (
 from .types import advice_schema
 
 DEFAULT_FOLDS = 5  # quality.evaluation.DEFAULT_FOLDS: that module is heavy to import at start
+
+if TYPE_CHECKING:  # the table reader loads with the batch command, not on every start
+    from ._table import InputFormat, OutputFormat
 
 R = TypeVar("R", bound=BaseModel)
 
@@ -173,6 +173,9 @@ def batch(
 
         model-advisor batch tasks.csv -o advised.csv --jobs 4
     """
+    from .batch.progress import progress_line  # only this command needs the batch
+    from .batch.run import advise_file
+
     with progress_line(sys.stderr, enabled=not quiet) as progress:
         summary = advise_file(
             input_path,

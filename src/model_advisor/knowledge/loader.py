@@ -30,7 +30,6 @@ from .._version import __version__
 from ..errors import ExampleDataError, KnowledgeBaseError, ModelFileError
 from ..types import Category, Example
 from .compiled import CueTables, RuleTables
-from .examples import load_examples
 from .modelfile import REBUILD, frame, read_bytes, unframe, write_atomic
 from .notes import KnowledgeBase
 from .rules import SETTINGS_FILE, load_rules, rule_files
@@ -171,14 +170,15 @@ def load_knowledge(directory: Path | str | os.PathLike[str], *, notes: bool = Tr
         load_rules(directory)  # raises the usual "not a directory" problem
     stamp = knowledge_sha256(directory)
     cached = _paths.model_cache_dir() / f"{stamp}.json"
-    raw, shown = _saved(directory / MODEL_FILE, stamp, own=True), str(directory / MODEL_FILE)
-    if raw is None:
-        raw, shown = _saved(cached, stamp, own=False), str(cached)
-    if raw is None:
-        raw, shown = build_model(directory), f"{directory} (trained now)"
+    found = _saved(directory / MODEL_FILE, stamp, own=True) or _saved(cached, stamp, own=False)
+    if found is None:
+        raw = build_model(directory)
         with contextlib.suppress(OSError):  # unwritable: a training next time, not an error
             write_atomic(cached, raw)
-    return _decode(directory, raw, shown, stamp, notes)
+        shown = f"{directory} (trained now)"
+        found = _unframe(raw, shown, stamp), shown  # from its bytes, as a saved one is read
+    (header, body), shown = found
+    return _decode(directory, header, body, shown, notes)
 
 
 def compile_directory(directory: Path) -> CompiledRules:
@@ -189,6 +189,8 @@ def compile_directory(directory: Path) -> CompiledRules:
     Raises:
         RuleFileError: the YAML is invalid.
     """
+    from .examples import load_examples  # the table reader: not needed to answer
+
     ruleset = load_rules(directory)
     try:
         examples = load_examples(directory / EXAMPLES_FILE, ruleset.settings.ids)
@@ -226,6 +228,7 @@ def build_model(directory: Path) -> bytes:
     """
     from sklearn import __version__ as sklearn_version
 
+    from .examples import load_examples
     from .training import fit_weights
 
     stamp = knowledge_sha256(directory)
@@ -272,8 +275,11 @@ def _unframe(raw: bytes, shown: str, stamp: str | None) -> tuple[dict[str, Any],
     return header, body
 
 
-def _saved(path: Path, stamp: str, *, own: bool) -> bytes | None:
-    """A model file's bytes if it was built from this very knowledge, else None.
+def _saved(
+    path: Path, stamp: str, *, own: bool
+) -> tuple[tuple[dict[str, Any], dict[str, Any]], str] | None:
+    """A model file's header and body, and its name, if it was built from this very
+    knowledge; else None.
 
     A model for other knowledge or from another version is passed over; so is a cached one
     that is corrupt (it is rebuilt), but the directory's own corrupt model is an error.
@@ -281,17 +287,16 @@ def _saved(path: Path, stamp: str, *, own: bool) -> bytes | None:
     if not path.exists():
         return None
     try:
-        raw = read_bytes(path, MAX_MODEL_BYTES)
-        _unframe(raw, str(path), stamp)
+        return read_model(path, stamp), str(path)
     except ModelFileError as err:
         if err.code in _SKIPPED or not own:
             return None
         raise
-    return raw
 
 
-def _decode(directory: Path, raw: bytes, shown: str, stamp: str, notes: bool) -> Knowledge:
-    header, body = _unframe(raw, shown, stamp)
+def _decode(
+    directory: Path, header: dict[str, Any], body: dict[str, Any], shown: str, notes: bool
+) -> Knowledge:
     try:
         settings = Settings.model_validate(body["settings"])
         stems = body["stems"]
