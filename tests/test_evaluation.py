@@ -372,7 +372,6 @@ def test_render_html_has_every_section(tiny_dir: Path) -> None:
 def test_cli_evaluate_report_writes_page_and_images(
     runner: CliRunner, tiny_dir: Path, tmp_path: Path
 ) -> None:
-    pytest.importorskip("matplotlib")
     target = tmp_path / "out" / "report"
     result = runner.invoke(
         cli,
@@ -390,7 +389,6 @@ def test_cli_evaluate_report_writes_page_and_images(
 
 
 def test_write_report_into_a_file_path_is_a_report_error(tiny_dir: Path, tmp_path: Path) -> None:
-    pytest.importorskip("matplotlib")
     blocker = tmp_path / "file"
     blocker.write_text("")
     with pytest.raises(ReportError, match="cannot write the report"):
@@ -432,3 +430,22 @@ def test_cli_missing_knowledge_dir_is_one_error_line(
     result = runner.invoke(cli, [a.format(d=missing) for a in args])
     assert result.exit_code == 1
     assert result.stderr == f"Error: {missing}: not a directory\n"
+
+
+def test_cli_evaluate_names_a_lone_surrogate_escape_by_line(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Labelled files go through the batch's table reader: a JSON Lines string holding an
+    escaped lone surrogate is a bad row at its line, not a traceback."""
+    labelled = tmp_path / "tasks.jsonl"
+    labelled.write_text(
+        '{"task": "predict the weather", "label": "discriminative"}\n'
+        '{"task": "write a poem \\ud800", "label": "generative"}\n',
+        encoding="utf-8",
+    )
+
+    result = runner.invoke(cli, ["evaluate", str(labelled), "--json"])
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {labelled}:2: a lone surrogate escape")
+    assert "Traceback" not in result.output

@@ -12,7 +12,6 @@ from model_advisor import (
     KnowledgeBase,
     KnowledgeBaseError,
     Passage,
-    RuleFileError,
     load_rules,
 )
 from model_advisor.knowledge.schema import SourceRef
@@ -334,10 +333,7 @@ def test_knowledge_base_select_under_in_shipped_notes(shipped: KnowledgeBase) ->
 
 
 def test_knowledge_base_every_shipped_category_source_is_found(shipped: KnowledgeBase) -> None:
-    try:
-        settings = load_rules(SHIPPED_NOTES.parent).settings
-    except RuleFileError as err:  # the shipped rules may still be being written
-        pytest.skip(f"the shipped rules do not load yet: {err}")
+    settings = load_rules(SHIPPED_NOTES.parent).settings  # the shipped rules must load
     for category in settings.categories:
         assert shipped.select(category.definition), category.id
         for source in category.sources:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import csv
 import hashlib
 import json
 import math
@@ -25,6 +26,7 @@ from model_advisor.knowledge.loader import (
 )
 
 SHIPPED = Path(__file__).parents[1] / "rules"
+HELDOUT = Path(__file__).parents[1] / "benchmarks" / "data"
 PROBES = [
     "predict the weather",
     "write a poem about the sea",
@@ -76,6 +78,14 @@ def load_error(path: Path, code: str = "corrupt") -> str:
     return str(caught.value)
 
 
+def every_task(*paths: Path) -> list[str]:
+    tasks = []
+    for path in paths:
+        with path.open(newline="", encoding="utf-8") as handle:
+            tasks += [row["task"] for row in csv.DictReader(handle)]
+    return tasks
+
+
 def answers(advisor: Advisor, texts: list[str]) -> list[dict[str, Any]]:
     result = []
     for text in texts:
@@ -111,13 +121,15 @@ def test_training_twice_writes_byte_identical_files(tiny_copy: Path, tmp_path: P
 
 def test_a_fresh_training_answers_like_a_saved_model(tmp_path: Path, shipped: Advisor) -> None:
     """A copy of the shipped knowledge that differs by a comment trains afresh (empty cache),
-    then answers from its cached model: both exactly as the shipped model.json answers."""
+    then answers from its cached model: both exactly as the shipped model.json answers, over
+    every example and held-out task."""
     copy = tmp_path / "k"
     shutil.copytree(SHIPPED, copy)
     (copy / MODEL_FILE).unlink()
     agi = copy / "agi.yaml"
     agi.write_text("# a comment changes the hash, not the knowledge\n" + agi.read_text())
-    texts = [*PROBES, *(line.split(",")[0] for line in (SHIPPED / "examples.csv").open())][:400]
+    texts = [*PROBES, *every_task(SHIPPED / "examples.csv", *HELDOUT.glob("heldout*.csv"))]
+    assert len(texts) > 1500
 
     trained = Advisor.from_dir(copy)  # the cache is empty: trains now
     cached = Advisor.from_dir(copy)  # reads the model the first load cached

@@ -56,9 +56,9 @@ class TaskClassifier:
 
     Example:
         >>> tasks = ["forecast sales", "write a poem", "do any job a human can"]
-        >>> clf = TaskClassifier().fit(tasks, ["discriminative", "generative", "agi"])
+        >>> clf = TaskClassifier().fit(tasks, ["sorting", "making", "thinking"])
         >>> max(clf.predict_proba("forecast rain").items(), key=lambda kv: kv[1])[0]
-        'discriminative'
+        'sorting'
     """
 
     def __init__(
