@@ -14,12 +14,13 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from itertools import islice
+from operator import add
 from typing import Literal, NamedTuple
 
 from .._text import STOP_WORDS, normalize
 from ..errors import ModelFileError
 from ..knowledge.training import Hyperparameters, fit_weights
-from ..knowledge.weights import ClassifierWeights, Sums, Weights, repeated_rows
+from ..knowledge.weights import ClassifierWeights, Sums, repeated_rows
 from ..types import Category
 
 _WORD_CACHE_SIZE = 200_000
@@ -33,12 +34,11 @@ class _WordEntry(NamedTuple):
 
     chars: list[int]  # its known character n-grams (rows)
     grams: int  # how many character n-grams it has; 0 for a function word (no coverage)
-    sums: Sums  # Weights.sums of ``chars``
+    sums: Sums  # Weights.sums of ``chars``, then Weights.sums of ``unigrams``: one tuple
     tokens: tuple[str, ...]  # its word tokens as scikit-learn finds them, stop words dropped
     distinct: frozenset[int]  # ``chars`` as a set
     repeated: frozenset[int]  # the rows ``chars`` holds more than once ("ana" in "banana")
     unigrams: tuple[int, ...]  # the word rows of ``tokens`` (when single words are features)
-    unigram_sums: Sums  # Weights.sums of ``unigrams``
 
 
 class Features(NamedTuple):
@@ -106,6 +106,7 @@ class TaskClassifier:
         self.word_weights_, self.char_weights_ = weights.word, weights.char
         self.stop_words_ = weights.stop_words
         self._word_rows: dict[str, _WordEntry] = {}
+        self._zeros = weights.char.sums(()) + weights.word.sums(())
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "weights_"):
@@ -128,19 +129,17 @@ class TaskClassifier:
         chars: list[int] = []
         tokens: list[str] = []
         content_grams = content_known = 0
-        char_sums: list[Sums] = []
-        word_sums: list[Sums] = []
+        per_word: list[Sums] = []  # each word's character sums, then its word sums
         words: list[int] = []
         seen: set[int] = set()  # the character rows so far, and those seen more than once
         repeated: set[int] = set()
         for word in normalized.split():
             entry = cache.get(word) or self._word_entry(word)
-            known, count, sums, found, distinct, inner, unigrams, unigram_sums = entry
+            known, count, sums, found, distinct, inner, unigrams = entry
             chars += known
-            char_sums.append(sums)
+            per_word.append(sums)
             if unigrams:
                 words += unigrams
-                word_sums.append(unigram_sums)
             if inner:
                 repeated |= inner
             if not seen.isdisjoint(distinct):
@@ -155,11 +154,16 @@ class TaskClassifier:
         index = word_weights.index
         grams = _longer_ngrams(tokens, self.word_ngrams)
         longer = [row for g in grams if (row := index.get(g)) is not None]
+        # both sides' sums over the words, column by column, in word order (adding a word's
+        # zeros changes no sum); then the word n-grams that cross words
+        totals = tuple(map(sum, zip(*per_word, strict=True))) if per_word else self._zeros
+        width = len(totals) // 2
+        char_totals, word_totals = totals[:width], totals[width:]
         if longer:
             words += longer
-            word_sums.append(word_weights.sums(longer))
-        word_z = word_weights.project(words, _total(word_sums, word_weights))
-        char_z = self.char_weights_.project(chars, _total(char_sums, self.char_weights_), repeated)
+            word_totals = tuple(map(add, word_totals, word_weights.sums(longer)))
+        word_z = word_weights.project(words, word_totals)
+        char_z = self.char_weights_.project(chars, char_totals, repeated)
         # each one's last column is its squared norm
         word_norm = math.sqrt(word_z[-1]) or 1.0
         char_norm = math.sqrt(char_z[-1]) or 1.0
@@ -187,12 +191,11 @@ class TaskClassifier:
         entry = _WordEntry(
             known,
             len(grams) if content else 0,
-            weights.sums(known),
+            weights.sums(known) + self.word_weights_.sums(unigrams),
             tokens,
             distinct,
             inner,
             unigrams,
-            self.word_weights_.sums(unigrams),
         )
         if len(self._word_rows) < _WORD_CACHE_SIZE:
             self._word_rows[word] = entry
@@ -237,13 +240,6 @@ def _softmax_three(
     total = e0 + e1 + e2
     l0, l1, l2 = labels
     return {l0: e0 / total, l1: e1 / total, l2: e2 / total}
-
-
-def _total(parts: list[Sums], weights: Weights) -> Sums:
-    """Add up per-word sums, column by column, in word order."""
-    if not parts:
-        return weights.sums(())
-    return tuple(map(sum, zip(*parts, strict=False)))
 
 
 def _longer_ngrams(tokens: list[str], ngrams: tuple[int, int]) -> list[str]:
