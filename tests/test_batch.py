@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import multiprocessing
 import signal
 import subprocess
 import sys
@@ -15,7 +16,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from model_advisor import Advisor, BatchError, BatchSummary, ModelFileError, advise_file
+from model_advisor import (
+    Advisor,
+    BatchError,
+    BatchSummary,
+    ModelFileError,
+    advise_file,
+)
 from model_advisor.batch import MAX_ROW_CHARS, ProgressLine, advise_texts, progress_line
 from model_advisor.batch import run as batch_run
 from model_advisor.batch import work as batch_work
@@ -572,16 +579,35 @@ def test_advise_file_repeated_tasks_outlive_the_cache(
     assert [r["category"] for r in table[:6]] == [r["category"] for r in table[6:12]]
 
 
-def test_advise_file_workers_refuse_knowledge_changed_since_loading(
+def test_advise_file_workers_answer_with_the_knowledge_the_batch_started_with(
     tiny_copy: Path, tmp_path: Path
 ) -> None:
     advisor = Advisor.from_dir(tiny_copy)
     with (tiny_copy / "examples.csv").open("a", encoding="utf-8") as out:
+        out.write("paint a mural,generative\n")  # the directory changes after loading
+    source = tmp_path / "tasks.csv"
+    write_tasks(source, 300)
+
+    advise_file(source, tmp_path / "one.csv", advisor=advisor)
+    advise_file(source, tmp_path / "two.csv", advisor=advisor, jobs=2)
+
+    assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
+
+
+def test_a_spawned_worker_refuses_knowledge_changed_since_the_batch_started(
+    tiny_copy: Path,
+) -> None:
+    """A worker that does not share the parent's memory loads the knowledge from its
+    reference, and refuses a directory that no longer holds the same knowledge."""
+    ref = Advisor.from_dir(tiny_copy).knowledge.ref
+    spawn = multiprocessing.get_context("spawn")
+    with spawn.Pool(1) as pool:
+        assert pool.apply(advise_texts, (ref, ["write a poem"]))[0].category == "generative"
+    with (tiny_copy / "examples.csv").open("a", encoding="utf-8") as out:
         out.write("paint a mural,generative\n")
 
-    with pytest.raises(ModelFileError, match="changed after the batch started"):
-        advise_file(DATA / "tasks.csv", tmp_path / "out.csv", advisor=advisor, jobs=2)
-    assert not (tmp_path / "out.csv").exists()
+    with spawn.Pool(1) as pool, pytest.raises(ModelFileError, match="changed after the batch"):
+        pool.apply(advise_texts, (ref, ["write a poem"]))
 
 
 def test_advise_texts_loads_the_knowledge_once_per_process(tiny_advisor: Advisor) -> None:

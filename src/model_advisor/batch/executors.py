@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from .._table import Row
-from ..knowledge.loader import KnowledgeRef
+from . import work
 from .work import Advising, Outcome, advise_texts
 
 if TYPE_CHECKING:
@@ -31,11 +31,17 @@ def in_process(advising: Advising) -> Iterator[Runner]:
 
 
 @contextmanager
-def process_pool(ref: KnowledgeRef, full: bool, jobs: int) -> Iterator[Runner]:
-    """Advise chunks in ``jobs`` worker processes, each loading the knowledge once."""
+def process_pool(advising: Advising, jobs: int) -> Iterator[Runner]:
+    """Advise chunks in ``jobs`` worker processes, each loading the knowledge once.
+
+    Workers are sent the knowledge's small reference. Where processes are forked, they start
+    with the parent's advisor already in :mod:`.work` (shared for the pool's lifetime), so
+    they load nothing; where they are spawned, each loads the knowledge from the reference.
+    """
     import multiprocessing  # here: it is slow to import, and one process needs none of it
 
-    with multiprocessing.get_context().Pool(jobs) as pool:
+    ref, full = advising.advisor.knowledge.ref, advising.full
+    with work.sharing(ref, advising), multiprocessing.get_context().Pool(jobs) as pool:
 
         def run(chunks: Iterator[list[Row]]) -> Chunks:
             # Pool.imap would read the whole input ahead: keep a bounded window in flight.

@@ -165,7 +165,7 @@ def advise_file(
     target = None if output is None or os.fspath(output) == "-" else os.fspath(output)
     advising = Advising(advisor, full)
     executor: AbstractContextManager[Runner] = (
-        in_process(advising) if jobs == 1 else process_pool(advisor.knowledge.ref, full, jobs)
+        in_process(advising) if jobs == 1 else process_pool(advising, jobs)
     )
     reserved = (*RESULT_COLUMNS, "advice")
     try:

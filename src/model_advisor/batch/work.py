@@ -9,7 +9,8 @@ once, whatever the number of chunks it is sent.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from ..advice.advisor import Advisor, Brief, load_long_lived
@@ -94,6 +95,18 @@ def _reason(section: str, line: int, quote: str) -> str:
 _LOADED: dict[tuple[KnowledgeRef, bool], Advising] = {}
 loads = 0
 """How many times this process has loaded knowledge for the batch (tests count it)."""
+
+
+@contextmanager
+def sharing(ref: KnowledgeRef, advising: Advising) -> Iterator[None]:
+    """Make ``advising`` this process's answer to ``ref`` while inside (for forked workers)."""
+    key = (ref, advising.full)
+    _LOADED[key] = advising
+    try:
+        yield
+    finally:
+        if _LOADED.get(key) is advising:
+            del _LOADED[key]
 
 
 def advise_texts(
