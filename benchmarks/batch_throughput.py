@@ -33,10 +33,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from model_advisor import TaskClassifier, advise_file, load_examples, load_rules
+from model_advisor import advise_file, load_examples, load_rules
 from model_advisor._paths import default_knowledge_dir
 from model_advisor._text import normalize
 from model_advisor.advice.advisor import load_long_lived
+from model_advisor.engine.classifier import TaskClassifier
 
 CHUNK = 10_000
 ORDERS = (("a", "b", "c"), ("b", "c", "a"), ("c", "a", "b"))  # each side first in turn

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model_advisor import ExampleDataError, ModelFileError, TaskClassifier, load_examples
+from model_advisor import ExampleDataError, ModelFileError, load_examples
 from model_advisor._text import normalize
+from model_advisor.engine.classifier import TaskClassifier
 
 CATEGORIES = ("discriminative", "generative", "agi")  # the shipped knowledge's, in order
 

@@ -9,11 +9,11 @@ import pytest
 
 from model_advisor import (
     AdvisorError,
-    KnowledgeBase,
     KnowledgeBaseError,
     Passage,
     load_rules,
 )
+from model_advisor.knowledge.notes import KnowledgeBase
 from model_advisor.knowledge.schema import SourceRef
 
 DATA = Path(__file__).parent / "data"

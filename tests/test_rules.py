@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from model_advisor import RuleEngine, RuleFileError, check_rules, load_rules
+from model_advisor import RuleFileError, check_rules, load_rules
+from model_advisor.engine.matching import RuleEngine
 from model_advisor.errors import Problem
 from model_advisor.knowledge.schema import Rule
 from model_advisor.types import RuleHit

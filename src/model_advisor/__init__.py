@@ -8,7 +8,9 @@ Example:
 The package is a pipeline, one folder a stage: ``knowledge`` (a directory compiled into one
 immutable object) -> ``engine`` (text -> decision) -> ``advice`` (decision -> advice quoted
 from the notes) -> ``batch`` and ``quality`` -> ``cli``. This module exposes what a user
-needs; the stages' internals stay in their modules.
+needs (the advisor, the result types, the errors, the knowledge loader, the batch and
+quality entry points); the engines inside stay in their modules
+(``model_advisor.engine.matching.RuleEngine``, ``model_advisor.engine.classifier.TaskClassifier``).
 """
 
 from __future__ import annotations
@@ -17,9 +19,7 @@ import importlib
 
 from ._version import __version__
 from .advice.advisor import Advisor, Brief
-from .engine.classifier import TaskClassifier
 from .engine.decision import Decision, combine
-from .engine.matching import RuleEngine
 from .errors import (
     AdvisorError,
     BatchError,
@@ -39,7 +39,7 @@ from .knowledge.loader import (
     load_knowledge,
     train_knowledge,
 )
-from .knowledge.notes import KnowledgeBase, Passage
+from .knowledge.notes import Passage
 from .knowledge.rules import check_rules, load_rules
 from .knowledge.schema import RuleSet
 from .types import (
@@ -104,7 +104,6 @@ __all__ = [
     "ExampleDataError",
     "InvalidTaskError",
     "Knowledge",
-    "KnowledgeBase",
     "KnowledgeBaseError",
     "KnowledgeRef",
     "ModelFileError",
@@ -113,14 +112,12 @@ __all__ = [
     "Problem",
     "Provenance",
     "ReportError",
-    "RuleEngine",
     "RuleFileError",
     "RuleHit",
     "RuleSet",
     "RuleTestReport",
     "StatsReport",
     "TableError",
-    "TaskClassifier",
     "TermWeight",
     "TrainingReport",
     "__version__",
