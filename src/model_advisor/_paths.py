@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 HOME_VARIABLE = "MODEL_ADVISOR_HOME"
@@ -38,3 +39,14 @@ def home_dir() -> Path:
 def model_cache_dir() -> Path:
     """Where models trained on the fly are kept, one file per knowledge hash."""
     return home_dir() / "models"
+
+
+def file_mode(destination: Path) -> int:
+    """The permission bits a file written to ``destination`` should get: those of the file it
+    replaces, else what the user's umask gives a new file (as ``open`` would)."""
+    try:
+        return stat.S_IMODE(destination.stat().st_mode)
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask

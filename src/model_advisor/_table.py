@@ -394,6 +394,8 @@ def _column_index(
             message = f"there is no column {number}: the first row has {len(names)}"
             raise TableError(name, message, 1, "no-such-column")
         return number - 1
+    if not header and column is None and len(names) == 1:
+        return 0  # one column and no header: that column is the tasks
     if not header:
         message = f"without a header, give the column's number: {option} N"
         raise TableError(name, message, 1, "no-such-column")

@@ -90,26 +90,32 @@ def _json_option(function: Any) -> Any:
     )
 
 
-@click.group(cls=_Group)
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="model-advisor")
 def cli() -> None:
     """Tell which kind of AI fits a task (discriminative, generative or AGI), and why."""
 
 
 @cli.command()
-@click.argument("tasks", nargs=-1, required=True)
+@click.argument("tasks", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print the advice as JSON.")
 @_rules_option
 def advise(tasks: tuple[str, ...], as_json: bool, rules_path: Path | None) -> None:
     """Advise on TASKS: which kind of AI fits each, how sure, and why.
 
-    Give several tasks as several arguments, or `-` to read one task per line from stdin.
-    With --json, one task prints a JSON object and several print a JSON array.
+    Give several tasks as several arguments, or `-` to read one task per line from stdin;
+    with no TASKS, piped stdin is read the same way. With --json, one task prints a JSON
+    object and several print a JSON array.
 
     Example:
 
         model-advisor advise "predict weather" "draft a sales email"
     """
+    if not tasks:
+        if sys.stdin is None or sys.stdin.isatty():  # nothing piped: say how to use it
+            click.echo(click.get_current_context().get_help())
+            raise click.exceptions.Exit(2)
+        tasks = ("-",)
     texts = list(_expand_stdin(tasks))
     if not texts:
         raise click.UsageError("no task given: stdin had no non-blank line")
@@ -288,6 +294,29 @@ def evaluate(
     if report_dir is not None:
         click.echo(f"report written to {write_report(report, report_dir)}", err=True)
     _emit(report, as_json, render_evaluation)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    """Write a copy of the shipped knowledge (notes, categories, rules, examples and model)
+    into DIRECTORY, a new or empty directory, to edit and use as your own.
+
+    Example:
+
+        model-advisor init my-knowledge
+    """
+    from .knowledge.starter import init_knowledge
+
+    written = init_knowledge(directory)
+    click.echo(f"wrote {len(written)} files to {directory}: {', '.join(p.name for p in written)}")
+    click.echo(
+        "next: edit them, then\n"
+        f"  model-advisor rules check {directory}\n"
+        f"  model-advisor rules test {directory}\n"
+        f"  model-advisor train {directory}\n"
+        f'  model-advisor advise --rules {directory} "your task"'
+    )
 
 
 @cli.command()

@@ -5,7 +5,8 @@ Every one of them derives from :class:`AdvisorError`, so a caller can catch that
     AdvisorError
     ├── RuleFileError       a rules or categories YAML file is unreadable or invalid
     ├── ExampleDataError    the example-tasks CSV is unreadable or invalid
-    ├── KnowledgeBaseError  the notes file is missing or lacks a declared section
+    ├── KnowledgeBaseError  the notes are missing or lack a declared section, or a new
+    │                       knowledge directory cannot be written
     ├── ModelFileError      a saved model is missing, corrupt, stale or from another version
     ├── InvalidTaskError    a task text that cannot be advised on (for example, empty)
     ├── TableError          a table of tasks (examples, labelled tasks, batch input) unreadable
@@ -83,7 +84,8 @@ class ExampleDataError(ProblemsError):
 
 
 class KnowledgeBaseError(AdvisorError):
-    """The notes file is missing, unreadable, or lacks a section the categories declare."""
+    """The notes file is missing, unreadable, or lacks a section the categories declare; or a
+    knowledge directory cannot be created (``init``)."""
 
     _fields = ("path", "message", "line")
 

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from .._paths import file_mode
 from .._table import RESULT_COLUMNS, OutputFormat, Row, Table
 from ..errors import BatchError
 from .work import Result
@@ -173,7 +174,7 @@ def open_output(target: str | None, source: str) -> Iterator[IO[str]]:
     try:
         with open(handle, "w", encoding="utf-8", newline="") as stream:
             yield stream
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, file_mode(destination))
         os.replace(temporary, destination)
     except OSError as err:
         raise BatchError(target, f"cannot write the output: {err.strerror}") from err

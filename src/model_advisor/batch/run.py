@@ -189,5 +189,15 @@ def advise_file(
 
 
 def _output_format(target: str | None, input_format: InputFormat) -> OutputFormat:
-    known = EXTENSIONS.get(Path(target).suffix.lower()) if target else None
-    return known or input_format
+    suffix = Path(target).suffix.lower() if target else ""
+    if not suffix:
+        return input_format
+    known = EXTENSIONS.get(suffix)
+    if known is None:
+        raise BatchError(
+            str(target),
+            f"cannot write {suffix} files: name the output .csv, .tsv, .jsonl or .json, or "
+            "say which of those to write with --output-format",
+            code="unknown-output-format",
+        )
+    return known

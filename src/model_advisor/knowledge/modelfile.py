@@ -18,6 +18,7 @@ from array import array
 from pathlib import Path
 from typing import Any
 
+from .._paths import file_mode
 from ..errors import ModelFileError
 
 REBUILD = "rebuild it with `model-advisor train`"
@@ -40,7 +41,7 @@ def write_atomic(path: Path, content: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(content)
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, file_mode(path))
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
