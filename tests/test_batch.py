@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import multiprocessing
+import os
 import signal
 import subprocess
 import sys
@@ -644,3 +645,51 @@ def test_progress_line_shows_rows_and_rate() -> None:
 def test_progress_line_is_off_when_not_a_terminal() -> None:
     with progress_line(io.StringIO()) as progress:
         assert progress is None
+
+
+def start_long_batch(tiny_dir: Path, tmp_path: Path, *options: str) -> subprocess.Popen[str]:
+    """A batch that runs for a while, in a session of its own; returned once it is writing."""
+    source, target = tmp_path / "tasks.csv", tmp_path / "out.csv"
+    write_tasks(source, 300_000)
+    command = [sys.executable, "-m", "model_advisor", "batch", str(source), "-o", str(target)]
+    process = subprocess.Popen(
+        [*command, "--rules", str(tiny_dir), "--quiet", *options],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's job would have
+    )
+    deadline = time.monotonic() + 60
+    while not any(p.stat().st_size for p in tmp_path.glob(".out.csv.*.tmp")):
+        assert process.poll() is None, "the run ended before it could be stopped"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    return process
+
+
+@pytest.mark.parametrize(
+    ("signum", "jobs", "to_group"),
+    [
+        (signal.SIGTERM, "1", False),
+        (signal.SIGTERM, "2", False),
+        (signal.SIGTERM, "2", True),
+        (signal.SIGHUP, "1", False),
+        (signal.SIGHUP, "2", True),
+        (signal.SIGINT, "1", True),
+        (signal.SIGINT, "2", True),
+    ],
+    ids=["term", "term-jobs", "term-group-jobs", "hup", "hup-group-jobs", "int", "int-jobs"],
+)
+def test_batch_stopped_by_a_signal_cleans_up_and_says_so_in_one_line(
+    tiny_dir: Path, tmp_path: Path, signum: int, jobs: str, to_group: bool
+) -> None:
+    process = start_long_batch(tiny_dir, tmp_path, "--jobs", jobs)
+    if to_group:  # as a terminal sends Ctrl-C, or a service manager stops a whole job
+        os.killpg(process.pid, signum)
+    else:
+        process.send_signal(signum)
+    _, stderr = process.communicate(timeout=60)
+
+    assert process.returncode == 128 + signum
+    name = "interrupted" if signum == signal.SIGINT else f"stopped by {signal.Signals(signum).name}"
+    assert stderr == f"Error: {name}\n"
+    assert {p.name for p in tmp_path.iterdir()} == {"tasks.csv"}  # no output, no temp file

@@ -17,6 +17,7 @@ LAYERS = {
     "_table": 0,
     "_paths": 0,
     "_version": 0,
+    "signals": 0,
     "knowledge": 1,
     "engine": 2,
     "advice": 3,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import signal
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -30,6 +31,7 @@ from .quality.report_text import (
     render_stats,
     render_training,
 )
+from .signals import Signalled, signals_raised
 from .types import advice_schema
 
 DEFAULT_FOLDS = 5  # quality.evaluation.DEFAULT_FOLDS: that module is heavy to import at start
@@ -45,13 +47,21 @@ _RULES_HELP = (
 
 
 class _Group(click.Group):
-    """Turns the library's expected errors into a one-line ``Error:`` and exit code 1."""
+    """Turns the library's expected errors into a one-line ``Error:`` and exit code 1, and an
+    interruption into one line and the shell's convention: 130 for Ctrl-C, 128 + N for a
+    signal N (SIGTERM 143, SIGHUP 129)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except AdvisorError as err:
             raise click.ClickException(str(err)) from err
+        except KeyboardInterrupt:
+            click.echo("Error: interrupted", err=True)
+            raise click.exceptions.Exit(128 + signal.SIGINT) from None
+        except Signalled as stopped:
+            click.echo(f"Error: stopped by {signal.Signals(stopped.signum).name}", err=True)
+            raise click.exceptions.Exit(128 + stopped.signum) from None
 
 
 def _rules_option(function: Any) -> Any:
@@ -182,7 +192,7 @@ def batch(
     from .batch.progress import progress_line  # only this command needs the batch
     from .batch.run import advise_file
 
-    with progress_line(sys.stderr, enabled=not quiet) as progress:
+    with signals_raised(), progress_line(sys.stderr, enabled=not quiet) as progress:
         summary = advise_file(
             input_path,
             output,

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from .._table import Row
+from ..signals import worker_defaults
 from . import work
 from .work import Advising, Outcome, advise_texts
 
@@ -41,7 +42,8 @@ def process_pool(advising: Advising, jobs: int) -> Iterator[Runner]:
     import multiprocessing  # here: it is slow to import, and one process needs none of it
 
     ref, full = advising.advisor.knowledge.ref, advising.full
-    with work.sharing(ref, advising), multiprocessing.get_context().Pool(jobs) as pool:
+    context = multiprocessing.get_context()
+    with work.sharing(ref, advising), context.Pool(jobs, worker_defaults) as pool:
 
         def run(chunks: Iterator[list[Row]]) -> Chunks:
             # Pool.imap would read the whole input ahead: keep a bounded window in flight.

@@ -1,0 +1,58 @@
+"""Termination signals as exceptions, so that a stopped run cleans up like a failed one.
+
+A batch writes to a temporary file that is removed when the run fails (see
+:func:`model_advisor.batch.output.open_output`). SIGTERM and SIGHUP normally end a process on
+the spot, leaving that file behind; inside :func:`signals_raised` they raise
+:class:`Signalled` instead, which unwinds through the same clean-up. Only the command line
+installs the handlers: a library caller keeps its own.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+HANDLED = (signal.SIGTERM, signal.SIGHUP)
+
+
+class Signalled(BaseException):
+    """SIGTERM or SIGHUP arrived; ``signum`` says which. Not an ``Exception``, so that
+    ``except Exception`` blocks on the way let it pass, as they let KeyboardInterrupt."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        super().__init__(signum)
+
+
+def _raise(signum: int, frame: FrameType | None) -> None:
+    raise Signalled(signum)
+
+
+@contextmanager
+def signals_raised() -> Iterator[None]:
+    """Inside, SIGTERM and SIGHUP raise :class:`Signalled`; the old handlers come back after."""
+    previous = {number: signal.signal(number, _raise) for number in HANDLED}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def worker_defaults() -> None:
+    """For a worker process: signals are the parent's to handle.
+
+    A terminal's Ctrl-C, a hangup, or ``kill`` of the whole job goes to a process group. A
+    worker killed at an arbitrary point can die holding the pool's task-queue lock, and the
+    parent then waits forever to stop the pool; so workers leave the group (the parent
+    stops them itself, through the pool), ignore Ctrl-C, and end quietly when the pool
+    terminates them. Orphaned by a parent killed outright, a worker reads the end of its
+    task pipe and exits.
+    """
+    os.setpgrp()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for number in HANDLED:
+        signal.signal(number, signal.SIG_DFL)
