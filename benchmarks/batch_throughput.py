@@ -93,10 +93,45 @@ def tasks(rows: int, seed: int = 7) -> Iterator[str]:
         )
 
 
-def write_input(path: Path, rows: int, slices: int = 1) -> list[Path]:
+SYLLABLES = tuple(c + v for c in "bcdfghklmnprstvz" for v in ("a", "e", "i", "o", "u", "ou", "ai"))
+FILLERS = ("the", "a", "of", "for", "our", "with", "from", "and", "in", "every", "new", "each")
+
+
+def distinct_tasks(rows: int, seed: int = 11) -> Iterator[str]:
+    """Task texts of 5 to 25 words, mostly made-up words (product names, jargon, places), so
+    that nearly every text brings words no earlier text had: the per-word caches cannot
+    answer most lookups, as on real, varied descriptions."""
+    rng = random.Random(seed)
+
+    def word() -> str:
+        return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+
+    for _ in range(rows):
+        length = rng.randint(5, 25)
+        words = [rng.choice(VERBS)]
+        while len(words) < length:
+            roll = rng.random()
+            words.append(
+                rng.choice(FILLERS) if roll < 0.3 else rng.choice(OBJECTS) if roll < 0.4 else word()
+            )
+        yield " ".join(words)
+
+
+def distinct_share(texts: Iterator[str]) -> float:
+    """The share of a corpus's words that are distinct (types / tokens)."""
+    seen: set[str] = set()
+    total = 0
+    for text in texts:
+        words = text.split()
+        total += len(words)
+        seen.update(words)
+    return len(seen) / total if total else 0.0
+
+
+def write_input(path: Path, rows: int, slices: int = 1, distinct: bool = False) -> list[Path]:
     """Write ``rows`` tasks as CSV: to ``path``, or with ``slices`` > 1 as that many
-    consecutive parts beside it. Returns the files written."""
-    generated = enumerate(tasks(rows), start=1)
+    consecutive parts beside it; ``distinct`` for mostly distinct words. Returns the files."""
+    generated = enumerate(distinct_tasks(rows) if distinct else tasks(rows), start=1)
     if slices == 1:
         parts = [path]
     else:

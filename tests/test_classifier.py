@@ -368,3 +368,29 @@ def test_load_examples_of_the_shipped_data(examples: list[Any]) -> None:
     assert len(examples) >= 300
     assert {e.label for e in examples} == set(CATEGORIES)
     assert all(e.task == e.task.strip() and e.task for e in examples)
+
+
+def test_classifier_word_cache_stays_bounded_and_changes_no_answer(
+    trained: TaskClassifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from model_advisor.engine import classifier as module
+
+    texts = [f"predict zorb{n} quix{n * 7} for flumph{n % 13}" for n in range(300)]
+    expected = [trained.predict_proba(t) for t in texts]
+    fresh = TaskClassifier.from_weights(trained.weights_)
+    monkeypatch.setattr(module, "WORD_CACHE_SIZE", 50)
+
+    for text, probabilities in zip(texts, expected, strict=True):
+        assert fresh.predict_proba(text) == probabilities
+        assert len(fresh._word_rows) <= 50
+
+
+def test_stem_table_for_unknown_words_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from model_advisor import _text
+
+    monkeypatch.setattr(_text, "LEARNED_STEMS_KEPT", 20)
+    monkeypatch.setattr(_text, "_LEARNED", {})
+    stems = [_text.stem(f"zorbings{n}") for n in range(100)]
+
+    assert len(_text._LEARNED) <= 20
+    assert stems == [_text.stem(f"zorbings{n}") for n in range(100)]

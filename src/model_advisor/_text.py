@@ -14,8 +14,13 @@ from typing import Any, NamedTuple
 
 # Runs of letters and digits; apostrophes, hyphens and underscores split words.
 _WORD = re.compile(r"[^\W_]+")
-_STEMS: dict[str, str] = {}
+_STEMS: dict[str, str] = {}  # the knowledge's words (seeded by a model), kept for good
 _STEMS_LIMIT = 500_000
+_LEARNED: dict[str, str] = {}  # other words met in tasks, forgotten in a block when full
+LEARNED_STEMS_KEPT = 50_000
+"""Stems of words outside the knowledge that are remembered. On text with mostly new words
+a larger table only costs memory: its hit rate there is low, and stemming a word again costs
+tens of microseconds. Measured with ``benchmarks/batch_memory.py --distinct``."""
 _local = threading.local()  # a Snowball stemmer keeps state while it works: one per thread
 
 
@@ -39,11 +44,12 @@ def stem(word: str) -> str:
     saved model seeds with every word of its knowledge (:func:`seed_stems`); the stemmer itself
     is imported only for a word the table lacks.
     """
-    stemmed = _STEMS.get(word)
+    stemmed = _STEMS.get(word) or _LEARNED.get(word)
     if stemmed is None:
         stemmed = _stemmer().stemWord(word)
-        if len(_STEMS) < _STEMS_LIMIT:
-            _STEMS[word] = stemmed
+        if len(_LEARNED) >= LEARNED_STEMS_KEPT:
+            _LEARNED.clear()  # cheaper than evicting one by one; frequent words come back
+        _LEARNED[word] = stemmed
     return stemmed
 
 

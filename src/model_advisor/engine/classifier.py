@@ -23,7 +23,11 @@ from ..knowledge.training import Hyperparameters, fit_weights
 from ..knowledge.weights import ClassifierWeights, Sums, repeated_rows
 from ..types import Category
 
-_WORD_CACHE_SIZE = 200_000
+WORD_CACHE_SIZE = 20_000
+"""Words whose contribution is remembered; when full, the table starts afresh (frequent words
+come straight back). Each entry holds a word's n-gram rows and sums, about 1 kB: a table
+ten times larger made a batch of mostly new words take 380 MB at 50,000 rows, and its hit
+rate on such text is low (``benchmarks/batch_memory.py --distinct``)."""
 _PUNCTUATION = "".join(chr(c) for c in range(33, 127) if not chr(c).isalnum())
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
 _SPACES = re.compile(r"\s\s+")
@@ -197,8 +201,9 @@ class TaskClassifier:
             inner,
             unigrams,
         )
-        if len(self._word_rows) < _WORD_CACHE_SIZE:
-            self._word_rows[word] = entry
+        if len(self._word_rows) >= WORD_CACHE_SIZE:
+            self._word_rows.clear()
+        self._word_rows[word] = entry
         return entry
 
     def predict_proba(self, text: str, features: Features | None = None) -> dict[Category, float]:

@@ -20,7 +20,7 @@ from ..knowledge.compiled import FUZZY_MIN_LENGTH, ConditionTables, CueTables, R
 from ..knowledge.schema import Condition, Rule, regex_options
 from ..types import Category, RuleHit
 
-_NEAR_CACHE_SIZE = 100_000
+_NEAR_CACHE_SIZE = 20_000  # unknown long words and the keywords near them; cleared when full
 
 
 class ConditionIndex:
@@ -117,8 +117,9 @@ class ConditionIndex:
         keys = self._near.get(token)
         if keys is None:
             keys = self._find_near(token)
-            if len(self._near) < _NEAR_CACHE_SIZE:
-                self._near[token] = keys
+            if len(self._near) >= _NEAR_CACHE_SIZE:
+                self._near.clear()
+            self._near[token] = keys
         return keys
 
     def _find_near(self, token: str) -> list[int]:
