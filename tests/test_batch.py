@@ -636,10 +636,13 @@ def test_progress_line_shows_rows_and_rate() -> None:
     stream = io.StringIO()
     progress = ProgressLine(stream, interval=0)
     progress(1500, 0.5)
+    progress(3000, None)  # an input of unknown size (a pipe): no bar, no time left
     progress.clear()
-    text = stream.getvalue()
-    assert text.startswith("\r1,500 rows, ") and " rows/s, 50%, " in text and " left" in text
-    assert text.endswith("\r")
+    first, second, cleared = stream.getvalue().split("\r")[1:4]
+    assert first.startswith("[" + "#" * 12 + "-" * 12 + "]  50%  1,500 rows, ")
+    assert " rows/s, " in first and first.endswith(" left")
+    assert second.startswith("3,000 rows, ") and "left" not in second
+    assert cleared.strip() == "" and stream.getvalue().endswith("\r")
 
 
 def test_progress_line_is_off_when_not_a_terminal() -> None:

@@ -11,9 +11,12 @@ from typing import IO
 class ProgressLine:
     """Shows progress on a terminal: one line, rewritten in place at most every ``interval``.
 
-    It shows rows done and rows per second, plus the share done and the time left when the
-    input's size is known. Use it as ``advise_file(..., progress=ProgressLine(sys.stderr))``.
+    When the input's size is known, a bar and the share done come first and the time left
+    last; rows done and rows per second always show. Use it as
+    ``advise_file(..., progress=ProgressLine(sys.stderr))``.
     """
+
+    BAR = 24  # characters of the bar
 
     def __init__(self, stream: IO[str], interval: float = 0.5) -> None:
         self.stream, self.interval = stream, interval
@@ -28,8 +31,10 @@ class ProgressLine:
         elapsed = max(now - self._start, 1e-9)
         text = f"{rows:,} rows, {rows / elapsed:,.0f} rows/s"
         if fraction:
+            done = round(self.BAR * fraction)
             left = elapsed * (1 - fraction) / fraction
-            text += f", {fraction:.0%}, {int(left) // 60}:{int(left) % 60:02d} left"
+            bar = "#" * done + "-" * (self.BAR - done)
+            text = f"[{bar}] {fraction:4.0%}  {text}, {int(left) // 60}:{int(left) % 60:02d} left"
         self.stream.write("\r" + text.ljust(self._width))
         self.stream.flush()
         self._width = len(text)
