@@ -152,7 +152,7 @@ def test_a_rule_of_an_undeclared_category_is_reported_at_its_line(tmp_path: Path
     line = text.splitlines().index(
         next(x for x in text.splitlines() if "category: generative" in x)
     )
-    assert f"rules.yaml:{line + 1}:0: error: category: 'agi' is not declared" in result.stdout
+    assert f"rules.yaml:{line + 1}:5: error: category: 'agi' is not declared" in result.stdout
 
 
 # --- one pipeline -------------------------------------------------------------------------

@@ -313,7 +313,7 @@ def test_load_examples_reports_an_unknown_label_with_its_line(tmp_path: Path) ->
     [problem] = caught.value.problems
     assert (problem.line, problem.code) == (5, "unknown-label")
     assert "'robots'" in problem.message
-    assert str(caught.value).startswith(f"{path}:5: ")
+    assert str(caught.value).startswith(f"{path}:5:0: error: ")
 
 
 def test_load_examples_reports_an_empty_task_with_its_line(tmp_path: Path) -> None:

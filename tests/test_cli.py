@@ -90,7 +90,7 @@ def test_cli_advise_broken_rules_names_file_line_and_rule(
     result = runner.invoke(cli, ["advise", "--rules", str(tiny_copy), "x"])
     assert result.exit_code == 1
     assert f"Error: {rules}:" in result.stderr
-    assert "[rule whole-job] weight: Input should be less than or equal to 1" in result.stderr
+    assert "error: weight: Input should be less than or equal to 1 (whole-job)" in result.stderr
 
 
 def test_cli_no_task_is_a_usage_error(runner: CliRunner) -> None:
@@ -109,7 +109,7 @@ def test_cli_rules_check_lists_problems_and_exits_1(runner: CliRunner, tiny_copy
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert len(lines) == 2
-    assert lines[0].startswith(f"{rules}:14:0: error: id: String should match pattern")
+    assert lines[0].startswith(f"{rules}:14:5: error: id: String should match pattern")
     assert lines[0].endswith("(Make)")
     assert result.stderr == "2 errors, 0 warnings\n"
 

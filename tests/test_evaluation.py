@@ -148,18 +148,21 @@ def test_evaluate_label_column_can_be_named(tiny_dir: Path, tmp_path: Path) -> N
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("task,label\nwrite a poem,generativ\n", "{f}:2: label 'generativ' is not one of"),
-        ("task,label\nwrite a poem,\n", "{f}:2: no label: give one of"),
-        ("task,label\n  ,agi\n", "{f}:2: empty task"),
+        ("task,label\nwrite a poem,generativ\n", "{f}:2:0: error: label 'generativ' is not one of"),
+        ("task,label\nwrite a poem,\n", "{f}:2:0: error: no label: give one of"),
+        ("task,label\n  ,agi\n", "{f}:2:0: error: empty task"),
         (
             "task,kind\nwrite a poem,generative\n",
-            "{f}:1: no column 'label' among the columns: task, kind; use --label-column",
+            "{f}:1:0: error: no column 'label' among the columns: task, kind; use --label-column",
         ),
-        ("name,label\nwrite a poem,generative\n", "{f}:1: no task, description or text column"),
-        ("task,label\na,agi,extra\n", "{f}:2: ragged row: 3 fields, the header has 2"),
-        ("task,label\n", "{f}: no labelled tasks: the file has no rows"),
-        ("", "{f}: the file is empty"),
-        ('[{"task": "a", "label": "agi"}]\n', "{f}:1: a JSON array is not read"),
+        (
+            "name,label\nwrite a poem,generative\n",
+            "{f}:1:0: error: no task, description or text column",
+        ),
+        ("task,label\na,agi,extra\n", "{f}:2:0: error: ragged row: 3 fields, the header has 2"),
+        ("task,label\n", "{f}:0:0: error: no labelled tasks: the file has no rows"),
+        ("", "{f}:0:0: error: the file is empty"),
+        ('[{"task": "a", "label": "agi"}]\n', "{f}:1:0: error: a JSON array is not read"),
     ],
 )
 def test_evaluate_bad_file_names_file_and_line(
@@ -178,9 +181,9 @@ def test_evaluate_lists_ten_bad_rows_and_counts_the_rest(tiny_dir: Path, tmp_pat
     with pytest.raises(ExampleDataError) as caught:
         evaluate(labelled, tiny_dir)
     lines = str(caught.value).splitlines()
-    assert lines[0] == f"{labelled}: 12 bad rows; the first 10:"
+    assert lines[0] == f"{labelled}:0:0: error: 12 bad rows; the first 10:"
     assert len(lines) == 11
-    assert lines[-1].startswith(f"{labelled}:11: label 'nope'")
+    assert lines[-1].startswith(f"{labelled}:11:0: error: label 'nope'")
 
 
 def test_cli_evaluate_prints_every_section(runner: CliRunner, tiny_dir: Path) -> None:
@@ -233,7 +236,8 @@ def test_cli_evaluate_unknown_label_is_one_error_line(
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr == (
-        f"Error: {labelled}:3: label 'sorting' is not one of discriminative, generative, agi\n"
+        f"Error: {labelled}:3:0: error: label 'sorting' is not one of "
+        "discriminative, generative, agi\n"
     )
 
 
@@ -241,7 +245,8 @@ def test_cli_evaluate_missing_file_is_an_error(runner: CliRunner, tmp_path: Path
     result = runner.invoke(cli, ["evaluate", str(tmp_path / "nope.csv")])
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Error: {tmp_path / 'nope.csv'}: cannot read the input: No such file or directory\n"
+        f"Error: {tmp_path / 'nope.csv'}:0:0: error: cannot read the input: "
+        "No such file or directory\n"
     )
 
 
@@ -252,7 +257,7 @@ def test_cli_evaluate_broken_rules_name_file_line_and_rule(
     rules.write_text(rules.read_text().replace("weight: 0.9", "weight: 9"))
     result = runner.invoke(cli, ["evaluate", str(LABELLED), "--rules", str(tiny_copy)])
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"Error: {rules}:26: [rule whole-job] weight:")
+    assert result.stderr.startswith(f"Error: {rules}:26:5: error: weight:")
     assert "Traceback" not in result.output
 
 
@@ -290,8 +295,8 @@ def test_cross_validate_more_folds_than_examples_of_a_category_fails(tiny_dir: P
     with pytest.raises(ExampleDataError) as caught:
         cross_validate(tiny_dir, folds=11)
     assert str(caught.value) == (
-        f"{tiny_dir / 'examples.csv'}: 11-fold cross-validation needs at least 11 examples of "
-        "each category; agi has 10: use --folds 10 or add examples"
+        f"{tiny_dir / 'examples.csv'}:0:0: error: 11-fold cross-validation needs at least 11 "
+        "examples of each category; agi has 10: use --folds 10 or add examples"
     )
 
 
@@ -336,7 +341,7 @@ def test_cli_train_too_many_folds_fails_before_training(runner: CliRunner, tiny_
     (tiny_copy / "model.json").unlink()
     result = runner.invoke(cli, ["train", "--folds", "11", str(tiny_copy)])
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"Error: {tiny_copy / 'examples.csv'}: 11-fold")
+    assert result.stderr.startswith(f"Error: {tiny_copy / 'examples.csv'}:0:0: error: 11-fold")
     assert not (tiny_copy / "model.json").exists()
 
 
@@ -430,7 +435,7 @@ def test_cli_missing_knowledge_dir_is_one_error_line(
     missing = tmp_path / "nope"
     result = runner.invoke(cli, [a.format(d=missing) for a in args])
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {missing}: not a directory\n"
+    assert result.stderr == f"Error: {missing}:0:0: error: not a directory\n"
 
 
 def test_cli_evaluate_names_a_lone_surrogate_escape_by_line(
@@ -448,5 +453,5 @@ def test_cli_evaluate_names_a_lone_surrogate_escape_by_line(
     result = runner.invoke(cli, ["evaluate", str(labelled), "--json"])
 
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"Error: {labelled}:2: a lone surrogate escape")
+    assert result.stderr.startswith(f"Error: {labelled}:2:0: error: a lone surrogate escape")
     assert "Traceback" not in result.output

@@ -67,7 +67,7 @@ def test_load_yaml_reports_duplicate_key_at_the_second_key(tmp_path: Path) -> No
     assert codes(problems) == ["duplicate-key"]
     assert (problems[0].line, problems[0].column) == (6, 5)
     assert "'weight'" in problems[0].message
-    assert str(problems[0]).startswith(f"{tmp_path / 'rules.yaml'}:6: ")
+    assert str(problems[0]).startswith(f"{tmp_path / 'rules.yaml'}:6:5: error: ")
     assert document is not None
 
 

@@ -28,7 +28,9 @@ Level = Literal["error", "warning"]
 class Problem:
     """One thing wrong in a file, located by path, line and column (sorts by position).
 
-    Rendered as ``path:line: [rule id] message``, the one shape every error message uses.
+    Rendered as ``path:line:col: level: message (rule-id)``, the one shape of every problem,
+    in ``rules check`` and in the ``Error:`` of any other command (a line or column of 0:
+    the whole file or line).
     """
 
     path: str
@@ -40,14 +42,12 @@ class Problem:
     message: str = field(default="", compare=False)
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        rule = f" [rule {self.rule_id}]" if self.rule_id else ""
-        return f"{where}:{rule} {self.message}"
-
-    def parsable(self) -> str:
-        """The one-line form of ``rules check``: ``file:line:col: level: message (rule-id)``."""
         rule = f" ({self.rule_id})" if self.rule_id else ""
         return f"{self.path}:{self.line}:{self.column}: {self.level}: {self.message}{rule}"
+
+    def parsable(self) -> str:
+        """The one-line form (as ``str``): ``file:line:col: level: message (rule-id)``."""
+        return str(self)
 
 
 class AdvisorError(Exception):

@@ -100,19 +100,20 @@ def _across_files(
         found_id = rule.get("id")
         rule_id = found_id if isinstance(found_id, str) else ""
         if rule_id:
-            where = Location(path=path, line=document.line_of(("rules", index, "id")))
+            line, column = document.position_of(("rules", index, "id"))
+            where = Location(path=path, line=line)
             first = first_seen.setdefault(rule_id, where)
             if first is not where:
                 message = f"duplicate rule id; first defined at {first.path}:{first.line}"
-                yield Problem(path, where.line, 0, rule_id, "duplicate-rule-id", message=message)
+                yield Problem(path, line, column, rule_id, "duplicate-rule-id", message=message)
         category = rule.get("category")
         if declared is not None and isinstance(category, str) and category not in declared:
-            line = document.line_of(("rules", index, "category"))
+            line, column = document.position_of(("rules", index, "category"))
             message = (
                 f"category: {category!r} is not declared in {SETTINGS_FILE} "
                 f"(declared: {', '.join(declared)})"
             )
-            yield Problem(path, line, 0, rule_id, "unknown-category", message=message)
+            yield Problem(path, line, column, rule_id, "unknown-category", message=message)
 
 
 def _validate(
@@ -160,10 +161,11 @@ def _problems_from(document: YamlDocument, err: ValidationError) -> Iterable[Pro
         field = _describe(loc[2:] if rule_id else loc)
         text = str(error["msg"]).removeprefix("Value error, ")
         message = f"{field}: {text}" if field else text
+        line, column = document.position_of(loc)
         yield Problem(
             str(document.path),
-            document.line_of(loc),
-            0,
+            line,
+            column,
             rule_id,
             str(error["type"]).replace("_", "-"),
             "error",

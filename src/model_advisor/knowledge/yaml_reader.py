@@ -26,20 +26,28 @@ _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YamlDocument:
-    """Plain data from one YAML file, plus the 1-based line where each location starts."""
+    """Plain data from one YAML file, plus the 1-based line and column where each location
+    starts (a mapping entry's: where its key stands)."""
 
-    def __init__(self, path: Path, data: Any, lines: dict[Loc, int]) -> None:
+    def __init__(
+        self, path: Path, data: Any, lines: dict[Loc, int], columns: dict[Loc, int] | None = None
+    ) -> None:
         self.path = path
         self.data = data
         self.lines = lines
+        self.columns = columns or {}
 
     def line_of(self, loc: Loc) -> int:
         """Return the line of the longest prefix of ``loc`` present in the file (1 if none)."""
+        return self.position_of(loc)[0]
+
+    def position_of(self, loc: Loc) -> tuple[int, int]:
+        """The line and column of the longest prefix of ``loc`` present in the file."""
         for end in range(len(loc), -1, -1):
             line = self.lines.get(loc[:end])
             if line is not None:
-                return line
-        return 1
+                return line, self.columns.get(loc[:end], 0)
+        return 1, 0
 
 
 def load_yaml(path: Path) -> tuple[YamlDocument | None, list[Problem]]:
@@ -75,13 +83,14 @@ def load_yaml(path: Path) -> tuple[YamlDocument | None, list[Problem]]:
         return None, [Problem(shown, 1, code="empty-file", message="file is empty")]
     builder = _Builder(shown)
     data = builder.build(node, (), 0)
-    return YamlDocument(path, data, builder.lines), builder.problems
+    return YamlDocument(path, data, builder.lines, builder.columns), builder.problems
 
 
 class _Builder:
     def __init__(self, path: str) -> None:
         self.path = path
         self.lines: dict[Loc, int] = {}
+        self.columns: dict[Loc, int] = {}
         self.problems: list[Problem] = []
         self._seen: set[int] = set()
         self._scalars = yaml.SafeLoader("")
@@ -94,6 +103,7 @@ class _Builder:
 
     def build(self, node: yaml.Node, loc: Loc, depth: int) -> Any:
         self.lines[loc] = node.start_mark.line + 1
+        self.columns[loc] = node.start_mark.column + 1
         if id(node) in self._seen:
             self._problem(node, "yaml-alias", "anchors and aliases are not allowed in rule files")
             return None
@@ -132,4 +142,5 @@ class _Builder:
                 continue
             result[key] = self.build(value_node, (*loc, str(key)), depth + 1)
             self.lines[(*loc, str(key))] = key_node.start_mark.line + 1
+            self.columns[(*loc, str(key))] = key_node.start_mark.column + 1
         return result

@@ -112,8 +112,8 @@ def _notes_problems(directory: Path, settings: Settings) -> list[Problem]:
     document, _ = load_yaml(path)
 
     def problem(loc: Loc, code: str, level: Level, message: str) -> Problem:
-        line = document.line_of(loc) if document else 0
-        return Problem(str(path), line, code=code, level=level, message=message)
+        line, column = document.position_of(loc) if document else (0, 0)
+        return Problem(str(path), line, column, code=code, level=level, message=message)
 
     try:
         knowledge = KnowledgeBase.from_markdown(directory / settings.notes)
