@@ -1,0 +1,86 @@
+"""The README's sample outputs of `model-advisor advise` are what the command prints today.
+
+Each ```text block of the README is a transcript: `$ model-advisor ...` lines, each followed by
+its output. A line of the output that is only `...` stands for any number of lines, and `...`
+within a line for any text (a long quote shortened). This test
+runs every `advise` transcript over the shipped knowledge and compares; after a change that
+alters the output on purpose, ``UPDATE_README=1 pytest tests/test_readme.py`` writes the
+whole current output into each stale transcript, to be read and shortened with `...` by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from model_advisor.cli import cli
+
+README = Path(__file__).parents[1] / "README.md"
+UPDATE = os.environ.get("UPDATE_README") == "1"
+_BLOCK = re.compile(r"```text\n(.*?)```", re.DOTALL)
+
+
+def transcripts(text: str) -> list[tuple[str, list[str]]]:
+    """Every (command, expected output lines) of the README's advise transcripts."""
+    found = []
+    for block in _BLOCK.findall(text):
+        command, output = None, []
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                if command is not None:
+                    found.append((command, output))
+                command, output = line[2:], []
+            elif command is not None:
+                output.append(line)
+        if command is not None:
+            found.append((command, output))
+    found = [(c, o[: _blank_tail(o)]) for c, o in found]
+    return [
+        (c, o) for c, o in found if c.startswith("model-advisor advise ") and "--rules" not in c
+    ]
+
+
+def _blank_tail(lines: list[str]) -> int:
+    """How many lines remain once the trailing blank ones are dropped."""
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    return len(lines)
+
+
+def line_pattern(line: str) -> str:
+    """A regex for one expected line: `...` inside it stands for any text."""
+    return re.escape(line).replace(re.escape("..."), ".*?")
+
+
+def matches(expected: list[str], actual: list[str]) -> bool:
+    """Whether ``actual`` is ``expected`` with each `...` line standing for any lines."""
+    pattern = "".join(
+        r"(?:.*\n)*?" if line.strip() == "..." else line_pattern(line) + r"\n" for line in expected
+    )
+    return re.fullmatch(pattern, "".join(f"{line}\n" for line in actual)) is not None
+
+
+SHOWN = transcripts(README.read_text(encoding="utf-8"))
+
+
+def test_readme_has_advise_transcripts() -> None:
+    assert len(SHOWN) >= 4  # the first screen's, and those of "Beyond the label"
+
+
+@pytest.mark.parametrize(("command", "expected"), SHOWN, ids=[c for c, _ in SHOWN])
+def test_readme_advise_transcript_is_current(command: str, expected: list[str]) -> None:
+    result = CliRunner().invoke(cli, shlex.split(command)[1:], catch_exceptions=False)
+    actual = result.stdout.rstrip("\n").splitlines()
+    if UPDATE and not matches(expected, actual):
+        text = README.read_text(encoding="utf-8")
+        old = "\n".join([f"$ {command}", *expected])
+        new = "\n".join([f"$ {command}", *actual])
+        README.write_text(text.replace(old, new, 1), encoding="utf-8")
+        return
+    assert result.exit_code == 0
+    assert matches(expected, actual), "\n".join(actual)
