@@ -394,3 +394,14 @@ def test_stem_table_for_unknown_words_stays_bounded(monkeypatch: pytest.MonkeyPa
 
     assert len(_text._LEARNED) <= 20
     assert stems == [_text.stem(f"zorbings{n}") for n in range(100)]
+
+
+def test_load_examples_refuses_a_file_over_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from model_advisor.knowledge import examples as module
+
+    monkeypatch.setattr(module, "MAX_EXAMPLES_BYTES", 40)
+    path = write_csv(tmp_path, "task,label\n" + GOOD_ROWS)
+
+    assert example_problems(path) == [(0, "file-too-large")]

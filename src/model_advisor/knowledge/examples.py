@@ -18,6 +18,8 @@ from ..types import Category, Example
 
 MAX_PROBLEMS = 10
 """Bad rows listed in one error; a first line says how many there are in all."""
+MAX_EXAMPLES_BYTES = 50_000_000
+"""A knowledge directory's examples are read whole to train on: a larger file is refused."""
 
 
 def load_examples(path: Path, categories: Sequence[Category]) -> list[Example]:
@@ -31,6 +33,13 @@ def load_examples(path: Path, categories: Sequence[Category]) -> list[Example]:
         ExampleDataError: listing the bad rows (unknown label, empty task...) by line, or
             naming the categories that have no example.
     """
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0  # the reader says what is wrong with it
+    if size > MAX_EXAMPLES_BYTES:
+        message = f"file is {size} bytes; the limit is {MAX_EXAMPLES_BYTES}"
+        raise ExampleDataError([Problem(str(path), code="file-too-large", message=message)])
     examples = read_labelled(path, categories, column="task")
     missing = [c for c in categories if not any(e.label == c for e in examples)]
     if missing:
