@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,46 @@ def matches(expected: list[str], actual: list[str]) -> bool:
 
 
 SHOWN = transcripts(README.read_text(encoding="utf-8"))
+
+
+PROBES = [  # the probes.csv of "Your own categories", as the README lists them
+    "keep the data centre cool with the least electricity by adjusting fans minute by minute",
+    "spot fraudulent card payments",
+    "write a limerick about a lighthouse",
+    "an AI that can do every job in our company",
+]
+
+
+def walkthrough(text: str) -> list[tuple[str, list[str]]]:
+    """The transcript of "Your own categories": every command of its block, in order."""
+    [block] = [b for b in _BLOCK.findall(text) if "teach a robot arm" in b]
+    steps: list[tuple[str, list[str]]] = []
+    for line in block.splitlines():
+        if line.startswith("$ "):
+            steps.append((line[2:], []))
+        else:
+            steps[-1][1].append(line)
+    return steps
+
+
+def test_readme_your_own_categories_walkthrough_is_current(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Runs the walkthrough on a copy of tests/data/categories/four named my-knowledge/."""
+    shutil.copytree(
+        Path(__file__).parent / "data" / "categories" / "four", tmp_path / "my-knowledge"
+    )
+    (tmp_path / "probes.csv").write_text("task\n" + "\n".join(PROBES) + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    steps = walkthrough(README.read_text(encoding="utf-8"))
+    assert [command.split()[1] for command, _ in steps] == [
+        "rules", "rules", "train", "advise", "batch"
+    ]  # fmt: skip
+    for command, expected in steps:
+        result = CliRunner().invoke(cli, shlex.split(command)[1:], catch_exceptions=False)
+        assert result.exit_code == 0, (command, result.output)
+        actual = result.output.rstrip("\n").splitlines()  # stdout and stderr, as a terminal
+        assert matches(expected, actual), f"{command}\n" + "\n".join(actual)
 
 
 def test_readme_has_advise_transcripts() -> None:
