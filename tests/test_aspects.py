@@ -36,7 +36,7 @@ CATEGORIES = ("discriminative", "generative", "agi")  # the shipped knowledge's,
 def test_aspects_kind_of_task(shipped: Advisor, task: str, kind: str) -> None:
     advice = shipped.advise(task)
     assert advice.kind == kind
-    assert advice.kind_name
+    assert advice.kind_name == {k.id: k.name for k in shipped.settings.kinds}[kind]
 
 
 @pytest.mark.parametrize(

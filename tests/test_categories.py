@@ -92,7 +92,8 @@ def test_own_categories_pass_check_train_advise_batch_and_evaluate(
             assert advice.category == expected, task
             assert tuple(advice.scores) == categories
             assert set(advice.why_not) == set(categories) - {expected}
-            assert advice.citations
+            definition = advisor.settings.category(expected).definition.section
+            assert advice.citations[-1].section.endswith(definition)  # what the kind is
 
     probes = tmp_path / "probes.csv"
     with probes.open("w", newline="", encoding="utf-8") as handle:
