@@ -586,3 +586,31 @@ def test_rule_engine_never_takes_known_words_or_vetoes_for_typos() -> None:
         )
         == []
     )
+
+
+def test_check_rules_reports_a_duplicate_id_with_the_files_other_errors(tmp_path: Path) -> None:
+    shutil.copy(CATEGORIES, tmp_path / "categories.yaml")
+    (tmp_path / "rules.yaml").write_text(
+        "version: 1\n"
+        "rules:\n"
+        "  - id: same\n"
+        "    category: generative\n"
+        "    weight: 0.5\n"
+        "    rationale: Writing makes text.\n"
+        "    any: [{kind: keyword, words: [write]}]\n"
+        "    examples: {match: [write a poem]}\n"
+        "  - id: same\n"
+        "    category: generative\n"
+        "    weight: 7\n"
+        "    rationale: Drawing makes pictures.\n"
+        "    any: [{kind: keyword, words: [draw]}]\n"
+        "    examples: {match: [draw a cat]}\n",
+        encoding="utf-8",
+    )
+
+    problems = check_rules(tmp_path)
+
+    assert [(p.line, p.column, p.code) for p in problems] == [
+        (9, 5, "duplicate-rule-id"),
+        (11, 5, "less-than-equal"),
+    ]
