@@ -23,6 +23,7 @@ from ._version import __version__
 from .advice.advisor import load_long_lived
 from .advice.render import render_advice
 from .errors import AdvisorError
+from .quality import DEFAULT_FOLDS
 from .quality.report_text import (
     STATS_SORTS,
     problems_summary,
@@ -33,8 +34,6 @@ from .quality.report_text import (
 )
 from .signals import Signalled, signals_raised
 from .types import advice_schema
-
-DEFAULT_FOLDS = 5  # quality.evaluation.DEFAULT_FOLDS: that module is heavy to import at start
 
 if TYPE_CHECKING:  # the table reader loads with the batch command, not on every start
     from ._table import InputFormat, OutputFormat

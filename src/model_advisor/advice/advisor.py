@@ -68,9 +68,9 @@ class Advisor:
         self.notes = knowledge.notes
         self.engine = Engine(knowledge)
         self.categories = knowledge.categories
-        self.info = {c.id: c for c in settings.categories}  # looked up for every answer
         self.classifier = self.engine.classifier
         self.aspects = Aspects(settings, knowledge.notes, self.engine.kinds, self.engine.modalities)
+        self.info = self.aspects.info
         self.provenance = Provenance(package_version=__version__, knowledge_sha256=knowledge.sha256)
         notes = knowledge.notes
         self._sources = {

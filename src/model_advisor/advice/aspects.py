@@ -39,7 +39,7 @@ class Aspects:
         modalities: CueMatcher,
     ) -> None:
         self.settings = settings
-        self._info = {c.id: c for c in settings.categories}
+        self.info = {c.id: c for c in settings.categories}  # looked up for every answer
         self._kinds = kinds
         self._kind_category = {k.id: k.category for k in settings.kinds}
         self.kind_names = {k.id: k.name for k in settings.kinds}
@@ -91,13 +91,13 @@ class Aspects:
 
     def why_not(self, other: Category, chosen: Category, hits: Sequence[RuleHit]) -> str:
         """One sentence on why ``other`` is not the answer, naming rules that pointed to it."""
-        info = self._info[other]
+        info = self.info[other]
         reason = info.why_not.get(chosen, "the evidence for it is weaker")
         sentence = f"Not {info.name}: {reason}."
         against = sorted({word for h in hits if h.category == other for word in h.matched})
         if against:
             words = ", ".join(f'"{w}"' for w in against)
-            chosen_name = self._info[chosen].name
+            chosen_name = self.info[chosen].name
             sentence += f" {words} pointed that way, but the case for {chosen_name} is stronger."
         return sentence
 

@@ -67,11 +67,11 @@ class TaskClassifier:
 
     def __init__(
         self,
-        word_ngrams: tuple[int, int] = (1, 2),
-        char_ngrams: tuple[int, int] = (3, 5),
-        regularization: float = 10.0,
-        random_state: int = 0,
-        stop_words: Literal["english"] | None = "english",
+        word_ngrams: tuple[int, int] = Hyperparameters.word_ngrams,
+        char_ngrams: tuple[int, int] = Hyperparameters.char_ngrams,
+        regularization: float = Hyperparameters.regularization,
+        random_state: int = Hyperparameters.random_state,
+        stop_words: Literal["english"] | None = Hyperparameters.stop_words,
     ) -> None:
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams

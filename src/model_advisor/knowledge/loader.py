@@ -44,6 +44,11 @@ MAX_MODEL_BYTES = 64_000_000
 _SKIPPED = ("stale", "version")  # a model for other knowledge, or from another version
 
 
+def cached_model_path(stamp: str) -> Path:
+    """Where the cache keeps the model built from the knowledge of hash ``stamp``."""
+    return _paths.model_cache_dir() / f"{stamp}.json"
+
+
 def knowledge_sha256(directory: Path) -> str:
     """Hash what a model is built from: the categories, the rule files and the examples."""
     digest = hashlib.sha256()
@@ -169,7 +174,7 @@ def load_knowledge(directory: Path | str | os.PathLike[str], *, notes: bool = Tr
     if not directory.is_dir():
         load_rules(directory)  # raises the usual "not a directory" problem
     stamp = knowledge_sha256(directory)
-    cached = _paths.model_cache_dir() / f"{stamp}.json"
+    cached = cached_model_path(stamp)
     found = _saved(directory / MODEL_FILE, stamp, own=True) or _saved(cached, stamp, own=False)
     if found is None:
         raw = build_model(directory)
@@ -181,8 +186,9 @@ def load_knowledge(directory: Path | str | os.PathLike[str], *, notes: bool = Tr
     return _decode(directory, header, body, shown, notes)
 
 
-def compile_directory(directory: Path) -> CompiledRules:
-    """Compile a directory's rules as :func:`load_knowledge` does, without a model.
+def compile_directory(directory: Path, ruleset: RuleSet | None = None) -> CompiledRules:
+    """Compile a directory's rules (``ruleset``, when loaded already) as
+    :func:`load_knowledge` does, without a model.
 
     Unreadable examples only leave their words out of the stem table.
 
@@ -191,7 +197,7 @@ def compile_directory(directory: Path) -> CompiledRules:
     """
     from .examples import load_examples  # the table reader: not needed to answer
 
-    ruleset = load_rules(directory)
+    ruleset = ruleset or load_rules(directory)
     try:
         examples = load_examples(directory / EXAMPLES_FILE, ruleset.settings.ids)
     except ExampleDataError:

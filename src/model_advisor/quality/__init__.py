@@ -5,3 +5,7 @@ Each function here is the twin of a command (``train``, ``evaluate``, ``rules ch
 judge the advisor through its one decision pipeline
 (:class:`~model_advisor.engine.pipeline.Engine`).
 """
+
+DEFAULT_FOLDS = 5
+"""How many folds cross-validation uses unless told otherwise (here, not in :mod:`.evaluation`:
+the command line needs it on every start, and that module is slow to import)."""

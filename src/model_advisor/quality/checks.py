@@ -48,7 +48,7 @@ def check_knowledge(directory: Path) -> list[Problem]:
     if not directory.is_dir():
         return problems
     ruleset = None if any(p.level == "error" for p in problems) else load_rules(directory)
-    settings = load_settings(directory)
+    settings = ruleset.settings if ruleset is not None else load_settings(directory)
     examples: list[Example] = []
     if settings is not None:  # the labels can be checked only against declared categories
         try:
@@ -194,7 +194,7 @@ def run_rule_tests(directory: Path) -> RuleTestReport:
         RuleFileError: when the rules do not load.
     """
     ruleset = load_rules(directory)
-    compiled = compile_directory(directory)
+    compiled = compile_directory(directory, ruleset)
     engine = RuleEngine(compiled.rules, compiled.known_words)
 
     def fires(rule: Rule, text: str) -> bool:

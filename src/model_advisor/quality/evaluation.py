@@ -25,16 +25,15 @@ from ..knowledge.examples import load_examples, read_labelled
 from ..knowledge.loader import (
     EXAMPLES_FILE,
     Knowledge,
+    cached_model_path,
     knowledge_sha256,
     load_knowledge,
     train_knowledge,
 )
 from ..knowledge.rules import load_rules
 from ..types import Category, Example, Verdict
+from . import DEFAULT_FOLDS
 from .metrics import ConfidenceBin, Scores, reliability, score
-
-DEFAULT_FOLDS = 5
-"""How many folds cross-validation uses unless told otherwise."""
 
 __all__ = [  # Scores and ConfidenceBin live in .metrics; they are part of these reports
     "DEFAULT_FOLDS",
@@ -301,7 +300,7 @@ def train(
         _check_folds(directory / EXAMPLES_FILE, examples, folds, ruleset.settings.ids)
     output = None
     if _paths.is_installed(directory):
-        output = _paths.model_cache_dir() / f"{knowledge_sha256(directory)}.json"
+        output = cached_model_path(knowledge_sha256(directory))
     saved = train_knowledge(directory, output)
     return TrainingReport(
         knowledge=str(directory),
