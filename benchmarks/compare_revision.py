@@ -6,12 +6,13 @@ speed drifts), each in a fresh process that imports its own tree's ``src`` and u
 tree's shipped knowledge:
 
 - warm advise: the median time of ``Advisor.advise`` over the held-out tasks, per round;
-- batch: rows/s of ``advise_file`` in one process over a generated CSV (the varied tasks of
-  ``batch_throughput.py``).
+- batch: rows/s of ``advise_file`` in one process over a generated CSV: the varied tasks of
+  ``batch_throughput.py``, or with ``--corpus distinct`` its texts of mostly new words.
 
 It prints each side's figures and the ratio this revision / baseline (warm: lower is better,
 batch: higher is better). Run:
-``python benchmarks/compare_revision.py --baseline ../base [--rounds 5] [--rows 50000]``.
+``python benchmarks/compare_revision.py --baseline ../base [--rounds 5] [--rows 50000]
+[--corpus distinct]``.
 """
 
 from __future__ import annotations
@@ -71,12 +72,13 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, required=True, help="another revision's tree")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--rows", type=int, default=50_000, help="rows of the batch's CSV")
+    parser.add_argument("--corpus", choices=["varied", "distinct"], default="varied")
     args = parser.parse_args()
     trees = {"this": ROOT, "baseline": args.baseline.resolve()}
     heldout = HERE / "data" / "heldout.csv"
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        [table] = write_input(work / "tasks.csv", args.rows)
+        [table] = write_input(work / "tasks.csv", args.rows, distinct=args.corpus == "distinct")
         figures: dict[str, dict[str, list[float]]] = {
             name: {"advise": [], "batch": []} for name in trees
         }
