@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model_advisor import ExampleDataError, ModelFileError, load_examples
-from model_advisor._text import normalize
+from model_advisor._text import classifier_text
 from model_advisor.engine.classifier import TaskClassifier
 
 CATEGORIES = ("discriminative", "generative", "agi")  # the shipped knowledge's, in order
@@ -65,7 +65,7 @@ def tiny() -> TaskClassifier:
 
 
 def sklearn_proba(classifier: TaskClassifier, text: str) -> dict[str, float]:
-    row = classifier.pipeline_.predict_proba([normalize(text)])[0]
+    row = classifier.pipeline_.predict_proba([classifier_text(text)])[0]
     return {
         str(label): float(p) for label, p in zip(classifier.pipeline_.classes_, row, strict=True)
     }
@@ -189,7 +189,7 @@ def test_classifier_matches_sklearn_on_every_example(
     trained: TaskClassifier, examples: list[Any]
 ) -> None:
     tasks = [e.task for e in examples]
-    rows = trained.pipeline_.predict_proba([normalize(t) for t in tasks])
+    rows = trained.pipeline_.predict_proba([classifier_text(t) for t in tasks])
     labels = [str(label) for label in trained.pipeline_.classes_]
 
     assert len(tasks) >= 300

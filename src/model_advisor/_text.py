@@ -12,6 +12,8 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+from ._reading import Reading, read
+
 # Runs of letters and digits; apostrophes, hyphens and underscores split words.
 _WORD = re.compile(r"[^\W_]+")
 _STEMS: dict[str, str] = {}  # the knowledge's words (seeded by a model), kept for good
@@ -71,11 +73,17 @@ def _stemmer() -> Any:
 
 
 class Analysis(NamedTuple):
-    """A text normalised, split into words and stemmed once, for every matcher to share."""
+    """A text normalised, split into words, stemmed and read once, for every matcher to share.
+
+    ``reading`` marks the negated and subordinate words (:mod:`._reading`); ``seen`` is the
+    text the classifier reads: ``normalized`` without the negated words.
+    """
 
     normalized: str
     tokens: list[str]
     stems: list[str]
+    reading: Reading
+    seen: str
 
     @classmethod
     def of(cls, text: str | Analysis) -> Analysis:
@@ -85,7 +93,23 @@ class Analysis(NamedTuple):
         normalized = normalize(text)
         tokens = words(normalized)
         known = _STEMS.get
-        return cls(normalized, tokens, [known(t) or stem(t) for t in tokens])
+        reading = read(normalized, tokens)
+        return cls(
+            normalized,
+            tokens,
+            [known(t) or stem(t) for t in tokens],
+            reading,
+            reading.negated_text(normalized),
+        )
+
+
+def classifier_text(text: str) -> str:
+    """What the classifier reads of ``text``: normalised, without its negated words.
+
+    Training and prediction both read a text through here, so they see the same words.
+    """
+    normalized = normalize(text)
+    return read(normalized, words(normalized)).negated_text(normalized)
 
 
 # Function and filler words that say nothing about a task: they count neither for citing a

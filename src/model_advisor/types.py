@@ -6,7 +6,7 @@ A category is a plain string, one of the ids declared in the knowledge's ``categ
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -41,6 +41,8 @@ class RuleHit(_Frozen):
     weight: float
     matched: tuple[str, ...]
     rationale: str
+    subordinate: bool = False
+    """It matched only inside a subordinate clause, so its weight was halved."""
 
 
 class TermWeight(_Frozen):
@@ -51,11 +53,25 @@ class TermWeight(_Frozen):
     weight: float
 
 
+class Discount(_Frozen):
+    """Words of the task that counted for less than they would alone.
+
+    ``negated`` words ("no need to *write anything*") were not counted at all;
+    ``subordinate`` ones ("reviews *that a bot wrote*") describe what is acted on, and the
+    rules matched there counted at half weight.
+    """
+
+    kind: Literal["negated", "subordinate"]
+    phrase: str
+    rules: tuple[str, ...] = ()  # the rules it kept from firing, or that it weakened
+
+
 class Evidence(_Frozen):
     """Why the advisor decided: the rules that fired and the classifier's weightiest terms."""
 
     rules: tuple[RuleHit, ...] = ()
     terms: tuple[TermWeight, ...] = ()
+    discounted: tuple[Discount, ...] = ()
 
 
 class Citation(_Frozen):

@@ -36,6 +36,7 @@ from ..types import (
     TermWeight,
 )
 from .aspects import Aspects, split_tasks
+from .discounts import describe, discounts
 
 MAX_PARTS = 6
 _RANKINGS_KEPT = 10_000
@@ -137,16 +138,20 @@ class Advisor:
         if combines and self.aspects.combining is not None:
             passages.append(self.aspects.combining)
         runner_up = self._runner_up(decision)
+        discounted = discounts(self.engine.rules, analysis, hits)
+        explanation = self._explain(decision, hits, parts, combines)
+        if discounted:
+            explanation = f"{explanation} {describe(discounted)}"
         return Advice(
             task=text,
             category=category,
             confidence=round(decision.confidence, 4),
             scores={c: round(s, 4) for c, s in decision.scores.items()},
             ambiguous=decision.ambiguous,
-            evidence=Evidence(rules=tuple(hits), terms=tuple(terms)),
+            evidence=Evidence(rules=tuple(hits), terms=tuple(terms), discounted=tuple(discounted)),
             citations=tuple(self._citation(p) for p in passages),
             recommendation=self._recommend(category, parts, combines),
-            explanation=self._explain(decision, hits, parts, combines),
+            explanation=explanation,
             truncated=truncated,
             kind=kind,
             kind_name=self.aspects.kind_names.get(kind) if kind else None,

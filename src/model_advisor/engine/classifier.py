@@ -17,7 +17,7 @@ from itertools import islice
 from operator import add
 from typing import Literal, NamedTuple
 
-from .._text import STOP_WORDS, normalize
+from .._text import STOP_WORDS, classifier_text
 from ..errors import ModelFileError
 from ..knowledge.training import Hyperparameters, fit_weights
 from ..knowledge.weights import ClassifierWeights, Sums, repeated_rows
@@ -121,14 +121,15 @@ class TaskClassifier:
     def features(self, text: str, normalized: str | None = None) -> Features:
         """Return how ``text`` meets the model: known n-grams and their push on each label.
 
-        ``normalized``, when given, is ``text`` already normalised (it saves doing it again).
+        ``normalized``, when given, is ``text`` as the classifier reads it: normalised and
+        without its negated words (:attr:`Analysis.seen <model_advisor._text.Analysis>`).
         Neither word tokens nor character n-grams cross whitespace, so the text is read one
         whitespace-separated word at a time, and what each word contributes is cached: most
         words of a task have been seen before, and then cost one lookup. The share of known
         character n-grams is taken over content words only ("the", "hello" say nothing).
         """
         self._check_fitted()
-        normalized = normalize(text) if normalized is None else normalized
+        normalized = classifier_text(text) if normalized is None else normalized
         cache = self._word_rows
         chars: list[int] = []
         tokens: list[str] = []

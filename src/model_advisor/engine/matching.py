@@ -21,6 +21,9 @@ from ..knowledge.schema import Condition, Rule, regex_options
 from ..types import Category, RuleHit
 
 _NEAR_CACHE_SIZE = 20_000  # unknown long words and the keywords near them; cleared when full
+SUBORDINATE_WEIGHT = 0.5
+"""A rule matched only inside a subordinate clause ("reviews that a bot *wrote*") counts
+with this share of its weight: the clause describes what is acted on, not the request."""
 
 
 class ConditionIndex:
@@ -51,6 +54,7 @@ class ConditionIndex:
         # phrases by their first two stems ("customer servic"), so common first words are cheap
         self._phrases = tables.phrases
         self._patterns = tables.patterns
+        self._regex_keys = frozenset(key for _, key in self._patterns)  # they count in full
         self._variants: dict[str, list[str]] | None = None  # built on the first unknown word
         self._near: dict[str, list[int]] = {}  # unknown word -> keys of keywords near it
         # the stems that start some phrase: most words start none and skip the phrase lookup
@@ -76,13 +80,40 @@ class ConditionIndex:
 
         Without ``matched_text``, a regex condition maps to "" (finding the text a pattern
         matched costs a second search, which a caller that only needs the keys can skip).
+        Negated words (:mod:`model_advisor._reading`) match nothing.
         """
+        return self.read(text, matched_text=matched_text)[0]
+
+    def read(
+        self, text: str | Analysis, *, matched_text: bool = True
+    ) -> tuple[dict[int, str], frozenset[int]]:
+        """:meth:`found`, and the conditions found only in subordinate words."""
         analysis = Analysis.of(text)
+        reading = analysis.reading
+        if not reading.scopes:
+            return self._found(analysis, matched_text, frozenset()), frozenset()
+        found = self._found(analysis, True, reading.negated)
+        subordinate = reading.subordinate
+        if not subordinate:
+            return found, frozenset()
+        main = self._found(analysis, False, reading.negated | subordinate, regexes=False)
+        only = frozenset(k for k in found if k not in main and k not in self._regex_keys)
+        return found, only
+
+    def _found(
+        self,
+        analysis: Analysis,
+        matched_text: bool,
+        skipped: frozenset[int],
+        regexes: bool = True,
+    ) -> dict[int, str]:
         normalized, tokens, stems = analysis.normalized, analysis.tokens, analysis.stems
         found: dict[int, str] = {}
         last = len(stems) - 1
         firsts, keywords, fuzzy = self._firsts, self._stems.get, self._fuzzy
         for i, token_stem in enumerate(stems):
+            if skipped and i in skipped:
+                continue
             keys = keywords(token_stem)
             if keys is None and fuzzy and len(tokens[i]) >= FUZZY_MIN_LENGTH:
                 keys = self._near_keywords(tokens[i])
@@ -94,16 +125,17 @@ class ConditionIndex:
                 for sequence, key in self._phrases.get(f"{token_stem} {stems[i + 1]}", ()):
                     if tuple(stems[i : i + len(sequence)]) == sequence:
                         found.setdefault(key, " ".join(tokens[i : i + len(sequence)]))
-        if self._patterns:
+        if self._patterns and regexes:
             for index in self._regex_set.Match(normalized) or ():
                 pattern, key = self._patterns[index]
-                if not matched_text:
+                if not matched_text and not skipped:
                     found.setdefault(key, "")
                     continue
                 compiled = self._compiled.get(index)
                 if compiled is None:
                     compiled = self._compiled[index] = re2.compile(pattern, regex_options())
-                if (hit := compiled.search(normalized)) is not None:
+                hit = compiled.search(normalized)
+                if hit is not None and not (skipped and _starts_in(analysis, hit.start(), skipped)):
                     found.setdefault(key, hit.group(0))
         return found
 
@@ -138,6 +170,12 @@ class ConditionIndex:
         if not near:
             near = {k for v in _deletions(token) for k in self._variants.get(v, ())}
         return [key for keyword in sorted(near) for key in self._keywords[keyword]]
+
+
+def _starts_in(analysis: Analysis, position: int, tokens: frozenset[int]) -> bool:
+    """Whether the text at ``position`` lies in one of ``tokens`` (by character span)."""
+    spans = analysis.reading.spans
+    return any(spans[t][0] <= position < spans[t][1] for t in tokens)
 
 
 def _deletions(word: str) -> set[str]:
@@ -214,19 +252,21 @@ class RuleEngine:
     def match(self, text: str | Analysis) -> list[RuleHit]:
         """Return the rules that fire on ``text``, with the words they matched, sorted by id."""
         analysis = Analysis.of(text)
-        found = self._index.found(analysis)
+        found, subordinate = self._index.read(analysis)
         hits = []
         for index in self._fired(analysis, found):
             any_keys, all_keys = self._groups[index]
             words = [found[k] for k in (*any_keys, *all_keys) if found.get(k)]
             rule_id, category, weight, rationale = self._rules[index]
+            minor = bool(subordinate) and self._only_in(index, found, subordinate)
             hits.append(
                 RuleHit(
                     rule_id=rule_id,
                     category=category,
-                    weight=weight,
+                    weight=round(weight * SUBORDINATE_WEIGHT, 6) if minor else weight,
                     matched=tuple(dict.fromkeys(words)),
                     rationale=rationale,
+                    subordinate=minor,
                 )
             )
         return hits
@@ -238,8 +278,24 @@ class RuleEngine:
     def weigh(self, text: str | Analysis) -> list[Hit]:
         """The rules that fire on ``text``, without the words they matched (faster), by id."""
         analysis = Analysis.of(text)
-        found = self._index.found(analysis, matched_text=False)
-        return list(map(self._hits.__getitem__, self._fired(analysis, found)))
+        found, subordinate = self._index.read(analysis, matched_text=False)
+        fired = self._fired(analysis, found)
+        if not subordinate:
+            return list(map(self._hits.__getitem__, fired))
+        return [
+            self._minor(index) if self._only_in(index, found, subordinate) else self._hits[index]
+            for index in fired
+        ]
+
+    def _only_in(self, index: int, found: dict[int, str], keys: frozenset[int]) -> bool:
+        """Whether every condition of rule ``index`` that matched is among ``keys``."""
+        any_keys, all_keys = self._groups[index]
+        matched = [k for k in (*any_keys, *all_keys) if k in found]
+        return bool(matched) and all(k in keys for k in matched)
+
+    def _minor(self, index: int) -> Hit:
+        rule_id, category, weight = self._hits[index]
+        return Hit(rule_id, category, round(weight * SUBORDINATE_WEIGHT, 6))
 
     def _fired(self, analysis: Analysis, found: dict[int, str]) -> list[int]:
         candidates = set(map(self._by_condition.__getitem__, found))

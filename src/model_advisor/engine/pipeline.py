@@ -123,7 +123,7 @@ class Engine:
     def _weigh(
         self, text: str, truncated: bool, analysis: Analysis, hits: Sequence[Weighted]
     ) -> Decided:
-        features = self.classifier.features(text, analysis.normalized)
+        features = self.classifier.features(text, analysis.seen)
         probabilities = self.classifier.predict_proba(text, features)
         evidence = bool(hits) or text_has_evidence(features)
         decision = combine(hits, probabilities, categories=self.categories, has_evidence=evidence)

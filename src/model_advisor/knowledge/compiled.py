@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from .._text import normalize, stem, words
-from .schema import Condition, KeywordCondition, PhraseCondition, RegexCondition, Rule
+from .schema import Condition, KeywordCondition, PatternCondition, PhraseCondition, Rule
 
 FUZZY_MIN_LENGTH = 7
 """Keywords this long or longer are also matched when misspelt by one letter."""
@@ -40,7 +40,7 @@ class ConditionTables:
         phrases: Phrases = defaultdict(list)
         patterns: list[tuple[str, int]] = []
         for key, condition in enumerate(conditions):
-            if isinstance(condition, RegexCondition):
+            if isinstance(condition, PatternCondition):
                 patterns.append((f"(?i){condition.pattern}", key))
                 continue
             for text in _texts_of(condition):
@@ -134,7 +134,7 @@ class RuleTables:
             phrases: list[str] = []
             keys: list[int] = []
             for condition in rule.none:
-                if isinstance(condition, RegexCondition):
+                if isinstance(condition, PatternCondition):
                     keys.append(len(conditions))
                     conditions.append(condition)
                     by_condition.append(-1)

@@ -16,6 +16,7 @@ import re2
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..types import UNDETERMINED, Category
+from .frames import OUTPUT_PATTERNS, QUESTION_PATTERNS, OutputType, QuestionFrame
 
 _KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _SPACE = re.compile(r"\s")
@@ -90,9 +91,38 @@ class RegexCondition(_Frozen):
         return pattern
 
 
+class QuestionCondition(_Frozen):
+    """Matches when the task asks in one of the built-in ``frames`` (:mod:`.frames`):
+    ``yes-no`` ("whether", "tell me if"), ``which-of``, ``how-much`` or ``open``."""
+
+    kind: Literal["question"]
+    frames: tuple[QuestionFrame, ...] = Field(min_length=1)
+
+    @property
+    def pattern(self) -> str:
+        """The one pattern that finds any of the frames."""
+        return "|".join(f"(?:{QUESTION_PATTERNS[f]})" for f in dict.fromkeys(self.frames))
+
+
+class OutputCondition(_Frozen):
+    """Matches when the task says it outputs one of the built-in ``types`` (:mod:`.frames`):
+    ``prose``, ``code``, ``image``, ``audio``, ``continuation``, ``label`` or ``number``."""
+
+    kind: Literal["output"]
+    types: tuple[OutputType, ...] = Field(min_length=1)
+
+    @property
+    def pattern(self) -> str:
+        """The one pattern that finds any of the types."""
+        return "|".join(f"(?:{OUTPUT_PATTERNS[t]})" for t in dict.fromkeys(self.types))
+
+
 Condition = Annotated[
-    KeywordCondition | PhraseCondition | RegexCondition, Field(discriminator="kind")
+    KeywordCondition | PhraseCondition | RegexCondition | QuestionCondition | OutputCondition,
+    Field(discriminator="kind"),
 ]
+PatternCondition = RegexCondition | QuestionCondition | OutputCondition
+"""The conditions matched by a pattern, rather than by words."""
 
 
 class RuleExamples(_Frozen):

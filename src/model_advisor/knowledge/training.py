@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .._text import normalize
+from .._text import classifier_text
 from ..types import Category
 from .weights import ClassifierWeights, Weights
 
@@ -70,7 +70,7 @@ def fit_weights(
     params = params or Hyperparameters()
     if len(set(labels)) < 2:
         raise ValueError("labels must hold at least two categories")
-    pipeline = build_pipeline(params).fit([normalize(t) for t in texts], list(labels))
+    pipeline = build_pipeline(params).fit([classifier_text(t) for t in texts], list(labels))
     union = pipeline["features"]
     coef = pipeline["model"].coef_
     if len(pipeline.classes_) == 2:  # a binary model keeps one row: the second class's logit

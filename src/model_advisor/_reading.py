@@ -1,0 +1,237 @@
+"""How a request is read beyond its words: what it says not to do, and what is subordinate.
+
+:func:`read` marks words of a task (by position among its word tokens) in two ways:
+
+- **Negated**: the words in the scope of "don't", "do not", "not", "never", "no need to",
+  "instead of", "rather than" or "without" + a verb in -ing, up to the next punctuation mark or
+  contrast word ("but", "just", "only"...), at most ``NEGATION_REACH`` words. "No need to write
+  anything, just tell me which supplier sent each invoice" asks for no writing. Negated words
+  are not evidence: the rules skip them and the classifier does not see them (the NOT_ marking
+  of the sentiment-analysis literature, the marked words carrying no weight, since the examples
+  teach none). The cue words themselves stay, so a rule may name a phrase that starts with one
+  ("without human oversight", "instead of hiring").
+- **Subordinate**: the words of a relative clause about a thing acted on ("reviews *that a bot
+  wrote*") or of a purpose clause ("invent records *to stress-test our model*", "so that ...").
+  A rule that matched only there counts for less (:data:`SUBORDINATE_WEIGHT` in the engine).
+  A clause that says what is wanted is the main one: after a thing that acts ("a tool that
+  writes ...", "a model to detect ...") or a frame ("I want to ...", "use the logs to ...").
+
+The word lists are English, like the stemmer. This module is private and sits at the bottom
+of the package: training and the engine read a text the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+NEGATION_REACH = 6
+"""The most words a negation covers; a scope also ends at punctuation or a contrast word."""
+CLAUSE_REACH = 8
+"""The most words a subordinate clause covers; it also ends at punctuation or a conjunction."""
+
+_TOKEN = re.compile(r"[^\W_]+")  # the same word tokens as _text.words
+_BREAK = re.compile(r"[,;:.!?()\[\]{}\"|\n\u2014]|\s[-\u2013]\s")  # punctuation that ends a scope
+
+# contractions split at the apostrophe: "don't" is "don" + "t"
+_NT = frozenset(
+    """don doesn didn isn aren wasn weren won wouldn shouldn can couldn mustn needn haven
+    hasn""".split()
+)
+_NOT_WORDS = frozenset("never cannot dont doesnt didnt cant wont shouldnt mustnt".split())
+# words that end a scope: contrast, coordination, and the start of the request proper
+_ENDS = frozenset(
+    """but just only instead rather and or so then yet though although however because while
+    whereas please simply merely also i we""".split()
+)
+_NOT_A_CUE_AFTER_NOT = frozenset("only just sure necessarily".split())
+_ACTION_ENDINGS = ("ing", "ion", "ions")
+_NEEDED = frozenset("needed required necessary wanted".split())
+_NOT_ING = frozenset("anything nothing something everything thing things king any".split())
+
+# A that/which clause after these says what is wanted, not what is acted on.
+_ACTORS = frozenset(
+    """tool tools app apps application model models system systems ai bot bots chatbot
+    assistant agent agents program programs software script scripts service services
+    something someone anything way ways robot robots machine network pipeline algorithm
+    platform solution api feature plugin extension website site engine one classifier
+    detector generator function method workflow product""".split()
+)
+# "that" after these opens the object of the request ("check that ...", "make sure that ...")
+_SAYING = frozenset(
+    """sure check checks verify verifies ensure ensures confirm confirms say says said know
+    knows think predict predicts decide decides determine determines tell tells show shows
+    prove proves flag flags mean means assume so given such fact now is are was were""".split()
+)
+_RELATIVES = frozenset("that which who whom whose".split())
+# "to" after these carries the request itself ("I want to ...", "how to ...")
+_TO_FRAMES = frozenset(
+    """want wants wanted need needs needed like love would how able trying try tries going
+    have has had used use uses using wish hope plan plans planning ought helps help learn
+    learns teach ask asked get allow allows enable enables lets let supposed meant aim
+    aims intend expected required way ways task goal job idea order asking expect
+    it them me us him her you this""".split()
+)
+_USE_FRAMES = frozenset("use using leverage apply employ utilise utilize".split())
+# verbs that begin a purpose clause worth discounting: the actions that decide a category
+_PURPOSE_VERBS = frozenset(
+    """train test stress retrain fine tune evaluate benchmark validate feed teach improve
+    bootstrap augment calibrate detect classify predict forecast score rank rate flag
+    sort label categorize categorise recognize recognise identify spot estimate measure
+    generate create write draft produce compose make render design synthesize synthesise
+    summarize summarise translate illustrate animate""".split()
+)
+
+
+class Scope(NamedTuple):
+    """One negated or subordinate stretch: its cue's first token and its words' tokens."""
+
+    kind: str  # "negated" or "subordinate"
+    cue: int  # the token that opens it ("not", "that", "to")
+    start: int  # its first word's token
+    end: int  # one past its last word's token
+
+
+class Reading(NamedTuple):
+    """What :func:`read` found: the marked tokens and the stretches they form."""
+
+    negated: frozenset[int]
+    subordinate: frozenset[int]
+    scopes: tuple[Scope, ...]
+    spans: tuple[tuple[int, int], ...]  # each token's (start, end) in the text read
+
+    def negated_text(self, text: str) -> str:
+        """``text`` without its negated words (each replaced by a space): what the
+        classifier reads."""
+        if not self.negated:
+            return text
+        pieces, last = [], 0
+        for index in sorted(self.negated):
+            start, end = self.spans[index]
+            pieces += [text[last:start], " "]
+            last = end
+        pieces.append(text[last:])
+        return "".join(pieces)
+
+    def phrase(self, scope: Scope, text: str) -> str:
+        """The words of ``scope`` with its cue, as written in ``text``."""
+        return text[self.spans[scope.cue][0] : self.spans[scope.end - 1][1]]
+
+
+PLAIN = Reading(frozenset(), frozenset(), (), ())
+"""The reading of a text with nothing negated or subordinate."""
+_TRIGGERS = _NT | _NOT_WORDS | _RELATIVES | frozenset(
+    "not no without instead rather to skip forget so order".split()
+)
+
+
+def read(normalized: str, tokens: list[str]) -> Reading:
+    """Mark the negated and subordinate words of ``normalized`` (``tokens`` are its words)."""
+    if _TRIGGERS.isdisjoint(tokens):
+        return PLAIN
+    spans = tuple(m.span() for m in _TOKEN.finditer(normalized))
+    if len(spans) != len(tokens):  # not the tokens of this text: read nothing into it
+        return PLAIN
+    breaks = _breaks(normalized, spans)
+    scopes: list[Scope] = []
+    negated: set[int] = set()
+    i = 0
+    while i < len(tokens):
+        width = _negation(tokens, i, i == 0 or i - 1 in breaks)
+        if width:
+            end = _scope_end(tokens, breaks, i + width, NEGATION_REACH, i + width - 1)
+            if end > i + width:
+                cue = i - 1 if tokens[i] == "t" else i  # "don't" starts at "don"
+                scopes.append(Scope("negated", cue, i + width, end))
+                negated.update(range(i + width, end))
+            i = max(end, i + 1)
+            continue
+        i += 1
+    subordinate: set[int] = set()
+    for i in range(1, len(tokens)):
+        start = _clause(tokens, i)
+        if start is None or i in negated or i in subordinate:
+            continue
+        end = _scope_end(tokens, breaks, start, CLAUSE_REACH, i)
+        if end > start:
+            scopes.append(Scope("subordinate", i, start, end))
+            subordinate.update(range(i, end))
+    if not scopes:
+        return PLAIN
+    scopes.sort(key=lambda s: s.cue)
+    return Reading(frozenset(negated), frozenset(subordinate - negated), tuple(scopes), spans)
+
+
+def _breaks(text: str, spans: tuple[tuple[int, int], ...]) -> frozenset[int]:
+    """The tokens followed by punctuation that ends a scope."""
+    return frozenset(
+        k
+        for k in range(len(spans) - 1)
+        if _BREAK.search(text, spans[k][1], spans[k + 1][0]) is not None
+    )
+
+
+def _scope_end(tokens: list[str], breaks: frozenset[int], start: int, reach: int, cue: int) -> int:
+    """One past the last token of a scope opened at ``start`` by the cue ending at ``cue``."""
+    if cue in breaks:
+        return start  # "don't." opens nothing
+    end = start
+    while end < len(tokens) and end - start < reach and tokens[end] not in _ENDS:
+        end += 1
+        if end - 1 in breaks:
+            break
+    return end
+
+
+def _negation(tokens: list[str], i: int, opens: bool) -> int:
+    """How many tokens a negation cue starting at ``i`` has (0: none starts there).
+
+    ``opens`` tells whether ``i`` starts a clause (where "skip" and "forget" are orders).
+    """
+    token = tokens[i]
+    after = tokens[i + 1] if i + 1 < len(tokens) else ""
+    if token == "not":
+        before = tokens[i - 1] if i else ""
+        return 0 if before == "or" or after in _NOT_A_CUE_AFTER_NOT else 1
+    if token in _NOT_WORDS:
+        return 1
+    if token == "t":
+        return 1 if i and tokens[i - 1] in _NT and after not in _NOT_A_CUE_AFTER_NOT else 0
+    if token == "no" and after == "need" and tokens[i + 2 : i + 3] == ["to"]:
+        return 3
+    needed = not _NEEDED.isdisjoint(tokens[i + 2 : i + 4])
+    if token == "no" and (after.endswith(_ACTION_ENDINGS) or needed):
+        return 1  # "no drafting", "no classification needed"
+    if opens and token in ("skip", "forget"):
+        return 1
+    if token == "without" and after.endswith("ing") and after not in _NOT_ING:
+        return 1
+    if (token, after) in (("instead", "of"), ("rather", "than")):
+        return 2
+    return 0
+
+
+def _clause(tokens: list[str], i: int) -> int | None:
+    """The first token of a subordinate clause that the cue at ``i`` opens, if it opens one."""
+    token, before = tokens[i], tokens[i - 1]
+    if token in _RELATIVES:
+        if before in _ACTORS or before in _SAYING or before in _FUNCTION_WORDS:
+            return None
+        return i + 1
+    if token == "so" and tokens[i + 1 : i + 2] == ["that"]:
+        return i + 2
+    if token == "in" and tokens[i + 1 : i + 3] == ["order", "to"]:
+        return i + 3
+    if token == "to" and i + 1 < len(tokens) and tokens[i + 1] in _PURPOSE_VERBS:
+        if before in _TO_FRAMES or before in _ACTORS or tokens[0] in _USE_FRAMES:
+            return None
+        return i + 1
+    return None
+
+
+# Words after which "that", "which" or "who" is not a relative clause ("by who is in them",
+# "tell me which", "all that").
+_FUNCTION_WORDS = frozenset(
+    """a an the by of in on at for from to with about me us you him her them it all and or
+    but if whether out see find guess identify spot pick choose know which what""".split()
+)

@@ -1,0 +1,120 @@
+"""The built-in wordings behind the `question` and `output` rule conditions.
+
+A rule can say *how* a task asks (``{kind: question, frames: [yes-no]}``) or *what it
+outputs* (``{kind: output, types: [prose]}``) without listing the wordings itself. Each name
+stands for one RE2 pattern over the lower-cased task, written and tested here once, so every
+rule that uses a name means the same thing by it. Like the stemmer, the wordings are English.
+
+The notes define discriminative models as answering "closed-ended questions with predefined
+answers": the question frames find such questions even when the verb is one of making
+("write down whether...", "generate a yes/no for..."). The output types find what comes out
+when that is content ("...as a paragraph", "write a caption under...") even when the verb is
+one of judging ("predict the next chapter and write it").
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+QuestionFrame = Literal["yes-no", "which-of", "how-much", "open"]
+OutputType = Literal["prose", "code", "image", "audio", "continuation", "label", "number"]
+
+_ARTICLE = r"(?:(?:a|an|the|one|some|short|brief|little|new|nice|friendly|full) )?"
+_PROSE_NOUNS = (
+    r"(?:paragraph|essay|story|stories|letter|email|e-mail|post|article|summary|summaries|"
+    r"report|caption|description|reply|replies|response|responses|poem|speech|narrative|"
+    r"blurb|copy|note|message|bio|newsletter|announcement|explanation|commentary|recap|"
+    r"write-up|writeup|memo|paragraphs|sentences?|headline|tagline|slogan|chapter|lyrics|"
+    r"review|critique|obituary|eulogy|toast|verse|joke|manual|guide|tutorial)s?"
+)
+
+QUESTION_PATTERNS: dict[QuestionFrame, str] = {
+    # a yes/no answer per item: "whether", "tell me if", "true or false", "is it ..."
+    "yes-no": (
+        r"\b(?:whether|yes or no|yes/no|yes-no|true or false|true/false|"
+        r"(?:tell|let) (?:me|us) (?:if|when)|(?:check|see|find out|decide|determine|say|know) "
+        r"if|is (?:it|this|that|there)|are (?:these|they|there)|does (?:it|this|the)|"
+        r"do (?:they|these)|(?:put|place|add) a (?:mark|tick|flag|cross|star|check) "
+        r"(?:on|next to|against|by|beside)|tick (?:off )?(?:each|every|any|the))\b"
+    ),
+    # one of given options: "which of", "which one", "which supplier is ..."
+    "which-of": (
+        r"\b(?:which (?:of|one|ones)|which \w+ (?:each|every|it|this|they|is|are|was|were|"
+        r"will|would|has|have|should|came|belongs?|needs?)|"
+        r"(?:pick|choose|select) (?:the (?:best|right|most)|which)|"
+        r"who (?:is|are|was|will) (?:in|most|likely|the))\b"
+    ),
+    # a number: "how many", "how likely", "what percentage"
+    "how-much": (
+        r"\b(?:how (?:many|much|likely|long|often|probable|far|big|old|fast|soon)|"
+        r"what (?:percentage|share|proportion|fraction|are the odds|is the probability|"
+        r"probability|are the chances))\b"
+    ),
+    # ideas without fixed answers: "what could", "brainstorm", "come up with"
+    "open": (
+        r"\b(?:what (?:could|might|would) (?:we|i|you)|how (?:could|might) (?:we|i)|"
+        r"ideas (?:for|about|on)|brainstorm|come up with|dream up|imagine)\b"
+    ),
+}
+
+OUTPUT_PATTERNS: dict[OutputType, str] = {
+    # text for people to read: "write a caption", "as a paragraph", "in plain english"
+    "prose": (
+        rf"\b(?:write|writes|writing|draft|drafts|compose|composes|pen|turn \w+(?: \w+)? into|"
+        rf"(?:re)?write up|put together) {_ARTICLE}(?:\w+ ){{0,2}}{_PROSE_NOUNS}\b|"
+        r"\b(?:in|as|into) (?:a |an |the )?(?:\w+ )?(?:paragraph|prose|plain english|"
+        r"plain language|plain words|full sentences|sentences?|a story|narrative|email|letter|"
+        r"summary|written summary|report|script|bulleted list|bullet points|blog post|poem)\b|"
+        r"\bwrite (?:it|them|this|that|up|out|down a|the rest)\b"
+    ),
+    # program text: "write the code for", "a script that", "generate sql"
+    "code": (
+        r"\b(?:write|writes|generate|generates|create|produce|draft|build|code up) "
+        r"(?:the |a |an |some )?(?:\w+ )?(?:code|script|function|program|sql|query|queries|"
+        r"regex|unit tests?|api client|boilerplate|snippet|class|module|dockerfile|"
+        r"config(?:uration)?)\b|\b(?:text|natural language|english)[- ]to[- ](?:sql|code)\b"
+    ),
+    # pictures: "draw", "an illustration of", "a watercolour version"
+    "image": (
+        r"\b(?:draw|paint|sketch|illustrate) (?:a|an|me|us|the|my|our|some|\w+s)\b|"
+        r"\b(?:an? |the )?(?:image|picture|"
+        r"illustration|drawing|painting|logo|poster|artwork|render|icon|sketch|cartoon|"
+        r"portrait|mock-?up|thumbnail|wallpaper|(?:watercolou?r|oil|pencil|anime) "
+        r"(?:version|style|painting)) (?:of|for|showing|that shows|in the style)\b|"
+        r"\b(?:text|sketch|image|photo)[- ]to[- ](?:image|photo|picture|3d)\b"
+    ),
+    # sound: "a jingle", "narrate", "a voice-over", "text to speech"
+    "audio": (
+        r"\b(?:compose|narrate|sing) (?:a|an|me|us|the|my|our|some)\b|"
+        r"\b(?:a |an |the )?(?:song|melody|jingle|"
+        r"soundtrack|voice-?over|podcast|audiobook|ringtone|beat|sound effects?|narration|"
+        r"tune) (?:for|about|of|that|to)\b|\b(?:text|lyrics)[- ]to[- ](?:speech|audio|music|"
+        r"song|voice)\b"
+    ),
+    # the input carried on: "the next chapter", "what comes next", "autocomplete"
+    "continuation": (
+        r"\bnext (?:chapter|paragraph|verse|scene|sentence|page|bars?|episode)s?\b|"
+        r"\b(?:(?:continue|finish|complete|extend) (?:the|my|our|this) (?:story|"
+        r"sentence|song|melody|poem|novel|code|chapter|draft|text|line)|what (?:happens|comes) "
+        r"next in (?:the|my|our) (?:story|novel|book|plot)|autocomplete|auto-complete)\b"
+    ),
+    # one of fixed classes: "label each", "tag it as", "a category for"
+    "label": (
+        r"\b(?:label|labels|tag|tags|categori[sz]e|classify|flag|mark) (?:each|every|all|"
+        r"them|it|the|as|by)\b|\b(?:a|one|the) (?:label|category|class|tag|verdict) "
+        r"(?:for|per|to)\b|\b(?:spam or not|real or fake|fake or real|pass or fail|"
+        r"positive or negative|good or bad)\b|"
+        # a mark beside each item: "write a 1 next to each", "put an x against every"
+        r"\b(?:write|note|jot|mark) down (?:whether|if|which)\b|"
+        r"\b(?:write|put|add|place) (?:\S+ ){1,3}(?:next to|beside|against) (?:each|every|all|"
+        r"any|the)\b|\b(?:a|the) (?:ranking|ranked list|shortlist|league table) of\b|"
+        # the answers listed: "(entailment, neutral, contradiction)", "(red, amber, green)"
+        r"\((?:[\w-]+(?: [\w-]+)?, ){1,5}(?:or )?[\w-]+(?: [\w-]+)?\)"
+    ),
+    # a number: "a score from 1 to 5", "a probability", "a rating"
+    "number": (
+        r"\b(?:a |an |the )?(?:score|rating|grade|probability|percentage|likelihood|"
+        r"estimate|number|count|risk score|confidence) (?:from|of|between|for|per|out of|"
+        r"on a)\b|\bout of (?:5|10|100|five|ten)\b|\bon a scale\b|\b\d+ to \d+\b"
+    ),
+}
