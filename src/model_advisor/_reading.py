@@ -120,8 +120,11 @@ class Reading(NamedTuple):
 
 PLAIN = Reading(frozenset(), frozenset(), (), ())
 """The reading of a text with nothing negated or subordinate."""
-_TRIGGERS = _NT | _NOT_WORDS | _RELATIVES | frozenset(
-    "not no without instead rather to skip forget so order".split()
+_TRIGGERS = (
+    _NT
+    | _NOT_WORDS
+    | _RELATIVES
+    | frozenset("not no without instead rather to skip forget so order".split())
 )
 
 

@@ -27,7 +27,7 @@ class Weighted(Protocol):
     def weight(self) -> float: ...
 
 
-RULE_SHARE = 0.4
+RULE_SHARE = 0.5
 """The most the rules can weigh in the final scores (when one rule of weight 1 fired)."""
 AMBIGUITY_MARGIN = 0.12
 """Top two scores closer than this are too close to call."""

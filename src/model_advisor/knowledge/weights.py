@@ -123,9 +123,13 @@ class ClassifierWeights:
     stop_words: frozenset[str]
     word_ngrams: tuple[int, int]
     char_ngrams: tuple[int, int]
+    temperature: float = 1.0
+    """What the fitted logits were divided by (already applied to the weights): the
+    calibration that :func:`~.training.fit_temperature` found."""
 
     def encode(self) -> dict[str, Any]:
         return {
+            "temperature": self.temperature,
             "labels": list(self.labels),
             "intercept": list(self.intercept),
             "word": self.word.encode(),
@@ -161,6 +165,9 @@ class ClassifierWeights:
             if not (isinstance(low, int) and isinstance(high, int) and 1 <= low <= high <= 10):
                 raise ValueError(f"{key} {data[key]!r} is not a valid range")
             ranges.append((low, high))
+        temperature = data.get("temperature", 1.0)
+        if type(temperature) is not float or not (0 < temperature < math.inf):
+            raise ValueError("temperature must be a positive number")
         return cls(
             tuple(labels),
             tuple(intercept),
@@ -169,6 +176,7 @@ class ClassifierWeights:
             frozenset(stop_words),
             ranges[0],
             ranges[1],
+            temperature,
         )
 
 

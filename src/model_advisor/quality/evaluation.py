@@ -68,11 +68,24 @@ class Answer(_Report):
     classifier_says: Category
     classifier_confidence: float
     rules: tuple[str, ...]  # the rules that fired, sorted
+    ambiguous: bool = False  # the combined answer was flagged too close to call
 
     @property
     def correct(self) -> bool:
         """Whether the combined answer is the label."""
         return self.answer == self.label
+
+
+class Share(_Report):
+    """Some of the answers, and the accuracy among them."""
+
+    answers: int
+    accuracy: float | None
+
+
+def _share(answers: Sequence[Answer]) -> Share:
+    right = sum(a.correct for a in answers)
+    return Share(answers=len(answers), accuracy=right / len(answers) if answers else None)
 
 
 class EvaluationReport(_Report):
@@ -89,6 +102,8 @@ class EvaluationReport(_Report):
     classifier_only: Scores
     reliability: tuple[ConfidenceBin, ...] = ()
     calibration_error: float | None = None  # expected calibration error of the bins
+    ambiguous: Share | None = None  # answers flagged ambiguous, and how many were right
+    clear: Share | None = None  # the other answers, and how many were right
     mistakes: tuple[Answer, ...] = ()  # the most confident wrong answers, most confident first
     answers: tuple[Answer, ...] = ()  # every task, in file order
 
@@ -118,6 +133,7 @@ def _answer(example: Example, engine: Engine) -> Answer:
         classifier_says=best,
         classifier_confidence=probabilities[best],
         rules=tuple(sorted({h.rule_id for h in decided.hits})),
+        ambiguous=decided.decision.ambiguous,
     )
 
 
@@ -136,6 +152,8 @@ def _report(
         classifier_only=score(truth, [a.classifier_says for a in answers], categories),
         reliability=bins,
         calibration_error=calibration_error,
+        ambiguous=_share([a for a in answers if a.ambiguous]),
+        clear=_share([a for a in answers if not a.ambiguous]),
         mistakes=tuple(wrong[:MISTAKES_SHOWN]),
         answers=tuple(answers),
     )

@@ -191,6 +191,9 @@ def reliability_rows(report: EvaluationReport) -> list[str]:
             )
     if report.calibration_error is not None:
         lines.append(f"  expected calibration error {report.calibration_error:.3f}")
+    for name, share in (("ambiguous", report.ambiguous), ("clear", report.clear)):
+        if share is not None and share.accuracy is not None:
+            lines.append(f"  {name} answers: {share.answers}, right {share.accuracy:.0%}")
     return lines
 
 
