@@ -75,9 +75,10 @@ def fit_weights(
     read = [classifier_text(t) for t in texts]
     pipeline = build_pipeline(params).fit(read, list(labels))
     temperature = fit_temperature(read, list(labels), params)
+    model = pipeline["model"]
+    model.coef_, model.intercept_ = model.coef_ / temperature, model.intercept_ / temperature
     union = pipeline["features"]
-    coef = pipeline["model"].coef_ / temperature
-    intercept = pipeline["model"].intercept_ / temperature
+    coef, intercept = model.coef_, model.intercept_
     if len(pipeline.classes_) == 2:  # a binary model keeps one row: the second class's logit
         coef = [-coef[0] / 2, coef[0] / 2]
         intercept = [-intercept[0] / 2, intercept[0] / 2]
