@@ -56,7 +56,9 @@ async function loadNames() {
 function evidenceWords(advice) {
   const found = new Set();
   const add = (text) => {
-    for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) || []) found.add(word);
+    const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) || [];
+    // Of a phrase or a pair of words, the short function words ("in", "a") are not shown.
+    for (const word of words) if (words.length === 1 || word.length > 2) found.add(word);
   };
   for (const hit of advice.evidence.rules) {
     if (hit.category === advice.category) hit.matched.forEach(add);
@@ -121,9 +123,7 @@ function showParts(advice) {
 function showWhyNot(advice) {
   const list = $("why-not");
   list.replaceChildren();
-  for (const [category, reason] of Object.entries(advice.why_not)) {
-    list.append(element("dt", `Not ${nameOf(category)}`), element("dd", reason));
-  }
+  for (const reason of Object.values(advice.why_not)) list.append(element("li", reason));
   $("why-not-block").hidden = Object.keys(advice.why_not).length === 0;
 }
 
