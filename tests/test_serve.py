@@ -81,9 +81,7 @@ def test_serve_long_task_is_cut_as_advise_cuts_it(client: TestClient) -> None:
 def test_serve_wrong_type_is_422_naming_the_field(
     client: TestClient, body: str, field: str | None
 ) -> None:
-    response = client.post(
-        "/v1/advise", content=body, headers={"Content-Type": "application/json"}
-    )
+    response = client.post("/v1/advise", content=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 422
     error = error_of(response)
     assert error["code"] == "invalid-request"

@@ -94,9 +94,9 @@ def test_serve_broken_knowledge_stops_before_listening(tiny_copy: Path) -> None:
     rules = tiny_copy / "rules.yaml"
     rules.write_text(rules.read_text().replace("weight: 0.9", "weight: 9"))
     port = free_port()
+    command = [sys.executable, "-m", "model_advisor", "serve", "--port", str(port)]
     result = subprocess.run(
-        [sys.executable, "-m", "model_advisor", "serve", "--port", str(port)]
-        + ["--rules", str(tiny_copy)],
+        [*command, "--rules", str(tiny_copy)],
         capture_output=True,
         text=True,
         timeout=60,
