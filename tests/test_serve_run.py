@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -65,6 +66,22 @@ def test_serve_process_answers_and_stops_cleanly_on_sigterm(workers: str) -> Non
     assert returncode == 0, stderr
     assert "Traceback" not in stderr
     assert "Shutting down" in stderr
+
+
+def test_serve_workers_answer_kept_alive_connections_without_delay() -> None:
+    """With several workers, a kept-alive connection once waited 40 ms a request (Nagle's
+    algorithm against delayed ACKs); the median must stay far below that."""
+    process, url = start("--workers", "2")
+    try:
+        with httpx.Client() as client:
+            times = []
+            for _ in range(21):
+                began = time.perf_counter()
+                client.post(f"{url}/v1/advise", json={"task": "predict weather"})
+                times.append(time.perf_counter() - began)
+    finally:
+        stop(process)
+    assert statistics.median(times[1:]) < 0.025, times
 
 
 def test_serve_process_with_api_key_refuses_a_call_without_it() -> None:

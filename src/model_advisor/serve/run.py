@@ -8,9 +8,12 @@ once, through :func:`~model_advisor.serve.app.app_from_environment`.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import ipaddress
 import os
 import signal
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +21,7 @@ from pathlib import Path
 from types import FrameType
 
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from ..advice.advisor import Advisor, load_long_lived
 from .app import API_KEY_ENV, RULES_ENV, create_app
@@ -72,7 +76,7 @@ def serve(config: ServeConfig) -> None:
 def _run(advisor: Advisor, config: ServeConfig) -> None:
     if config.workers == 1:
         app = create_app(advisor, config.api_key)
-        uvicorn.run(app, host=config.host, port=config.port, server_header=False)
+        uvicorn.run(app, host=config.host, port=config.port, server_header=False, http=NoDelayH11)
         return
     # The workers are new processes: they learn the knowledge and key from the environment.
     if config.rules_path is not None:
@@ -86,7 +90,25 @@ def _run(advisor: Advisor, config: ServeConfig) -> None:
         host=config.host,
         port=config.port,
         server_header=False,
+        http=NoDelayH11,
     )
+
+
+class NoDelayH11(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol with Nagle's algorithm off on every connection.
+
+    asyncio turns it off only for sockets made with ``proto=IPPROTO_TCP``; the listening
+    socket uvicorn makes for several workers has ``proto=0``, so there a response's head
+    and body, written separately, met the client's delayed ACK: 40 ms per request on a
+    kept-alive connection instead of about 2.
+    """
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        connection = transport.get_extra_info("socket")
+        if connection is not None and connection.family in (socket.AF_INET, socket.AF_INET6):
+            with contextlib.suppress(OSError):
+                connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        super().connection_made(transport)  # type: ignore[arg-type]
 
 
 def _noted(signum: int, frame: FrameType | None) -> None:
