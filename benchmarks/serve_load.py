@@ -9,15 +9,18 @@ server needs), sends a fixed number of one-task ``POST /v1/advise`` requests in 
    server falling behind shows in p99 (target: p99 under 20 ms);
 2. **burst**: ``--burst`` requests (2,000) from ``--clients`` concurrent clients (50), each on
    its own connection, as fast as they are answered; errors are counted (target: none);
-3. **soak**: ``--soak`` requests (100,000) from 8 clients, with the workers' resident memory
-   read from /proc before, along the way and after (target: flat);
+3. **soak**: ``--soak`` requests (100,000) from 8 clients, each opening a new connection
+   every 100 requests (kept-alive connections stay with the worker that accepted them), with
+   the workers' resident memory read from /proc before, along the way and after (target:
+   flat);
 4. **in process**: ``Advisor.advise`` on the same texts in this process, one after another,
    for the ratio of HTTP throughput (the burst's requests/s, 2 workers) to it (1 process).
 
 The task texts are the ``--corpus distinct`` texts of ``batch_throughput.py`` (fixed seed,
 mostly made-up words, so the per-word caches help no more than on real, varied text), one
 text per request, cycling after ``--texts``. Only loopback is ever contacted; every phase has
-a fixed count and every request a timeout, and the server is stopped at the end.
+a fixed count and every request a timeout, and the server is stopped at the end. After each
+phase the split of the workers' CPU time shows how evenly the kernel spread the connections.
 
 Run: ``python benchmarks/serve_load.py [--soak N]``. Needs the serve extra. The machine has 2
 cores shared by the server's 2 workers, this client and anything else running: figures are
@@ -36,7 +39,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -153,11 +156,19 @@ async def fixed_rate(
 
 
 async def closed_loop(
-    port: int, texts: Sequence[str], clients: int, count: int, every: int = 0, probe: object = None
+    port: int,
+    texts: Sequence[str],
+    clients: int,
+    count: int,
+    every: int = 0,
+    probe: Callable[[], None] | None = None,
+    reconnect: int = 0,
 ) -> tuple[Tally, float]:
     """``count`` requests from ``clients`` clients, each sending its next one when answered.
 
-    With ``every``, ``probe()`` is called after each ``every`` requests (memory readings)."""
+    With ``every``, ``probe()`` is called after each ``every`` requests (memory readings).
+    With ``reconnect``, a client opens a new connection after that many requests, so that
+    over a long run the connections, and the requests, spread over the workers."""
     tally = Tally()
     source = bodies(texts)
     sent = 0
@@ -165,10 +176,14 @@ async def closed_loop(
     async def client() -> None:
         nonlocal sent
         connection = Connection(port)
+        mine = 0
         while sent < count:
             sent += 1
-            if every and sent % every == 0 and callable(probe):
+            mine += 1
+            if every and sent % every == 0 and probe is not None:
                 probe()
+            if reconnect and mine % reconnect == 0:
+                connection.close()
             await _send(connection, next(source), tally, time.perf_counter())
         connection.close()
 
@@ -191,6 +206,23 @@ def worker_pids(parent: int) -> list[int]:
             if b"spawn_main" in (entry / "cmdline").read_bytes():  # not the resource tracker
                 found.append(int(entry.name))
     return sorted(found)
+
+
+def cpu_seconds(pids: Sequence[int]) -> list[float]:
+    """User + system CPU seconds of each process so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = []
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        found.append((int(fields[11]) + int(fields[12])) / ticks)
+    return found
+
+
+def shares(before: Sequence[float], after: Sequence[float]) -> str:
+    """How the CPU time of a phase split between the workers."""
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    total = sum(spent) or 1.0
+    return "workers' CPU " + " / ".join(f"{s:.1f} s ({s / total:.0%})" for s in spent)
 
 
 def rss_mb(pid: int) -> float:
@@ -256,11 +288,14 @@ def main() -> None:
     print(f"serve --workers {args.workers} on {HOST}:{port}, workers {workers}")
     print(f"{len(texts):,} texts (distinct corpus), cycled; {os.cpu_count()} cores")
     try:
-        asyncio.run(closed_loop(port, texts, 8, 400))  # warm-up, not counted
+        asyncio.run(closed_loop(port, texts, 8, 400, reconnect=10))  # warm-up, not counted
+        cpu = cpu_seconds(workers)
         tally, seconds = asyncio.run(fixed_rate(port, texts, args.rate, args.rate_requests))
         print(f"fixed rate {args.rate:.0f}/s: {tally.summary(seconds)}")
+        print(f"  {shares(cpu, cpu := cpu_seconds(workers))}")
         burst, burst_seconds = asyncio.run(closed_loop(port, texts, args.clients, args.burst))
         print(f"burst {args.burst:,} from {args.clients} clients: {burst.summary(burst_seconds)}")
+        print(f"  {shares(cpu, cpu := cpu_seconds(workers))}")
 
         before = [rss_mb(p) for p in workers]
         readings: list[list[float]] = []
@@ -273,10 +308,12 @@ def main() -> None:
                 args.soak,
                 every,
                 lambda: readings.append([rss_mb(p) for p in workers]),
+                reconnect=100,
             )
         )
         after = [rss_mb(p) for p in workers]
         print(f"soak {args.soak:,} from 8 clients: {soak.summary(soak_seconds)}")
+        print(f"  {shares(cpu, cpu_seconds(workers))}")
         print(f"worker RSS MB before: {', '.join(f'{m:.1f}' for m in before)}")
         for n, reading in enumerate(readings, 1):
             print(f"  after {n * every:>7,}: {', '.join(f'{m:.1f}' for m in reading)}")
