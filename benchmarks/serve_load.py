@@ -320,6 +320,9 @@ def main() -> None:
         print(f"worker RSS MB after:  {', '.join(f'{m:.1f}' for m in after)}")
         growth = max(a - b for a, b in zip(after, before, strict=True))
         print(f"largest growth of a worker: {growth:+.1f} MB")
+        if readings:  # once the caches are full: the first reading on
+            late = max(a - b for a, b in zip(after, readings[0], strict=True))
+            print(f"largest growth of a worker after the first {every:,} requests: {late:+.1f} MB")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

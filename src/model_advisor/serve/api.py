@@ -2,11 +2,20 @@
 
 Answers are written with pydantic's own serializer (``model_dump_json``), the same data as
 ``advise --json``; the response models are declared for the OpenAPI description only.
+
+Every route is a coroutine, so that no request hops to the framework's pool of up to 40
+threads: advising holds the GIL anyway, and allocations spread over many threads spread
+over as many malloc arenas, which made a worker's memory creep up request after request. A
+single task (about a millisecond) is advised on the event loop; a list of them in one
+thread of its own, so the loop goes on answering other connections meanwhile.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -79,7 +88,7 @@ class Health(BaseModel):
     status: str = "ok"
 
 
-def _advisor(request: Request) -> Advisor:
+async def _advisor(request: Request) -> Advisor:
     advisor: Advisor = request.app.state.advisor
     return advisor
 
@@ -140,18 +149,28 @@ def knowledge_info(advisor: Advisor) -> KnowledgeInfo:
     )
 
 
-def api_router(auth: Callable[..., None]) -> APIRouter:
+_LISTS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="advise-list")
+
+
+async def _advise_request(advisor: Advisor, request: AdviseRequest) -> Advice | list[Advice]:
+    if request.task is not None:
+        return advise_tasks(advisor, request)
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_LISTS, partial(advise_tasks, advisor, request))
+
+
+def api_router(auth: Callable[..., Awaitable[None]]) -> APIRouter:
     """The ``/v1`` routes, each behind the dependency ``auth`` (the API-key check)."""
     router = APIRouter(prefix="/v1", dependencies=[Depends(auth)], responses=_ERRORS)
 
     @router.post("/advise", response_model=Advice | list[Advice], summary="Advise on tasks")
-    def advise_post(request: AdviseRequest, advisor: AdvisorDep) -> Response:
+    async def advise_post(request: AdviseRequest, advisor: AdvisorDep) -> Response:
         """Advise on `task`, or on each of `tasks` (at most 1,000): the same JSON as
         `model-advisor advise --json`, an object for `task` and a list for `tasks`."""
-        return _json(advise_tasks(advisor, request))
+        return _json(await _advise_request(advisor, request))
 
     @router.get("/advise", response_model=Advice, summary="Advise on one task")
-    def advise_get(
+    async def advise_get(
         advisor: AdvisorDep,
         task: Annotated[str, Query(description="The task description.")],
     ) -> Response:
@@ -159,7 +178,7 @@ def api_router(auth: Callable[..., None]) -> APIRouter:
         return _json(_advise_one(advisor, task, "task"))
 
     @router.get("/knowledge", response_model=KnowledgeInfo, summary="The knowledge in use")
-    def knowledge(advisor: AdvisorDep) -> Response:
+    async def knowledge(advisor: AdvisorDep) -> Response:
         """The package version, the knowledge's hash, and its categories with their names
         and the passage of the notes that defines each."""
         return _json(knowledge_info(advisor))
@@ -171,6 +190,6 @@ health_router = APIRouter()
 
 
 @health_router.get("/healthz", response_model=Health, summary="Liveness check")
-def healthz() -> Health:
+async def healthz() -> Health:
     """`{"status": "ok"}` while the server is up; needs no API key."""
     return Health()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hmac
 import os
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -87,11 +87,11 @@ def app_from_environment() -> FastAPI:
 _bearer = HTTPBearer(auto_error=False, description="The key given to `serve --api-key`.")
 
 
-def _bearer_check(api_key: str | None) -> Callable[..., None]:
+def _bearer_check(api_key: str | None) -> Callable[..., Awaitable[None]]:
     """The dependency that checks the API key, in constant time; a no-op without a key."""
     expected = api_key.encode() if api_key else None
 
-    def check(
+    async def check(
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> None:
         if expected is None:
@@ -109,7 +109,7 @@ def _bearer_check(api_key: str | None) -> Callable[..., None]:
 
 def _add_page(app: FastAPI) -> None:
     @app.get("/", include_in_schema=False)
-    def page() -> FileResponse:
+    async def page() -> FileResponse:
         return FileResponse(
             STATIC / "index.html", headers={"Content-Security-Policy": _PAGE_POLICY}
         )
@@ -124,7 +124,7 @@ def _add_docs(app: FastAPI) -> None:
     app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), "docs")
 
     @app.get("/docs", include_in_schema=False)
-    def docs() -> HTMLResponse:
+    async def docs() -> HTMLResponse:
         return get_swagger_ui_html(
             openapi_url="/openapi.json",
             title="model-advisor API",
