@@ -11,11 +11,13 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 import uvicorn
+from fastapi import FastAPI
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.service import Service
@@ -30,22 +32,31 @@ from model_advisor.serve import create_app
 OUTPUT = Path(__file__).parents[1] / "test-output"
 
 
-@pytest.fixture(scope="module")
-def server(shipped: Advisor) -> Iterator[str]:
+@contextmanager
+def running(app: FastAPI) -> Iterator[str]:
+    """``app`` served by uvicorn in a thread on a free loopback port; yields its base URL."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(shipped), host="127.0.0.1", port=port, log_level="warning")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
-    while not running.started:
+    while not server.started:
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(shipped: Advisor) -> Iterator[str]:
+    with running(create_app(shipped)) as url:
+        yield url
 
 
 def _find(*names: str) -> str:
@@ -164,3 +175,16 @@ def test_serve_page_is_readable_on_a_phone(server: str, browser: webdriver.Chrom
         browser.save_screenshot(str(OUTPUT / "serve-page-phone.png"))
     finally:
         browser.set_window_size(900, 1400)
+
+
+def test_serve_page_asks_for_the_api_key_when_refused(
+    shipped: Advisor, browser: webdriver.Chrome
+) -> None:
+    with running(create_app(shipped, api_key="page-k3y")) as url:
+        browser.get(url + "/")
+        key = browser.find_element(By.ID, "api-key")
+        WebDriverWait(browser, 20).until(lambda d: key.is_displayed())  # /v1/knowledge got 401
+        key.send_keys("page-k3y")
+        box = browser.find_element(By.ID, "task")
+        box.send_keys("draft a sales email", Keys.ENTER)
+        assert answer(browser).startswith("Generative AI")

@@ -163,6 +163,7 @@ async function ask(event) {
   $("submit").disabled = true;
   $("status").textContent = "Asking…";
   try {
+    if (!Object.keys(names).length && $("api-key").value) await loadNames(); // key just given
     const advice = await call("/v1/advise", { method: "POST", body: JSON.stringify({ task }) });
     const url = new URL(window.location.href);
     url.search = new URLSearchParams({ task }).toString();
