@@ -251,3 +251,17 @@ def test_serve_binding_warning_outside_loopback_without_key(
     assert (warning is not None) == warned
     if warning:
         assert "--api-key" in warning
+
+
+def test_serve_unexpected_error_is_500_without_details(shipped: Advisor) -> None:
+    app = create_app(shipped)
+
+    @app.get("/v1/broken")
+    async def broken() -> None:
+        raise RuntimeError("secret internals")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/v1/broken")
+    assert response.status_code == 500
+    assert error_of(response)["code"] == "internal"
+    assert "secret internals" not in response.text

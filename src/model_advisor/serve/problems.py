@@ -9,7 +9,6 @@ server's log shows the traceback.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -171,8 +170,3 @@ class BodyLimit:
         message = f"the request body is over the limit of {self.limit:,} bytes"
         response = error_response(413, "too-large", message, headers={"Connection": "close"})
         await response(scope, receive, send)
-
-
-def dumps(data: object) -> bytes:
-    """Compact UTF-8 JSON, as the API writes it."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
