@@ -188,3 +188,24 @@ def test_serve_page_asks_for_the_api_key_when_refused(
         box = browser.find_element(By.ID, "task")
         box.send_keys("draft a sales email", Keys.ENTER)
         assert answer(browser).startswith("Generative AI")
+
+
+def loaded_from_elsewhere(driver: webdriver.Chrome, base: str) -> list[str]:
+    """Every resource the page loaded from anywhere but the server."""
+    names = driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+    )
+    return [name for name in names if not name.startswith(base)]
+
+
+def test_serve_page_and_docs_load_nothing_from_elsewhere(
+    server: str, browser: webdriver.Chrome
+) -> None:
+    ask(browser, server, "predict weather")
+    answer(browser)
+    assert loaded_from_elsewhere(browser, server) == []
+    browser.get(server + "/docs")
+    WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".opblock"))
+    summaries = browser.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")
+    assert "/v1/advise" in [s.text for s in summaries]
+    assert loaded_from_elsewhere(browser, server) == []
