@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).parents[1] / "src" / "model_advisor"
-# Each stage may import from its own stage and those below it; batch and quality sit side by
-# side and import neither each other nor the CLI.
+# Each stage may import from its own stage and those below it; batch, quality and serve sit
+# side by side and import neither each other nor the CLI.
 LAYERS = {
     "errors": 0,
     "types": 0,
@@ -24,6 +24,7 @@ LAYERS = {
     "advice": 3,
     "batch": 4,
     "quality": 4,
+    "serve": 4,
     "cli": 5,
     "__main__": 6,
 }

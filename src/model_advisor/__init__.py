@@ -7,9 +7,9 @@ Example:
 
 The package is a pipeline, one folder a stage: ``knowledge`` (a directory compiled into one
 immutable object) -> ``engine`` (text -> decision) -> ``advice`` (decision -> advice quoted
-from the notes) -> ``batch`` and ``quality`` -> ``cli``. This module exposes what a user
-needs (the advisor, the result types, the errors, the knowledge loader, the batch and
-quality entry points); the engines inside stay in their modules
+from the notes) -> ``batch``, ``quality`` and ``serve`` (HTTP) -> ``cli``. This module
+exposes what a user needs (the advisor, the result types, the errors, the knowledge loader,
+the batch and quality entry points); the engines inside stay in their modules
 (``model_advisor.engine.matching.RuleEngine``, ``model_advisor.engine.classifier.TaskClassifier``).
 """
 

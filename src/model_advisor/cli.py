@@ -339,6 +339,53 @@ def schema() -> None:
     click.echo(json.dumps(advice_schema(), indent=2))
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="The port to listen on.",
+)
+@_rules_option
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes, each with its own copy of the knowledge.",
+)
+@click.option(
+    "--api-key",
+    envvar="MODEL_ADVISOR_API_KEY",
+    help="Require `Authorization: Bearer KEY` on every API call.",
+)
+def serve(host: str, port: int, rules_path: Path | None, workers: int, api_key: str | None) -> None:
+    """Serve the advisor over HTTP: a JSON API under /v1, a web page at /, docs at /docs.
+
+    Listens on 127.0.0.1 (this machine only) unless --host says otherwise; without
+    --api-key, anyone who can reach the port can use it. Stops on Ctrl-C or SIGTERM.
+    Needs the serve extra: pip install 'model-advisor[serve]'.
+
+    Example:
+
+        model-advisor serve --port 8000 --workers 2
+    """
+    try:
+        from .serve import ServeConfig, binding_warning
+        from .serve import serve as run_server
+    except ImportError as err:
+        raise click.ClickException(
+            f"serve needs FastAPI and uvicorn ({err.name} is missing): "
+            "pip install 'model-advisor[serve]'"
+        ) from err
+    warning = binding_warning(host, api_key)
+    if warning:
+        click.echo(f"Warning: {warning}", err=True)
+    run_server(ServeConfig(host, port, rules_path, workers, api_key))
+
+
 @cli.group(cls=_Group)
 def rules() -> None:
     """Check, test and measure the rules of a knowledge directory."""
