@@ -50,7 +50,9 @@ def line(name: str, report: EvaluationReport, f1_target: float | None = None) ->
     )
 
 
-def slice_line(name: str, answers: Sequence[Answer], categories: Sequence[str], target: float) -> None:
+def slice_line(
+    name: str, answers: Sequence[Answer], categories: Sequence[str], target: float
+) -> None:
     truth = [a.label for a in answers]
     s = score(truth, [a.answer for a in answers], categories)
     _, ece = reliability([(a.confidence, a.correct) for a in answers])
