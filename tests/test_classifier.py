@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from model_advisor import ExampleDataError, ModelFileError, load_examples
 from model_advisor._text import classifier_text
 from model_advisor.engine.classifier import TaskClassifier
+from model_advisor.knowledge.training import Hyperparameters, fit_temperature, fit_weights
 
 CATEGORIES = ("discriminative", "generative", "agi")  # the shipped knowledge's, in order
 
@@ -405,3 +406,37 @@ def test_load_examples_refuses_a_file_over_the_limit(
     path = write_csv(tmp_path, "task,label\n" + GOOD_ROWS)
 
     assert example_problems(path) == [(0, "file-too-large")]
+
+
+# --- calibration -----------------------------------------------------------------------------
+
+
+def _log_loss(classifier: TaskClassifier, examples: list[Any]) -> float:
+    return -sum(math.log(classifier.predict_proba(e.task)[e.label]) for e in examples) / len(
+        examples
+    )
+
+
+def test_calibration_temperature_is_fitted_out_of_fold_and_deterministic(
+    examples: list[Any],
+) -> None:
+    texts = [classifier_text(e.task) for e in examples]
+    labels = [e.label for e in examples]
+    first = fit_temperature(texts, labels, Hyperparameters())
+    assert 0.1 <= first <= 10.0 and first != 1.0
+    assert fit_temperature(texts, labels, Hyperparameters()) == first
+    # no folds asked for, or too few examples of a category for them: no calibration
+    assert fit_temperature(texts, labels, Hyperparameters(calibration_folds=0)) == 1.0
+    assert fit_temperature(texts[:6], labels[:6], Hyperparameters()) == 1.0
+
+
+def test_calibration_lowers_the_log_loss_on_tasks_the_model_has_not_seen(
+    examples: list[Any],
+) -> None:
+    train, unseen = examples[::2], examples[1::2]
+    texts, labels = [e.task for e in train], [e.label for e in train]
+    calibrated = TaskClassifier().fit(texts, labels)
+    weights, _ = fit_weights(texts, labels, Hyperparameters(calibration_folds=0))
+    plain = TaskClassifier.from_weights(weights)
+    assert calibrated.weights_.temperature != 1.0 and weights.temperature == 1.0
+    assert _log_loss(calibrated, unseen) < _log_loss(plain, unseen)

@@ -251,6 +251,8 @@ def test_load_rejects_the_wrong_number_of_weights(saved: Path, coef: bool) -> No
         ("classifier", {"labels": "discriminative"}, "labels"),
         ("classifier", {"intercept": [0.5]}, "intercept"),
         ("classifier", {"word_ngrams": [2, 1]}, "valid range"),
+        ("classifier", {"temperature": 0.0}, "temperature"),
+        ("classifier", {"temperature": "hot"}, "temperature"),
         ("rules", {"rules": [["r", "robots", 0.5, "why"]]}, "malformed"),
         ("rules", {"by_condition": [99]}, "do not match"),
         ("kinds", {"owner": [5]}, "bad owner"),
@@ -284,3 +286,10 @@ def test_load_rejects_duplicate_terms(saved: Path) -> None:
     write(saved, header, body)
 
     assert "not unique" in load_error(saved)
+
+
+def test_model_keeps_the_calibration_temperature_it_was_trained_with(saved: Path) -> None:
+    _, body = read(saved)
+    temperature = body["classifier"]["temperature"]
+    assert isinstance(temperature, float) and 0.1 <= temperature <= 10.0
+    assert load_knowledge(saved.parent).classifier.temperature == temperature

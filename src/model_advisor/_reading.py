@@ -44,6 +44,8 @@ _ENDS = frozenset(
     """but just only instead rather and or so then yet though although however because while
     whereas please simply merely also i we""".split()
 )
+# a clause goes on through its own subject ("that we wrote") up to a conjunction
+_CLAUSE_ENDS = frozenset("but and or then yet though although however because while".split())
 _NOT_A_CUE_AFTER_NOT = frozenset("only just sure necessarily".split())
 _ACTION_ENDINGS = ("ing", "ion", "ions")
 _NEEDED = frozenset("needed required necessary wanted".split())
@@ -155,7 +157,7 @@ def read(normalized: str, tokens: list[str]) -> Reading:
         start = _clause(tokens, i)
         if start is None or i in negated or i in subordinate:
             continue
-        end = _scope_end(tokens, breaks, start, CLAUSE_REACH, i)
+        end = _scope_end(tokens, breaks, start, CLAUSE_REACH, i, _CLAUSE_ENDS)
         if end > start:
             scopes.append(Scope("subordinate", i, start, end))
             subordinate.update(range(i, end))
@@ -174,12 +176,20 @@ def _breaks(text: str, spans: tuple[tuple[int, int], ...]) -> frozenset[int]:
     )
 
 
-def _scope_end(tokens: list[str], breaks: frozenset[int], start: int, reach: int, cue: int) -> int:
-    """One past the last token of a scope opened at ``start`` by the cue ending at ``cue``."""
+def _scope_end(
+    tokens: list[str],
+    breaks: frozenset[int],
+    start: int,
+    reach: int,
+    cue: int,
+    ends: frozenset[str] = _ENDS,
+) -> int:
+    """One past the last token of a scope opened at ``start`` by the cue ending at ``cue``;
+    the scope stops before any of ``ends``."""
     if cue in breaks:
         return start  # "don't." opens nothing
     end = start
-    while end < len(tokens) and end - start < reach and tokens[end] not in _ENDS:
+    while end < len(tokens) and end - start < reach and tokens[end] not in ends:
         end += 1
         if end - 1 in breaks:
             break

@@ -1,0 +1,232 @@
+"""Reading a request beyond its words: negation, subordinate clauses, question and output
+conditions, and how the advice reports what it set aside."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from model_advisor import Advisor
+from model_advisor._reading import PLAIN
+from model_advisor._text import Analysis, classifier_text
+from model_advisor.engine.matching import SUBORDINATE_WEIGHT, RuleEngine
+from model_advisor.errors import RuleFileError
+from model_advisor.knowledge.rules import load_rules
+from model_advisor.knowledge.schema import Rule
+
+
+def marked(text: str, kind: str) -> list[str]:
+    """The phrases of ``text`` read as ``kind`` (negated or subordinate), cue included."""
+    analysis = Analysis.of(text)
+    reading = analysis.reading
+    return [reading.phrase(s, analysis.normalized) for s in reading.scopes if s.kind == kind]
+
+
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("No need to write anything, just tell me who sent it", ["no need to write anything"]),
+        ("I don't want a classifier; I want replies", ["don't want a classifier"]),
+        ("Summarise, don't score, each review", ["don't score"]),
+        ("do not translate the letters but summarise them", ["not translate the letters"]),
+        ("label the photos instead of captioning them", ["instead of captioning them"]),
+        ("draft replies rather than routing tickets", ["rather than routing tickets"]),
+        ("translate it without changing the tone", ["without changing the tone"]),
+        ("no drafting needed; flag the risky clauses", ["no drafting needed"]),
+        ("never write code for this, only rank the bugs", ["never write code for this"]),
+    ],
+)
+def test_reading_marks_the_scope_of_a_negation(text: str, negated: list[str]) -> None:
+    assert marked(text, "negated") == negated
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tell me whether or not the email is spam",
+        "predict weather",
+        "not only classify but also explain the photos",
+        "run the clinic without human doctors",  # absence of people, not of an action
+        "is it spam or not",
+        "there is no need for a poem",
+    ],
+)
+def test_reading_leaves_other_texts_unnegated(text: str) -> None:
+    assert Analysis.of(text).reading.negated == frozenset()
+
+
+def test_reading_scope_stops_at_reach() -> None:
+    words = "do not " + " ".join(f"w{i}" for i in range(12))
+    (phrase,) = marked(words, "negated")
+    assert phrase == "not w0 w1 w2 w3 w4 w5"
+
+
+@pytest.mark.parametrize(
+    ("text", "subordinate"),
+    [
+        ("spot product reviews that a bot wrote", ["that a bot wrote"]),
+        ("invent patient records to stress-test our model", ["to stress-test our model"]),
+        ("tag the songs so that we can generate playlists", ["so that we can generate playlists"]),
+    ],
+)
+def test_reading_marks_clauses_about_what_is_acted_on(text: str, subordinate: list[str]) -> None:
+    assert marked(text, "subordinate") == subordinate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a tool that writes the code for a photo sorter",  # after a thing that acts
+        "I want to generate images of cats",  # a frame saying what is wanted
+        "use sales history to predict demand",
+        "train a model to detect fraud",
+        "sort my photos by who is in them",  # an indirect question, not a clause
+        "check that the totals add up",
+    ],
+)
+def test_reading_keeps_what_is_wanted_in_the_main_clause(text: str) -> None:
+    assert Analysis.of(text).reading.subordinate == frozenset()
+
+
+def test_classifier_reads_the_text_without_its_negated_words() -> None:
+    assert classifier_text("No need to write, just tell me").split() == [
+        "no",
+        "need",
+        "to",
+        ",",
+        "just",
+        "tell",
+        "me",
+    ]
+    assert classifier_text("Predict Weather") == "predict weather"
+
+
+# --- rules on what is read -------------------------------------------------------------------
+
+
+def rule(rule_id: str, category: str, any_: list[dict[str, object]]) -> Rule:
+    return Rule.model_validate(
+        {
+            "id": rule_id,
+            "category": category,
+            "weight": 0.8,
+            "rationale": "r",
+            "any": any_,
+            "examples": {"match": ["x"]},
+        }
+    )
+
+
+ENGINE = RuleEngine.from_rules(
+    [
+        rule("write", "generative", [{"kind": "keyword", "words": ["write"]}]),
+        rule("absent-staff", "agi", [{"kind": "phrase", "phrases": ["without human"]}]),
+        rule("score", "discriminative", [{"kind": "regex", "pattern": r"\bscor(e|ing)\b"}]),
+    ]
+)
+
+
+def test_rules_skip_negated_words_but_keep_a_phrase_that_starts_with_the_cue() -> None:
+    assert [h.rule_id for h in ENGINE.match("no need to write anything, just sort it")] == []
+    assert [h.rule_id for h in ENGINE.match("don't bother scoring them; tag them")] == []
+    fired = ENGINE.match("run the ward without human staff and write the notes")
+    assert [h.rule_id for h in fired] == ["absent-staff", "write"]
+
+
+def test_rules_matched_only_in_a_subordinate_clause_count_at_half_weight() -> None:
+    (hit,) = ENGINE.match("spot product reviews that a bot would write")
+    assert hit.subordinate and hit.weight == pytest.approx(0.8 * SUBORDINATE_WEIGHT)
+    (brief,) = ENGINE.weigh("spot product reviews that a bot would write")
+    assert brief.weight == hit.weight  # the batch's path weighs the same
+    (main,) = ENGINE.match("write reviews of the products that we sell")
+    assert not main.subordinate and main.weight == 0.8
+
+
+def test_reading_changes_nothing_for_a_plain_text() -> None:
+    analysis = Analysis.of("write a poem about the sea")
+    assert analysis.reading is PLAIN and analysis.seen == analysis.normalized
+
+
+# --- the advice says what it set aside -------------------------------------------------------
+
+
+def test_advice_names_the_negated_words_and_the_rules_they_kept_out(shipped: Advisor) -> None:
+    advice = shipped.advise("Summarise, don't score, each review")
+    assert advice.category == "generative"
+    (discount,) = advice.evidence.discounted
+    assert discount.kind == "negated" and discount.phrase == "don't score"
+    assert discount.rules and all(
+        r not in {h.rule_id for h in advice.evidence.rules} for r in discount.rules
+    )
+    assert '"don\'t score" is negated, so it was not counted' in advice.explanation
+
+
+def test_advice_names_a_clause_that_weakened_a_rule(shipped: Advisor) -> None:
+    advice = shipped.advise("spot product reviews that a bot wrote")
+    assert advice.category == "discriminative"
+    (discount,) = advice.evidence.discounted
+    assert discount.kind == "subordinate" and discount.phrase == "that a bot wrote"
+    weakened = [h for h in advice.evidence.rules if h.subordinate]
+    assert [h.rule_id for h in weakened] == list(discount.rules)
+    assert "only describes what is acted on" in advice.explanation
+
+
+def test_advice_of_a_plain_task_discounts_nothing(shipped: Advisor) -> None:
+    advice = shipped.advise("predict weather")
+    assert advice.evidence.discounted == ()
+    assert "negated" not in advice.explanation
+
+
+# --- question and output conditions ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("condition", "matches", "misses"),
+    [
+        ({"kind": "question", "frames": ["yes-no"]}, "write down whether each loan defaults",
+         "write a loan agreement"),
+        ({"kind": "question", "frames": ["which-of"]}, "which of the three suppliers is late",
+         "list our suppliers"),
+        ({"kind": "question", "frames": ["how-much"]}, "how likely is each customer to leave",
+         "thank each customer"),
+        ({"kind": "output", "types": ["prose"]}, "write up the figures as a paragraph",
+         "predict the figures"),
+        ({"kind": "output", "types": ["continuation"]}, "guess the next chapter of my novel",
+         "summarise my novel"),
+        ({"kind": "output", "types": ["label"]}, "tag each clip (cooking, sport, dance)",
+         "film a cooking clip"),
+        ({"kind": "output", "types": ["number"]}, "a score from 1 to 5 for each essay",
+         "an essay on scores"),
+    ],
+)  # fmt: skip
+def test_question_and_output_conditions_match_their_wordings(
+    condition: dict[str, object], matches: str, misses: str
+) -> None:
+    engine = RuleEngine.from_rules([rule("r", "discriminative", [condition])])
+    assert [h.rule_id for h in engine.match(matches)] == ["r"]
+    assert engine.match(misses) == []
+
+
+def test_an_unknown_question_frame_is_an_error_at_its_line(
+    tmp_path: Path, shipped: Advisor
+) -> None:
+    source = shipped.knowledge.directory
+    for name in ("categories.yaml", "generative-ai.md"):
+        (tmp_path / name).write_bytes((source / name).read_bytes())
+    (tmp_path / "rules.yaml").write_text(
+        "version: 1\n"
+        "rules:\n"
+        "  - id: asks\n"
+        "    category: discriminative\n"
+        "    weight: 0.5\n"
+        "    rationale: r\n"
+        "    any:\n"
+        "      - {kind: question, frames: [maybe-so]}\n"
+        "    examples: {match: [x]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleFileError) as caught:
+        load_rules(tmp_path)
+    message = str(caught.value)
+    assert "rules.yaml:8" in message and "'yes-no'" in message and "(asks)" in message
