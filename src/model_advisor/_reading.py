@@ -126,7 +126,7 @@ _TRIGGERS = (
     _NT
     | _NOT_WORDS
     | _RELATIVES
-    | frozenset("not no without instead rather to skip forget so order".split())
+    | frozenset("t not no without instead rather to skip forget so order".split())
 )
 
 
@@ -134,32 +134,36 @@ def read(normalized: str, tokens: list[str]) -> Reading:
     """Mark the negated and subordinate words of ``normalized`` (``tokens`` are its words)."""
     if _TRIGGERS.isdisjoint(tokens):
         return PLAIN
+    # most texts with a trigger word ("to", "that") open nothing: find that out from the
+    # words alone before placing them in the text
+    cues = [i for i, token in enumerate(tokens) if token in _TRIGGERS]
+    if not any(_negation(tokens, i, True) or (i and _clause(tokens, i)) for i in cues):
+        return PLAIN
     spans = tuple(m.span() for m in _TOKEN.finditer(normalized))
     if len(spans) != len(tokens):  # not the tokens of this text: read nothing into it
         return PLAIN
     breaks = _breaks(normalized, spans)
     scopes: list[Scope] = []
     negated: set[int] = set()
-    i = 0
-    while i < len(tokens):
-        width = _negation(tokens, i, i == 0 or i - 1 in breaks)
+    reached = 0  # the first token after the last negated scope: a cue inside one opens none
+    for i in cues:
+        width = _negation(tokens, i, i == 0 or i - 1 in breaks) if i >= reached else 0
         if width:
             end = _scope_end(tokens, breaks, i + width, NEGATION_REACH, i + width - 1)
             if end > i + width:
                 cue = i - 1 if tokens[i] == "t" else i  # "don't" starts at "don"
                 scopes.append(Scope("negated", cue, i + width, end))
                 negated.update(range(i + width, end))
-            i = max(end, i + 1)
-            continue
-        i += 1
+            reached = max(end, i + 1)
     subordinate: set[int] = set()
-    for i in range(1, len(tokens)):
-        start = _clause(tokens, i)
+    for i in cues:
+        start = _clause(tokens, i) if i else None
         if start is None or i in negated or i in subordinate:
             continue
         end = _scope_end(tokens, breaks, start, CLAUSE_REACH, i, _CLAUSE_ENDS)
         if end > start:
-            scopes.append(Scope("subordinate", i, start, end))
+            cue = i - 1 if tokens[i] == "order" else i  # "in order to" starts at "in"
+            scopes.append(Scope("subordinate", cue, start, end))
             subordinate.update(range(i, end))
     if not scopes:
         return PLAIN
@@ -233,8 +237,8 @@ def _clause(tokens: list[str], i: int) -> int | None:
         return i + 1
     if token == "so" and tokens[i + 1 : i + 2] == ["that"]:
         return i + 2
-    if token == "in" and tokens[i + 1 : i + 3] == ["order", "to"]:
-        return i + 3
+    if token == "order" and before == "in" and tokens[i + 1 : i + 2] == ["to"]:
+        return i + 2  # "in order to": the clause is counted from "order"
     if token == "to" and i + 1 < len(tokens) and tokens[i + 1] in _PURPOSE_VERBS:
         if before in _TO_FRAMES or before in _ACTORS or tokens[0] in _USE_FRAMES:
             return None
