@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from model_advisor import Advisor
+from model_advisor import Advisor, load_examples
 from model_advisor._reading import PLAIN
 from model_advisor._text import Analysis, classifier_text
 from model_advisor.engine.matching import SUBORDINATE_WEIGHT, RuleEngine
@@ -230,3 +230,15 @@ def test_an_unknown_question_frame_is_an_error_at_its_line(
         load_rules(tmp_path)
     message = str(caught.value)
     assert "rules.yaml:8" in message and "'yes-no'" in message and "(asks)" in message
+
+
+def test_the_c_stemmer_is_used_and_stems_like_the_pure_python_one(shipped: Advisor) -> None:
+    import snowballstemmer
+    from snowballstemmer.english_stemmer import EnglishStemmer
+
+    fast, plain = snowballstemmer.stemmer("english"), EnglishStemmer()
+    assert type(fast).__module__ == "Stemmer"  # PyStemmer, a dependency
+    examples = load_examples(shipped.knowledge.directory / "examples.csv", shipped.categories)
+    words = {w for e in examples for w in Analysis.of(e.task).tokens}
+    assert len(words) > 2000
+    assert [fast.stemWord(w) for w in sorted(words)] == [plain.stemWord(w) for w in sorted(words)]

@@ -59,7 +59,7 @@ class ConditionIndex:
         self._near: dict[str, list[int]] = {}  # unknown word -> keys of keywords near it
         # the stems that start some phrase: most words start none and skip the phrase lookup
         self._firsts = frozenset(pair.split(" ")[0] for pair in self._phrases)
-        self._regex_set = re2.Set.SearchSet(regex_options())
+        self._regex_set = re2.Set.SearchSet(_set_options())
         try:
             for pattern, _ in self._patterns:
                 self._regex_set.Add(pattern)
@@ -170,6 +170,19 @@ class ConditionIndex:
         if not near:
             near = {k for v in _deletions(token) for k in self._variants.get(v, ())}
         return [key for keyword in sorted(near) for key in self._keywords[keyword]]
+
+
+REGEX_SET_MEMORY = 32 << 20
+"""The memory RE2 may give the automaton that runs every rule pattern at once. With its
+default (8 MB) the automaton of the shipped rules outgrows it on text of mostly new words and
+RE2 keeps rebuilding it: 44 us a task against 3.2 us with this (measured on the distinct
+corpus of ``benchmarks/batch_throughput.py``). It is a ceiling, reached only on such text."""
+
+
+def _set_options() -> re2.Options:
+    options = regex_options()
+    options.max_mem = REGEX_SET_MEMORY
+    return options
 
 
 def _starts_in(analysis: Analysis, position: int, tokens: frozenset[int]) -> bool:
