@@ -24,6 +24,7 @@ LAYERS = {
     "batch": 4,
     "quality": 4,
     "cli": 5,
+    "dask": 5,  # model_advisor.dask: the public face of the batch's Dask frames
     "__main__": 6,
 }
 

@@ -7,7 +7,8 @@ its rows in chunks through an executor (:mod:`.executors`) over the per-row seam
 
 from .._table import MAX_ROW_CHARS, RESULT_COLUMNS, TASK_COLUMNS, InputFormat, OutputFormat
 from .progress import ProgressLine, progress_line
-from .run import BatchSummary, advise_file
+from .run import advise_file
+from .summary import BatchSummary
 from .work import advise_texts
 
 __all__ = [
