@@ -133,7 +133,9 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, str):
         return value
-    return json.dumps(value, ensure_ascii=False, default=str)  # default: a Parquet date, say
+    if isinstance(value, (dict, list, int, float)):  # bool too: JSON's true and false
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)  # a Parquet date or decimal, say: as it prints
 
 
 def unique_names(names: list[str]) -> list[str]:
