@@ -24,7 +24,7 @@ from ..advice.advisor import Advisor
 from ..errors import AdvisorError, BatchError
 from ..types import UNDETERMINED
 from .frame import FrameJob, advise_partition, frame_meta
-from .output import staged_directory
+from .output import one_line, staged_directory
 from .parquet import (
     SUFFIXES,
     check_not_input,
@@ -128,7 +128,7 @@ def advise_on_dask(
     advised = frame.map_partitions(advise_partition, job, meta=frame_meta(frame._meta, full))
     schema = _schema(frame, source_schema, full)
     with _client(workers, scheduler) as client, staged_directory(target) as place:
-        counts = _run(client, advised, place, schema, progress)
+        counts = _run(client, path, advised, place, schema, progress)
         summary = _summary(counts, advisor.categories)
         if strict and summary.errors:
             message = f"{summary.first_error} (strict: no output written)"
@@ -156,7 +156,8 @@ def _read(path: str, input_format: str | None) -> tuple[dd.DataFrame, pa.Schema 
             return frame, None
         return dd.read_json(path, lines=True, orient="records", blocksize=BLOCK_BYTES), None
     except (OSError, ValueError) as err:  # a missing file; a file pandas cannot parse
-        raise BatchError(path, f"cannot read the input: {err}", code="unreadable") from err
+        message = f"cannot read the input: {one_line(err)}"
+        raise BatchError(path, message, code="unreadable") from err
 
 
 def _format_of(path: str, remote: bool) -> str:
@@ -171,6 +172,7 @@ def _format_of(path: str, remote: bool) -> str:
 
 def _read_parquet(path: str, remote: bool) -> tuple[dd.DataFrame, pa.Schema | None]:
     import dask.dataframe as dd
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     if remote:
@@ -178,8 +180,9 @@ def _read_parquet(path: str, remote: bool) -> tuple[dd.DataFrame, pa.Schema | No
     files = parquet_files(path)
     try:
         schema = pq.read_schema(files[0])
-    except Exception as err:  # pyarrow raises its own types, or OSError
-        raise BatchError(files[0], f"not a Parquet file: {err}", code="unreadable") from err
+    except (OSError, pa.ArrowException) as err:
+        message = f"not a Parquet file: {one_line(err)}"
+        raise BatchError(files[0], message, code="unreadable") from err
     return dd.read_parquet(files), schema
 
 
@@ -201,7 +204,7 @@ def _client(workers: int | None, scheduler: str | None) -> Iterator[Client]:
         try:
             client = Client(scheduler, timeout="10s")
         except (OSError, TimeoutError) as err:
-            message = f"cannot reach the Dask scheduler: {err}"
+            message = f"cannot reach the Dask scheduler: {one_line(err)}"
             raise BatchError(scheduler, message, code="unreachable") from err
         with client:
             yield client
@@ -219,6 +222,7 @@ def _client(workers: int | None, scheduler: str | None) -> Iterator[Client]:
 
 def _run(
     client: Client,
+    source: str,
     advised: dd.DataFrame,
     place: Path,
     schema: pa.Schema,
@@ -239,7 +243,7 @@ def _run(
     rows = 0
     try:
         for future in as_completed(futures):
-            done = _result(future, order[future.key])
+            done = _result(future, order[future.key], len(futures), source)
             counts[order[future.key]] = done
             rows += done.rows
             if progress is not None:
@@ -249,22 +253,25 @@ def _run(
     return [c for c in counts if c is not None]
 
 
-def _result(future: Any, number: int) -> PartCounts:
+def _result(future: Any, number: int, total: int, path: str) -> PartCounts:
+    import pyarrow as pa
     from distributed.client import FutureCancelledError
     from distributed.scheduler import KilledWorker
 
+    where = f"partition {number + 1} of {total}"
     try:
         counts: PartCounts = future.result()
     except AdvisorError:
         raise
     except KilledWorker as err:
-        message = f"a Dask worker died while advising part {number}; nothing was written"
-        raise BatchError(part_name(number), message, code="worker-died") from err
+        message = f"a Dask worker died while advising {where}; nothing was written"
+        raise BatchError(path, message, code="worker-died") from err
     except FutureCancelledError as err:
-        raise BatchError(part_name(number), "the Dask job was cancelled", code="cancelled") from err
-    except OSError as err:
-        message = f"part {number} failed: {err}; nothing was written"
-        raise BatchError(part_name(number), message, code="task-failed") from err
+        message = f"the Dask job was cancelled at {where}; nothing was written"
+        raise BatchError(path, message, code="cancelled") from err
+    except (OSError, ValueError, pa.ArrowException) as err:  # reading, parsing or writing
+        message = f"{where} failed: {one_line(err)}; nothing was written"
+        raise BatchError(path, message, code="task-failed") from err
     return counts
 
 

@@ -119,6 +119,11 @@ class Writer:
         return data
 
 
+def one_line(error: BaseException) -> str:
+    """An exception's text on one line (pyarrow's messages hold line breaks)."""
+    return " ".join(str(error).split()) or type(error).__name__
+
+
 def input_cells(fields: list[str] | dict[str, Any], columns: list[str]) -> list[str]:
     """A row's input values as text, one per column: a short CSV row padded with "", a JSON
     value (or a Parquet cell that is not a string) as JSON."""

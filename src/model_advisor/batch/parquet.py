@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._table import Row, _check_names, _column_index, _fingerprint
 from ..errors import BatchError, TableError
 from .columns import ResultColumns, add_result, check_task
-from .output import PART_SUFFIX, input_cells, unique_names
+from .output import PART_SUFFIX, input_cells, one_line, unique_names
 from .work import Result
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ class ParquetTable:
                 for batch in reader.iter_batches(batch_size=batch_rows):
                     yield from self._rows(batch)
             except (OSError, _arrow_errors()) as err:
-                raise BatchError(path, f"cannot read the Parquet file: {err}") from err
+                raise BatchError(path, f"cannot read the Parquet file: {one_line(err)}") from err
             finally:
                 reader.close()
 
@@ -159,7 +159,8 @@ def _open(pq: Any, path: str) -> Any:
     except FileNotFoundError as err:
         raise BatchError(path, "cannot read the input: no such file", code="unreadable") from err
     except (OSError, _arrow_errors()) as err:
-        raise BatchError(path, f"not a Parquet file: {err}", code="unreadable") from err
+        message = f"not a Parquet file: {one_line(err)}"
+        raise BatchError(path, message, code="unreadable") from err
 
 
 @contextmanager
