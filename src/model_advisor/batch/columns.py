@@ -18,6 +18,8 @@ from ..knowledge.loader import KnowledgeRef
 from .work import Outcome, Result, advise_texts
 
 EMPTY_TASK = "empty task"
+CHUNK = 1000
+"""Tasks advised together, as the local batch does."""
 
 
 def check_task(value: object, column: str) -> tuple[str | None, str]:
@@ -72,12 +74,14 @@ def result_columns(
         RuleFileError, ExampleDataError, KnowledgeBaseError: it cannot be loaded.
     """
     checked = [check_task(cell, column) for cell in cells]
-    outcomes = advise_texts(ref, [task for task, _ in checked], full)
+    tasks = [task for task, _ in checked]
+    outcomes: list[Outcome] = []
+    for start in range(0, len(tasks), CHUNK):  # the local batch's chunks: the same caches
+        outcomes += advise_texts(ref, tasks[start : start + CHUNK], full)
     columns = ResultColumns([], [], [], [], [], [] if full else None)
     for (_, error), outcome in zip(checked, outcomes, strict=True):
-        add_result(
-            columns, outcome if isinstance(outcome, Result) else None, problem_of(error, outcome)
-        )
+        result = outcome if isinstance(outcome, Result) else None
+        add_result(columns, result, problem_of(error, outcome))
     return columns
 
 
