@@ -1,11 +1,14 @@
-"""Batch advice: a table of tasks in (CSV, TSV or JSON Lines), one advised row out per row in.
+"""Batch advice: a table of tasks in (CSV, TSV, JSON Lines or Parquet), one advised row out per
+row in.
 
-:func:`advise_file` streams. Rows are read lazily by the one table reader, advised in chunks
-by an executor (:mod:`.executors`: in this process, or in ``jobs`` worker processes, results
-kept in input order) and written to a temporary file beside the output, renamed over it only
-at the end: an interrupted run never leaves a partial result. A bad row (empty task,
-undecodable bytes, too large, ragged) gets its ``error`` column filled and the run goes on,
-unless ``strict``; a file that is not a table is a :class:`BatchError`.
+:func:`advise_file` streams. Rows are read lazily by the one table reader (Parquet: by
+:mod:`.parquet`, a record batch at a time), advised in chunks by an executor
+(:mod:`.executors`: in this process, or in ``jobs`` worker processes, results kept in input
+order) and written to a temporary file (or directory of Parquet parts) beside the output,
+renamed over it only at the end: an interrupted run never leaves a partial result. A bad row
+(empty task, undecodable bytes, too large, ragged) gets its ``error`` column filled and the
+run goes on, unless ``strict``; a file that is not a table is a :class:`BatchError`. With
+``engine="dask"`` the whole run is :func:`.cluster.advise_on_dask`'s.
 """
 
 from __future__ import annotations
