@@ -10,7 +10,9 @@ Generates a Parquet directory of ``--rows`` distinct task texts (the distinct co
 
 Each cluster is started before its run and not timed (a running cluster is what
 ``--scheduler`` meets; ``--workers N`` adds its start, a few seconds). It prints rows/s and
-the ratios D2/D1 (target >= 1.7) and D1/L (target >= 0.85), and each worker's peak RSS
+the ratios D2/D1 (target >= 1.7) and D1/L (target >= 0.85), the CPU seconds each used
+(the workers' and the command's; on a machine shared with other work these say more than
+the wall clock), and each worker's peak RSS
 (``getrusage`` in the worker, asked with ``client.run``). With ``--small N`` it also runs D2
 on the first N rows, on a fresh cluster, and prints the ratio of the workers' peaks, large
 over small (target: flat, <= 1.2).
@@ -54,10 +56,17 @@ def command(*args: str) -> list[str]:
     return [*base, "batch", *args, "--quiet"]
 
 
-def timed(arguments: list[str]) -> float:
-    start = time.perf_counter()
+def timed(arguments: list[str]) -> tuple[float, float]:
+    """Wall-clock seconds of the command, and the CPU seconds it used."""
+    start, cpu = time.perf_counter(), cpu_seconds(resource.RUSAGE_CHILDREN)
     subprocess.run(arguments, check=True)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, cpu_seconds(resource.RUSAGE_CHILDREN) - cpu
+
+
+def cpu_seconds(who: int = resource.RUSAGE_SELF) -> float:
+    """CPU seconds used so far by this process (run on a worker: by the worker)."""
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
 
 
 def peak_rss_mb() -> float:
@@ -65,8 +74,9 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
 
 
-def on_dask(source: Path, target: Path, workers: int) -> tuple[float, list[float]]:
-    """Seconds of the Dask batch on a fresh cluster of ``workers``, and each worker's peak."""
+def on_dask(source: Path, target: Path, workers: int) -> tuple[float, float, list[float]]:
+    """Seconds of the Dask batch on a fresh cluster of ``workers``, the CPU seconds its
+    workers and command used, and each worker's peak RSS in MB."""
     with (
         LocalCluster(
             n_workers=workers,
@@ -78,16 +88,21 @@ def on_dask(source: Path, target: Path, workers: int) -> tuple[float, list[float
         Client(cluster) as client,
     ):
         address = cluster.scheduler_address
-        seconds = timed(
-            command(str(source), "-o", str(target), "--engine", "dask", "--scheduler", address)
-        )
+        before = sum(client.run(cpu_seconds).values())
+        arguments = [str(source), "-o", str(target), "--engine", "dask", "--scheduler", address]
+        seconds, command_cpu = timed(command(*arguments))
+        used = sum(client.run(cpu_seconds).values()) - before + command_cpu
         peaks = sorted(client.run(peak_rss_mb).values())
     shutil.rmtree(target)
-    return seconds, peaks
+    return seconds, used, peaks
 
 
-def report(label: str, rows: int, seconds: float) -> float:
-    print(f"{label}: {rows:,} rows in {seconds:.1f} s = {rows / seconds:,.0f} rows/s", flush=True)
+def report(label: str, rows: int, seconds: float, cpu: float) -> float:
+    print(
+        f"{label}: {rows:,} rows in {seconds:.1f} s = {rows / seconds:,.0f} rows/s; "
+        f"CPU {cpu:.1f} s = {rows / cpu:,.0f} rows per CPU-second",
+        flush=True,
+    )
     return rows / seconds
 
 
@@ -106,15 +121,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         big, small = Path(scratch) / "big", Path(scratch) / "small"
         write_parquet(big, args.rows, args.file_rows)
-        local = report(
-            "(L) local batch", args.rows, timed(command(str(big), "-o", f"{scratch}/local.parquet"))
-        )
-        seconds, one_peaks = on_dask(big, Path(scratch) / "d1", 1)
-        one = report("(D1) dask, 1 worker", args.rows, seconds)
-        seconds, two_peaks = on_dask(big, Path(scratch) / "d2", 2)
-        two = report("(D2) dask, 2 workers", args.rows, seconds)
+        local_seconds, local_cpu = timed(command(str(big), "-o", f"{scratch}/local.parquet"))
+        local = report("(L) local batch", args.rows, local_seconds, local_cpu)
+        seconds, one_cpu, one_peaks = on_dask(big, Path(scratch) / "d1", 1)
+        one = report("(D1) dask, 1 worker", args.rows, seconds, one_cpu)
+        seconds, two_cpu, two_peaks = on_dask(big, Path(scratch) / "d2", 2)
+        two = report("(D2) dask, 2 workers", args.rows, seconds, two_cpu)
+        print(f"load average now: {os.getloadavg()[0]:.2f}")
         print(f"D2/D1: {two / one:.2f} (target >= 1.7)")
-        print(f"D1/L: {one / local:.2f} (target >= 0.85)")
+        print(f"D1/L: {one / local:.2f} (target >= 0.85); by CPU time {local_cpu / one_cpu:.2f}")
         print(
             f"worker peak RSS: D1 {one_peaks[0]:.0f} MB; D2 "
             + ", ".join(f"{p:.0f}" for p in two_peaks)
@@ -122,7 +137,7 @@ def main() -> None:
         )
         if args.small and args.small < args.rows:
             write_parquet(small, args.small, args.file_rows)
-            _, small_peaks = on_dask(small, Path(scratch) / "s2", 2)
+            _, _, small_peaks = on_dask(small, Path(scratch) / "s2", 2)
             print(
                 f"worker peak RSS at {args.small:,} rows (D2): "
                 + ", ".join(f"{p:.0f}" for p in small_peaks)

@@ -163,6 +163,39 @@ def test_dask_knowledge_is_loaded_once_per_worker(
     assert sum(loaded.values()) >= 1
 
 
+def test_dask_batch_reports_progress_by_part(
+    client: Client, tiny_dir: Path, tmp_path: Path
+) -> None:
+    source = write_input(tmp_path / "in")
+    seen: list[tuple[int, float | None]] = []
+    advise_file(
+        source,
+        tmp_path / "out",
+        rules_path=tiny_dir,
+        engine="dask",
+        scheduler=client.scheduler.address,
+        progress=lambda rows, share: seen.append((rows, share)),
+    )
+    assert len(seen) == 3  # one call a part
+    assert seen[-1] == (len(TASKS) * 3, 1.0)
+    assert [rows for rows, _ in seen] == sorted(rows for rows, _ in seen)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--workers", "2"], "--workers and --scheduler go with --engine dask"),
+        (["--engine", "dask", "--workers", "2", "--scheduler", "tcp://x:1"], "not both"),
+        (["--engine", "dask", "--jobs", "2"], "with Dask, give --workers"),
+    ],
+)
+def test_dask_batch_option_mistakes_are_usage_errors(
+    runner: CliRunner, tiny_dir: Path, tmp_path: Path, options: list[str], message: str
+) -> None:
+    result = run_batch(runner, tiny_dir, "in.parquet", "-o", str(tmp_path / "out"), *options)
+    assert result.exit_code == 2 and message in result.stderr
+
+
 def test_dask_advise_frame_is_lazy_and_equals_pandas(client: Client, tiny_dir: Path) -> None:
     frame = pd.DataFrame({"n": range(30), "task": [TASKS[i % len(TASKS)] for i in range(30)]})
     frame.index = pd.Index([f"row-{n:02d}" for n in range(30)])
@@ -231,6 +264,31 @@ def test_dask_batch_strict_leaves_nothing(client: Client, tiny_dir: Path, tmp_pa
             scheduler=client.scheduler.address,
         )
     assert not (tmp_path / "out").exists()
+
+
+def test_dask_batch_missing_column_is_a_batch_error(tiny_dir: Path, tmp_path: Path) -> None:
+    source = write_input(tmp_path / "in")
+    with pytest.raises(BatchError, match="no column 'summary'"):
+        advise_file(source, tmp_path / "out", rules_path=tiny_dir, engine="dask", column="summary")
+    assert not (tmp_path / "out").exists()
+
+
+def test_dask_batch_reads_a_pandas_index_as_dask_does(
+    client: Client, tiny_dir: Path, tmp_path: Path
+) -> None:
+    frame = pd.DataFrame({"task": ["predict weather", "write a poem"]}, index=["a", "b"])
+    (tmp_path / "in").mkdir()
+    frame.to_parquet(tmp_path / "in" / "tasks.parquet")  # the index stored as a column
+    advise_file(
+        tmp_path / "in",
+        tmp_path / "out",
+        rules_path=tiny_dir,
+        engine="dask",
+        scheduler=client.scheduler.address,
+    )
+    got = pd.read_parquet(tmp_path / "out")
+    assert got["task"].tolist() == ["predict weather", "write a poem"]
+    assert got["category"].notna().all()
 
 
 def test_dask_batch_unreachable_scheduler(

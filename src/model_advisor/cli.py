@@ -217,6 +217,8 @@ def batch(
 
     if engine == "local" and (workers is not None or scheduler is not None):
         raise click.UsageError("--workers and --scheduler go with --engine dask")
+    if engine == "dask" and jobs > 1:
+        raise click.UsageError("--jobs is for the local engine; with Dask, give --workers")
     if workers is not None and scheduler is not None:
         raise click.UsageError("give --workers (a local cluster) or --scheduler, not both")
     with signals_raised(), progress_line(sys.stderr, enabled=not quiet) as progress:

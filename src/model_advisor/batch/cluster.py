@@ -192,8 +192,9 @@ def _schema(frame: dd.DataFrame, source: pa.Schema | None, full: bool) -> pa.Sch
 
     if source is None:
         source = pa.Schema.from_pandas(frame._meta, preserve_index=False)
-    source = source.remove_metadata()
-    return output_schema(source.names, source, full)
+    # the columns Dask reads (a pandas index stored as a column becomes the index)
+    kept = pa.schema([source.field(str(name)) for name in frame.columns])
+    return output_schema(kept.names, kept, full)
 
 
 @contextmanager

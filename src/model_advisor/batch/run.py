@@ -176,18 +176,23 @@ def advise_file(
 
         if output_format not in (None, "parquet"):
             raise BatchError(str(target), "the dask engine writes Parquet parts only")
-        return advise_on_dask(
-            path,
-            target,
-            advisor=advisor,
-            column=column,
-            input_format=input_format,
-            full=full,
-            strict=strict,
-            workers=workers,
-            scheduler=scheduler,
-            progress=progress,
-        )
+        try:
+            return advise_on_dask(
+                path,
+                target,
+                advisor=advisor,
+                column=column,
+                input_format=input_format,
+                full=full,
+                strict=strict,
+                workers=workers,
+                scheduler=scheduler,
+                progress=progress,
+            )
+        except BatchError:
+            raise
+        except TableError as err:  # the task column, as the one table reader checks it
+            raise BatchError(err.path, err.message, err.line, err.code) from err
     advising = Advising(advisor, full)
     executor: AbstractContextManager[Runner] = (
         in_process(advising) if jobs == 1 else process_pool(advising, jobs)
