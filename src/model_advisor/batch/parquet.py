@@ -16,10 +16,10 @@ from __future__ import annotations
 import glob
 import os
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from .._table import Row, _check_names, _column_index, _fingerprint
 from ..errors import BatchError, TableError
@@ -30,6 +30,7 @@ from .work import Result
 if TYPE_CHECKING:
     import pyarrow as pa
 
+T = TypeVar("T")
 SUFFIXES = (".parquet", ".pq")
 ROW_GROUP_ROWS = 65_536
 """Rows buffered before a row group is written (a few megabytes)."""
@@ -95,22 +96,25 @@ class ParquetTable:
     def __init__(self, name: str, files: list[str], column: str | int | None) -> None:
         import pyarrow.parquet as pq
 
-        self.name, self.files = name, files
-        self._readers = [_open(pq, f) for f in files]
-        self.schema: pa.Schema = self._readers[0].schema_arrow
+        self.name, self.files, self._pq = name, files, pq
+        self._fingerprints = [_fingerprint(os.stat(f)) for f in files]
+        self.schema: pa.Schema = _opened(pq, files[0], lambda f: f.schema_arrow)
         self.columns: list[str] = list(self.schema.names)
-        self.total = sum(r.metadata.num_rows for r in self._readers)
+        self.total = 0
+        for path in files:  # every footer read first: a bad file fails before any output
+            names, rows = _opened(pq, path, lambda f: (f.schema_arrow.names, f.metadata.num_rows))
+            if names != self.columns:
+                message = f"its columns ({', '.join(names)}) differ from those of {files[0]}"
+                raise BatchError(path, f"{message} ({', '.join(self.columns)})")
+            self.total += rows
         self.done = 0
         self.key = self.columns[_column_index(name, self.columns, column, True)]
         self.rows: Iterator[Row] = self.read(READ_ROWS)
-        self._fingerprints = [_fingerprint(os.stat(f)) for f in files]
 
     def read(self, batch_rows: int) -> Iterator[Row]:
-        """Every row, a record batch of ``batch_rows`` at a time."""
-        for path, reader in zip(self.files, self._readers, strict=True):
-            if reader.schema_arrow.names != self.columns:
-                message = f"its columns differ from those of {self.files[0]}: {self.columns}"
-                raise BatchError(path, message)
+        """Every row, a record batch of ``batch_rows`` at a time, one file open at a time."""
+        for path in self.files:
+            reader = _open(self._pq, path)
             try:
                 for batch in reader.iter_batches(batch_size=batch_rows):
                     yield from self._rows(batch)
@@ -153,6 +157,15 @@ def _arrow_errors() -> type[Exception]:
     return pa.ArrowException  # type: ignore[no-any-return]
 
 
+def _opened(pq: Any, path: str, read: Callable[[Any], T]) -> T:
+    """What ``read`` takes from the open file ``path`` (its footer), the file then closed."""
+    reader = _open(pq, path)
+    try:
+        return read(reader)
+    finally:
+        reader.close()
+
+
 def _open(pq: Any, path: str) -> Any:
     try:
         return pq.ParquetFile(path)
@@ -176,11 +189,7 @@ def open_parquet(
     require_pyarrow(path)
     table = ParquetTable(path, parquet_files(path), column)
     _check_names(path, table.columns, 0, reserved)
-    try:
-        yield table
-    finally:
-        for reader in table._readers:
-            reader.close()
+    yield table
 
 
 # --- writing ------------------------------------------------------------------------------
