@@ -215,7 +215,7 @@ def _client(workers: int | None, scheduler: str | None) -> Iterator[Client]:
         threads_per_worker=1,
         processes=True,
         dashboard_address=None,
-        silence_logs=logging.ERROR,
+        silence_logs=logging.CRITICAL,  # a failure is reported once, as our own Error: line
     )
     with cluster, Client(cluster) as client:
         yield client
