@@ -83,6 +83,8 @@ def on_dask(source: Path, target: Path, workers: int) -> tuple[float, float, lis
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
+            # its HTTP server on any free port: a busy 8787 would print a warning
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
             silence_logs=logging.ERROR,
         ) as cluster,
         Client(cluster) as client,

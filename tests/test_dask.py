@@ -57,6 +57,8 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
+            # its HTTP server on any free port: a busy 8787 would print a warning
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
             silence_logs=logging.ERROR,
         )
         with cluster, Client(cluster) as connected:

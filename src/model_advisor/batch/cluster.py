@@ -215,6 +215,8 @@ def _client(workers: int | None, scheduler: str | None) -> Iterator[Client]:
         threads_per_worker=1,
         processes=True,
         dashboard_address=None,
+        # its HTTP server on any free port: a busy 8787 would print a warning
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
         silence_logs=logging.CRITICAL,  # a failure is reported once, as our own Error: line
     )
     with cluster, Client(cluster) as client:
