@@ -26,6 +26,7 @@ LAYERS = {
     "quality": 4,
     "serve": 4,
     "cli": 5,
+    "dask": 5,  # model_advisor.dask: the public face of the batch's Dask frames
     "__main__": 6,
 }
 

@@ -36,7 +36,7 @@ from .signals import Signalled, signals_raised
 from .types import advice_schema
 
 if TYPE_CHECKING:  # the table reader loads with the batch command, not on every start
-    from ._table import InputFormat, OutputFormat
+    from .batch.run import BatchInputFormat, BatchOutputFormat, Engine
 
 R = TypeVar("R", bound=BaseModel)
 
@@ -138,19 +138,17 @@ def advise(tasks: tuple[str, ...], as_json: bool, rules_path: Path | None) -> No
 
 
 @cli.command()
-@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), help="Output file."
-)
+@click.argument("input_path", metavar="INPUT", type=click.Path(allow_dash=True))
+@click.option("-o", "--output", type=click.Path(allow_dash=True), help="Output file or directory.")
 @click.option(
     "--format",
     "input_format",
-    type=click.Choice(["csv", "tsv", "jsonl"]),
+    type=click.Choice(["csv", "tsv", "jsonl", "parquet"]),
     help="Input format (default: from the extension, else the content).",
 )
 @click.option(
     "--output-format",
-    type=click.Choice(["csv", "tsv", "jsonl", "json"]),
+    type=click.Choice(["csv", "tsv", "jsonl", "json", "parquet"]),
     help="Output format (default: from the output's extension, else the input's format).",
 )
 @click.option("--column", help="The task column: a name or a number from 1.")
@@ -160,13 +158,30 @@ def advise(tasks: tuple[str, ...], as_json: bool, rules_path: Path | None) -> No
 @click.option("--full", is_flag=True, help="Add the whole advice as JSON, in column `advice`.")
 @click.option("--strict", is_flag=True, help="Stop at the first bad row instead of marking it.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, help="Worker processes.")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where rows are advised: here (with --jobs), or on a Dask cluster.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="With --engine dask: the processes of a local cluster (default: one a core).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="With --engine dask: a running cluster's scheduler (tcp://host:8786).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary on stderr.")
 @_rules_option
 def batch(
     input_path: str,
     output: str | None,
-    input_format: InputFormat | None,
-    output_format: OutputFormat | None,
+    input_format: BatchInputFormat | None,
+    output_format: BatchOutputFormat | None,
     column: str | None,
     no_header: bool,
     encoding: str,
@@ -174,23 +189,38 @@ def batch(
     full: bool,
     strict: bool,
     jobs: int,
+    engine: Engine,
+    workers: int | None,
+    scheduler: str | None,
     quiet: bool,
     rules_path: Path | None,
 ) -> None:
-    """Advise on each task of a CSV, TSV or JSON Lines table (INPUT, or - for stdin).
+    """Advise on each task of a table: CSV, TSV or JSON Lines (INPUT, or - for stdin), or
+    Parquet (a file, a directory of them or a glob).
 
     Writes every input row, in order, with its columns and `category`, `confidence`,
-    `ambiguous`, `reason` and `error` added, to stdout or to OUTPUT (whole, at the end).
-    The task column is the one named task, description or text, or --column. A bad row
-    gets `error` filled and the run goes on (--strict stops instead); a summary goes to stderr.
+    `ambiguous`, `reason` and `error` added, to stdout or to OUTPUT (whole, at the end; for
+    Parquet, a .parquet file or a directory of part files). The task column is the one
+    named task, description or text, or --column. A bad row gets `error` filled and the
+    run goes on (--strict stops instead); a summary goes to stderr. --engine dask reads the
+    input with Dask and advises it on a local cluster of --workers processes, or on the
+    cluster at --scheduler, writing a directory of Parquet parts.
 
     Example:
 
         model-advisor batch tasks.csv -o advised.csv --jobs 4
+
+        model-advisor batch tasks/ -o advised/ --engine dask --workers 8
     """
     from .batch.progress import progress_line  # only this command needs the batch
     from .batch.run import advise_file
 
+    if engine == "local" and (workers is not None or scheduler is not None):
+        raise click.UsageError("--workers and --scheduler go with --engine dask")
+    if engine == "dask" and jobs > 1:
+        raise click.UsageError("--jobs is for the local engine; with Dask, give --workers")
+    if workers is not None and scheduler is not None:
+        raise click.UsageError("give --workers (a local cluster) or --scheduler, not both")
     with signals_raised(), progress_line(sys.stderr, enabled=not quiet) as progress:
         summary = advise_file(
             input_path,
@@ -206,6 +236,9 @@ def batch(
             strict=strict,
             jobs=jobs,
             progress=progress,
+            engine=engine,
+            workers=workers,
+            scheduler=scheduler,
         )
     if not quiet:
         click.echo(str(summary), err=True)

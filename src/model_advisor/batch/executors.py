@@ -3,7 +3,8 @@
 Each executor is a context manager giving a function from an iterator of chunks (lists of
 :class:`~model_advisor._table.Row`) to an iterator of (rows, outcomes), in input order. All go
 through :func:`.work.advise_texts` or the same :class:`.work.Advising`, so the output is the
-same whichever runs. A new engine (Dask, say) is one more function here.
+same whichever runs. A new engine that reads in this process is one more function here; the
+Dask engine, whose workers read and write the table themselves, is :mod:`.cluster`.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ import io
 import json
 import os
 import re
+import shutil
+import stat
 import sys
 import tempfile
 from collections import Counter
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .._paths import file_mode
-from .._table import RESULT_COLUMNS, OutputFormat, Row, Table
+from .._table import RESULT_COLUMNS, OutputFormat, Row
 from ..errors import BatchError
 from .work import Result
 
@@ -41,9 +43,11 @@ class Writer:
     return or a line feed.
     """
 
-    def __init__(self, stream: IO[str], output_format: OutputFormat, table: Table, full: bool):
+    def __init__(
+        self, stream: IO[str], output_format: OutputFormat, columns: list[str], full: bool
+    ) -> None:
         self.stream, self.format, self.full = stream, output_format, full
-        self.columns, self.keys = table.columns, _unique(table.columns)
+        self.columns, self.keys = columns, unique_names(columns)
         self._first = True
         self._separator = "\t" if output_format == "tsv" else ","
         self._special = re.compile(f'[{re.escape(self._separator)}"\r\n]').search
@@ -58,7 +62,8 @@ class Writer:
             self.stream.write("".join(map(self._line, rows, outcomes)))
             return
         for row, (result, error) in zip(rows, outcomes, strict=True):
-            text = json.dumps(self._object(row.fields, result, error), ensure_ascii=False)
+            data = self._object(row.fields, result, error)
+            text = json.dumps(data, ensure_ascii=False, default=str)
             if not text.isascii():
                 text = text.translate(_LINE_BREAKS)
             if self.format == "jsonl":
@@ -97,10 +102,7 @@ class Writer:
         return '"' + field.replace('"', '""') + '"'
 
     def _cells(self, fields: list[str] | dict[str, Any]) -> list[str]:
-        if isinstance(fields, dict):
-            return [_cell(fields.get(key)) for key in self.columns]
-        width = len(self.columns)
-        return fields[:width] if len(fields) >= width else fields + [""] * (width - len(fields))
+        return input_cells(fields, self.columns)
 
     def _object(
         self, fields: list[str] | dict[str, Any], result: Result | None, error: str
@@ -117,13 +119,31 @@ class Writer:
         return data
 
 
+def one_line(error: BaseException) -> str:
+    """An exception's text on one line (pyarrow's messages hold line breaks)."""
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+def input_cells(fields: list[str] | dict[str, Any], columns: list[str]) -> list[str]:
+    """A row's input values as text, one per column: a short CSV row padded with "", a JSON
+    value (or a Parquet cell that is not a string) as JSON."""
+    if isinstance(fields, dict):
+        return [_cell(fields.get(key)) for key in columns]
+    width = len(columns)
+    return fields[:width] if len(fields) >= width else fields + [""] * (width - len(fields))
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (dict, list, int, float)):  # bool too: JSON's true and false
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)  # a Parquet date or decimal, say: as it prints
 
 
-def _unique(names: list[str]) -> list[str]:
+def unique_names(names: list[str]) -> list[str]:
     """Names usable as JSON keys: a blank one named by its position, repeats numbered."""
     seen: Counter[str] = Counter()
     keys = []
@@ -187,3 +207,103 @@ def _same_file(source: str, destination: Path) -> bool:
         return destination.exists() and os.path.samefile(source, destination)
     except OSError:
         return False
+
+
+@contextmanager
+def staged_file(target: str) -> Iterator[Path]:
+    """A temporary path beside ``target``, renamed to it when the block ends without error
+    (the block writes the file; binary outputs such as Parquet use this).
+
+    Raises:
+        BatchError: ``target`` is a directory, or cannot be written.
+    """
+    destination = Path(target)
+    if destination.is_dir():
+        raise BatchError(target, "the output is a directory; name a file, or write parts there")
+    try:
+        handle, temporary = tempfile.mkstemp(
+            dir=destination.parent, prefix=f".{destination.name}.", suffix=".tmp"
+        )
+        os.close(handle)
+    except OSError as err:
+        raise BatchError(target, f"cannot write the output: {err.strerror}") from err
+    try:
+        yield Path(temporary)
+        os.chmod(temporary, file_mode(destination))
+        os.replace(temporary, destination)
+    except OSError as err:
+        raise BatchError(target, f"cannot write the output: {err.strerror}") from err
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
+PART_SUFFIX = ".parquet"
+
+
+@contextmanager
+def staged_directory(target: str) -> Iterator[Path]:
+    """A temporary directory beside ``target``, put in its place when the block ends without
+    error; on any failure it is removed and ``target`` is left as it was.
+
+    An existing ``target`` is replaced only when it is empty or holds nothing but Parquet
+    part files (an earlier output): anything else in it is refused, never deleted.
+
+    Raises:
+        BatchError: ``target`` is a file, holds other files, or cannot be written.
+    """
+    destination = Path(target)
+    _check_replaceable(destination)
+    try:
+        temporary = Path(
+            tempfile.mkdtemp(dir=destination.parent, prefix=f".{destination.name}.", suffix=".tmp")
+        )
+    except OSError as err:
+        raise BatchError(target, f"cannot write the output: {err.strerror}") from err
+    try:
+        yield temporary
+        os.chmod(temporary, _directory_mode(destination))
+        _put_in_place(temporary, destination)
+    except OSError as err:
+        raise BatchError(target, f"cannot write the output: {err.strerror}") from err
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _directory_mode(destination: Path) -> int:
+    """The mode a directory made at ``destination`` gets: the one it replaces, else the
+    umask's (a temporary directory starts private)."""
+    if destination.is_dir():
+        return stat.S_IMODE(destination.stat().st_mode)
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o777 & ~mask
+
+
+def _check_replaceable(destination: Path) -> None:
+    if destination.is_file() or (destination.exists() and not destination.is_dir()):
+        message = "the output exists and is not a directory; a directory of parts is written"
+        raise BatchError(str(destination), message)
+    if destination.is_dir():
+        others = [p.name for p in destination.iterdir() if not p.name.endswith(PART_SUFFIX)]
+        if others:
+            message = (
+                f"the output directory holds other files than Parquet parts ({min(others)}); "
+                "name a new or empty directory"
+            )
+            raise BatchError(str(destination), message)
+
+
+def _put_in_place(temporary: Path, destination: Path) -> None:
+    if not destination.exists():
+        os.rename(temporary, destination)
+        return
+    old = Path(tempfile.mkdtemp(dir=destination.parent, prefix=f".{destination.name}.old."))
+    try:
+        os.replace(destination, old / "parts")
+        os.rename(temporary, destination)
+    except OSError:
+        if not destination.exists() and (old / "parts").exists():
+            os.rename(old / "parts", destination)  # put the earlier output back
+        raise
+    finally:
+        shutil.rmtree(old, ignore_errors=True)

@@ -120,10 +120,28 @@ def advise_texts(
         ModelFileError: the knowledge changed since ``ref`` was taken.
         RuleFileError, ExampleDataError, KnowledgeBaseError: it cannot be loaded.
     """
+    return advising_for(ref, full).chunk(texts)
+
+
+def advising_for(ref: KnowledgeRef, full: bool, advisor: Advisor | None = None) -> Advising:
+    """This process's :class:`Advising` for ``ref``: kept from an earlier call, else made with
+    ``advisor`` (a caller's, already loaded), else loaded from ``ref`` (counted in ``loads``).
+
+    Raises:
+        ModelFileError: the knowledge changed since ``ref`` was taken.
+        RuleFileError, ExampleDataError, KnowledgeBaseError: it cannot be loaded.
+    """
     global loads
     advising = _LOADED.get((ref, full))
     if advising is None:
-        advisor = load_long_lived(ref=ref)
-        loads += 1
+        if advisor is None:
+            advisor = load_long_lived(ref=ref)
+            loads += 1
         advising = _LOADED[(ref, full)] = Advising(advisor, full)
-    return advising.chunk(texts)
+    return advising
+
+
+def load_count() -> int:
+    """How many times this process has loaded knowledge for the batch (for a Dask worker,
+    asked with ``client.run(load_count)``)."""
+    return loads
