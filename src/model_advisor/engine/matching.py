@@ -82,7 +82,8 @@ class ConditionIndex:
         matched costs a second search, which a caller that only needs the keys can skip).
         Negated words (:mod:`model_advisor._reading`) match nothing.
         """
-        return self.read(text, matched_text=matched_text)[0]
+        analysis = Analysis.of(text)
+        return self._found(analysis, matched_text, analysis.reading.negated)
 
     def read(
         self, text: str | Analysis, *, matched_text: bool = True
