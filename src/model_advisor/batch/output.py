@@ -185,21 +185,11 @@ def open_output(target: str | None, source: str) -> Iterator[IO[str]]:
         except OSError as err:
             raise BatchError(target, f"cannot write the output: {err.strerror}") from err
         return
-    try:
-        handle, temporary = tempfile.mkstemp(
-            dir=destination.parent, prefix=f".{destination.name}.", suffix=".tmp"
-        )
-    except OSError as err:
-        raise BatchError(target, f"cannot write the output: {err.strerror}") from err
-    try:
-        with open(handle, "w", encoding="utf-8", newline="") as stream:
-            yield stream
-        os.chmod(temporary, file_mode(destination))
-        os.replace(temporary, destination)
-    except OSError as err:
-        raise BatchError(target, f"cannot write the output: {err.strerror}") from err
-    finally:
-        Path(temporary).unlink(missing_ok=True)
+    with (
+        staged_file(target) as temporary,
+        open(temporary, "w", encoding="utf-8", newline="") as stream,
+    ):
+        yield stream
 
 
 def _same_file(source: str, destination: Path) -> bool:
