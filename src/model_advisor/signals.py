@@ -27,8 +27,41 @@ class Signalled(BaseException):
         super().__init__(signum)
 
 
+_pending: list[int] = []  # signals that arrived while deferred
+_deferring = 0
+
+
 def _raise(signum: int, frame: FrameType | None) -> None:
+    if _deferring:
+        _pending.append(signum)
+        return
     raise Signalled(signum)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Inside, a handled signal waits until the block ends, then raises :class:`Signalled`.
+
+    An exception raised at an arbitrary point can leave a lock of a process pool or of a
+    thread held (between a lock's acquire and the ``try`` that would release it), and
+    stopping the pool then waits forever. The batch's calls into its pool run inside this;
+    its waits for results sleep outside it, where an exception is harmless. When the block
+    itself ends with an exception (the run is stopping anyway), the waiting signal is
+    dropped.
+    """
+    global _deferring
+    _deferring += 1
+    try:
+        yield
+    except BaseException:
+        _pending.clear()
+        raise
+    finally:
+        _deferring -= 1
+    if not _deferring and _pending:
+        signum = _pending[0]
+        _pending.clear()
+        raise Signalled(signum)
 
 
 @contextmanager

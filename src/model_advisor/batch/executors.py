@@ -9,19 +9,21 @@ Dask engine, whose workers read and write the table themselves, is :mod:`.cluste
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from .._table import Row
-from ..signals import worker_defaults
+from ..signals import deferred, worker_defaults
 from . import work
 from .work import Advising, Outcome, advise_texts
 
 if TYPE_CHECKING:
-    from multiprocessing.pool import AsyncResult
+    from multiprocessing.pool import AsyncResult, Pool
 
+_POLL_SECONDS = 0.005  # how often a wait for a chunk's result looks again
 Chunks = Iterator[tuple[list[Row], list[Outcome]]]
 Runner = Callable[[Iterator[list[Row]]], Chunks]
 
@@ -44,19 +46,41 @@ def process_pool(advising: Advising, jobs: int) -> Iterator[Runner]:
 
     ref, full = advising.advisor.knowledge.ref, advising.full
     context = multiprocessing.get_context()
-    with work.sharing(ref, advising), context.Pool(jobs, worker_defaults) as pool:
+    with work.sharing(ref, advising), _stopped_safely(context.Pool(jobs, worker_defaults)) as pool:
+
+        def submit(rows: list[Row]) -> AsyncResult[list[Outcome]]:
+            with deferred():
+                return pool.apply_async(advise_texts, (ref, [r.task for r in rows], full))
 
         def run(chunks: Iterator[list[Row]]) -> Chunks:
             # Pool.imap would read the whole input ahead: keep a bounded window in flight.
             pending: deque[tuple[list[Row], AsyncResult[list[Outcome]]]] = deque()
             for rows in chunks:
-                texts = [r.task for r in rows]
-                pending.append((rows, pool.apply_async(advise_texts, (ref, texts, full))))
+                pending.append((rows, submit(rows)))
                 if len(pending) >= 2 * jobs:
                     done, result = pending.popleft()
-                    yield done, result.get()
+                    yield done, _outcome(result)
             while pending:
                 done, result = pending.popleft()
-                yield done, result.get()
+                yield done, _outcome(result)
 
         yield run
+
+
+def _outcome(result: AsyncResult[list[Outcome]]) -> list[Outcome]:
+    """The result of a chunk, waited for where a signal may safely interrupt the wait."""
+    while not result.ready():  # a flag read, no lock
+        time.sleep(_POLL_SECONDS)
+    with deferred():
+        return result.get()
+
+
+@contextmanager
+def _stopped_safely(pool: Pool) -> Iterator[Pool]:
+    """``pool``, stopped (terminated) at the end with signals deferred meanwhile."""
+    try:
+        yield pool
+    finally:
+        with deferred():
+            pool.terminate()
+            pool.join()
