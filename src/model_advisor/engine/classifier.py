@@ -30,7 +30,6 @@ ten times larger made a batch of mostly new words take 380 MB at 50,000 rows, an
 rate on such text is low (``benchmarks/batch_memory.py --distinct``)."""
 _PUNCTUATION = "".join(chr(c) for c in range(33, 127) if not chr(c).isalnum())
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
-_SPACES = re.compile(r"\s\s+")
 
 
 class _WordEntry(NamedTuple):
@@ -181,10 +180,9 @@ class TaskClassifier:
 
     def _word_entry(self, word: str) -> _WordEntry:
         weights = self.char_weights_
-        grams = _char_ngrams(word, self.char_ngrams)
-        index = weights.index
-        known = [row for g in grams if (row := index.get(g)) is not None]
-        content = any(c.isalpha() for c in word) and word.strip(_PUNCTUATION) not in STOP_WORDS
+        grams = _word_char_ngrams(word, *self.char_ngrams)
+        known = [row for row in map(weights.index.get, grams) if row is not None]
+        content = any(map(str.isalpha, word)) and word.strip(_PUNCTUATION) not in STOP_WORDS
         stop_words = self.stop_words_
         tokens = tuple(t for t in _TOKEN.findall(word) if t not in stop_words)
         distinct = frozenset(known)
@@ -259,15 +257,15 @@ def _longer_ngrams(tokens: list[str], ngrams: tuple[int, int]) -> list[str]:
     return grams
 
 
-def _char_ngrams(text: str, ngrams: tuple[int, int]) -> list[str]:
-    """Character n-grams inside word boundaries, padded with a space (scikit-learn's char_wb)."""
-    low, high = ngrams
+def _word_char_ngrams(word: str, low: int, high: int) -> list[str]:
+    """The character n-grams of one word (no whitespace inside), padded with a space each
+    side: scikit-learn's ``char_wb`` analyzer, which never crosses whitespace."""
+    padded = f" {word} "
+    size = len(padded)
     grams: list[str] = []
-    for word in _SPACES.sub(" ", text).split():
-        padded = f" {word} "
-        for n in range(low, high + 1):
-            if len(padded) <= n:
-                grams.append(padded)  # a short word counts once, whole
-                break
-            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    for n in range(low, high + 1):
+        if size <= n:
+            grams.append(padded)  # a short word counts once, whole
+            break
+        grams += [padded[i : i + n] for i in range(size - n + 1)]
     return grams
