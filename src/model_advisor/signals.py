@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from types import FrameType
+
+Handler = Callable[[int, FrameType | None], object]
 
 HANDLED = (signal.SIGTERM, signal.SIGHUP)
 
@@ -65,14 +67,19 @@ def deferred() -> Iterator[None]:
 
 
 @contextmanager
-def signals_raised() -> Iterator[None]:
-    """Inside, SIGTERM and SIGHUP raise :class:`Signalled`; the old handlers come back after."""
-    previous = {number: signal.signal(number, _raise) for number in HANDLED}
+def handled(numbers: Iterable[int], handler: Handler) -> Iterator[None]:
+    """Inside, ``handler`` handles the signals ``numbers``; the old handlers come back after."""
+    previous = {number: signal.signal(number, handler) for number in numbers}
     try:
         yield
     finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+        for number, old in previous.items():
+            signal.signal(number, old)
+
+
+def signals_raised() -> AbstractContextManager[None]:
+    """Inside, SIGTERM and SIGHUP raise :class:`Signalled`; the old handlers come back after."""
+    return handled(HANDLED, _raise)
 
 
 def worker_defaults() -> None:

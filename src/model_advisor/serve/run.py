@@ -24,6 +24,7 @@ import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from ..advice.advisor import Advisor, load_long_lived
+from ..signals import handled
 from .app import API_KEY_ENV, RULES_ENV, create_app
 
 _FACTORY = "model_advisor.serve.app:app_from_environment"
@@ -119,10 +120,5 @@ def _noted(signum: int, frame: FrameType | None) -> None:
 def _stop_is_success() -> Iterator[None]:
     """SIGINT and SIGTERM are how a server is stopped: after uvicorn's graceful shutdown the
     process exits 0, not as killed by the signal it passes back to the handler it found."""
-    stops = (signal.SIGINT, signal.SIGTERM)
-    previous = {number: signal.signal(number, _noted) for number in stops}
-    try:
+    with handled((signal.SIGINT, signal.SIGTERM), _noted):
         yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
