@@ -149,14 +149,14 @@ class Advisor:
             scores={c: round(s, 4) for c, s in decision.scores.items()},
             ambiguous=decision.ambiguous,
             evidence=Evidence(rules=tuple(hits), terms=tuple(terms), discounted=tuple(discounted)),
-            citations=tuple(self._citation(p) for p in passages),
+            citations=tuple(self.cite(p) for p in passages),
             recommendation=self._recommend(category, parts, combines),
             explanation=explanation,
             truncated=truncated,
             kind=kind,
             kind_name=self.aspects.kind_names.get(kind) if kind else None,
             modalities=self.aspects.modalities(analysis),
-            tools=tuple(self._citation(p) for p in self.aspects.tools(category, kind)),
+            tools=tuple(self.cite(p) for p in self.aspects.tools(category, kind)),
             why_not={
                 c: self.aspects.why_not(c, category, hits) for c in self.categories if c != category
             },
@@ -214,7 +214,7 @@ class Advisor:
             category=category,
             confidence=round(decided.decision.confidence, 4),
             rules=tuple(_with_words(decided)),
-            citation=self._citation(self._passages(category, decided.analysis)[0]),
+            citation=self.cite(self._passages(category, decided.analysis)[0]),
         )
 
     def _recommend(
@@ -316,7 +316,8 @@ class Advisor:
             self._rankings[key] = ranked
         return ranked
 
-    def _citation(self, passage: Passage) -> Citation:
+    def cite(self, passage: Passage) -> Citation:
+        """``passage`` of the notes as a citation (heading path, quote, lines, file name)."""
         return Citation(
             section=passage.section_path,
             quote=passage.text,

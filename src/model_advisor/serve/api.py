@@ -127,13 +127,7 @@ def knowledge_info(advisor: Advisor) -> KnowledgeInfo:
     entries = []
     for category in advisor.settings.categories:
         passage = advisor.notes.select(category.definition)[0]
-        definition = Citation(
-            section=passage.section_path,
-            quote=passage.text,
-            line=passage.start_line,
-            end_line=passage.end_line,
-            path=advisor.notes.path.name,
-        )
+        definition = advisor.cite(passage)
         entries.append(
             CategoryEntry(
                 id=category.id,
