@@ -69,8 +69,7 @@ def slices(path: Path) -> list[str]:
 
 
 def confidence_lines(report: EvaluationReport) -> None:
-    answered = [a for a in report.answers]
-    mean = sum(a.confidence for a in answered) / len(answered)
+    mean = sum(a.confidence for a in report.answers) / len(report.answers)
     print(
         f"    mean confidence {mean:.3f} vs accuracy {report.combined.accuracy:.3f}; "
         f"ECE {verdict(report.calibration_error, 0.05, higher=False)}"
@@ -84,8 +83,8 @@ def agi_line(report: EvaluationReport, aspirational: set[str]) -> None:
     labelled = sum(a.label in aspirational for a in report.answers)
     answered = sum(a.answer in aspirational for a in report.answers)
     note = ""
-    if labelled == 0:
-        note = f"  {verdict(-answered, 0)}".replace("target >= 0", "target: none")
+    if labelled == 0:  # a set without AGI tasks must get no AGI answer
+        note = f"  {'met' if answered == 0 else 'MISSED'} (target: none)"
     print(f"    aspirational (AGI) tasks labelled {labelled}, answered {answered}{note}")
 
 

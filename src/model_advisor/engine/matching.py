@@ -93,7 +93,7 @@ class ConditionIndex:
         reading = analysis.reading
         if not reading.scopes:
             return self._found(analysis, matched_text, frozenset()), frozenset()
-        found = self._found(analysis, True, reading.negated)
+        found = self._found(analysis, matched_text, reading.negated)
         subordinate = reading.subordinate
         if not subordinate:
             return found, frozenset()
