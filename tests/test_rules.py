@@ -563,6 +563,26 @@ def test_rule_engine_matches_a_misspelt_keyword_one_edit_away() -> None:
     assert fired(engine, "cat") == []
 
 
+def test_every_single_edit_of_a_long_keyword_still_matches_and_two_edits_do_not() -> None:
+    # the typo search skips words that share neither half with a keyword: no one-edit typo
+    # may fall through it, wherever the edit is
+    words = ["classify", "sentiment", "recommendation", "segmentation"]
+    engine = RuleEngine.from_rules([rule(w, any=[keyword(w)]) for w in words])
+    letters = "aeiouxyz"
+    for word in words:
+        typos = set()
+        for i in range(len(word)):
+            typos.add(word[:i] + word[i + 1 :])  # dropped
+            typos.update(word[:i] + c + word[i + 1 :] for c in letters)  # changed
+            typos.update(word[:i] + c + word[i:] for c in letters)  # added
+            if i < len(word) - 1:
+                typos.add(word[:i] + word[i + 1] + word[i] + word[i + 2 :])  # swapped
+        for typo in sorted(t for t in typos if len(t) >= 7 and t != word):
+            assert word in fired(engine, f"{typo} tweets"), typo
+    # the first letter moved to the end is two edits, not a typo the matcher takes
+    assert fired(engine, "lassifyc tweets") == []
+
+
 def test_rule_engine_prefers_the_keyword_missing_a_letter() -> None:
     engine = RuleEngine.from_rules(
         [

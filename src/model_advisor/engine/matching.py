@@ -56,15 +56,19 @@ class ConditionIndex:
         self._patterns = tables.patterns
         self._regex_keys = frozenset(key for _, key in self._patterns)  # they count in full
         self._variants: dict[str, list[str]] | None = None  # built on the first unknown word
+        # by length: the beginnings and the endings of the long keywords of that length
+        self._ends: list[tuple[frozenset[str], frozenset[str]]] = []
         self._near: dict[str, list[int]] = {}  # unknown word -> keys of keywords near it
         # the stems that start some phrase: most words start none and skip the phrase lookup
         self._firsts = frozenset(pair.split(" ")[0] for pair in self._phrases)
-        self._regex_set = re2.Set.SearchSet(_set_options())
+        self._regex_sets = _regex_sets(len(self._patterns))
         try:
-            for pattern, _ in self._patterns:
-                self._regex_set.Add(pattern)
-            if self._patterns:
-                self._regex_set.Compile()
+            for number, (pattern, _) in enumerate(self._patterns):
+                regex_set, places = self._regex_sets[number % len(self._regex_sets)]
+                regex_set.Add(pattern)
+                places.append(number)
+            for regex_set, _ in self._regex_sets:
+                regex_set.Compile()
         except re2.error as err:
             raise ValueError(f"a pattern does not compile: {err}") from err
         # each pattern alone is compiled only when the text it matched is asked for
@@ -127,7 +131,7 @@ class ConditionIndex:
                     if tuple(stems[i : i + len(sequence)]) == sequence:
                         found.setdefault(key, " ".join(tokens[i : i + len(sequence)]))
         if self._patterns and regexes:
-            for index in self._regex_set.Match(normalized) or ():
+            for index in self._matched_patterns(normalized):
                 pattern, key = self._patterns[index]
                 if not matched_text and not skipped:
                     found.setdefault(key, "")
@@ -140,6 +144,13 @@ class ConditionIndex:
                     found.setdefault(key, hit.group(0))
         return found
 
+    def _matched_patterns(self, normalized: str) -> list[int]:
+        """The numbers of the patterns that match ``normalized``, in order."""
+        matched: list[int] = []
+        for regex_set, places in self._regex_sets:
+            matched += map(places.__getitem__, regex_set.Match(normalized) or ())
+        return sorted(matched)
+
     @property
     def stems(self) -> Mapping[str, list[int]]:
         """The indexed keyword stems (read-only view)."""
@@ -147,6 +158,14 @@ class ConditionIndex:
 
     def _near_keywords(self, token: str) -> list[int]:
         """The keys of keywords one edit away from a long, unknown ``token`` (remembered)."""
+        if self._variants is None:
+            self._index_variants()
+        # One edit leaves the first half of a word this long, or its last half, as it was
+        # (less a letter, for a swap): most unknown words share neither with a keyword.
+        half = (len(token) - 1) // 2
+        starts, ends = self._ends[min(half, len(self._ends) - 1)]
+        if token[:half] not in starts and token[-half:] not in ends:
+            return []
         keys = self._near.get(token)
         if keys is None:
             keys = self._find_near(token)
@@ -155,15 +174,26 @@ class ConditionIndex:
             self._near[token] = keys
         return keys
 
+    def _index_variants(self) -> None:
+        """Index the long keywords by themselves and their one-letter deletions, and by their
+        beginnings and endings of each length."""
+        variants: dict[str, list[str]] = defaultdict(list)
+        for keyword in self._keywords:
+            for variant in (keyword, *_deletions(keyword)):
+                variants[variant].append(keyword)
+        self._variants = variants
+        longest = max(map(len, self._keywords), default=FUZZY_MIN_LENGTH)
+        self._ends = [
+            (
+                frozenset(k[:half] for k in self._keywords),
+                frozenset(k[-half:] for k in self._keywords),
+            )
+            for half in range(longest)
+        ]
+
     def _find_near(self, token: str) -> list[int]:
-        if len(token) < FUZZY_MIN_LENGTH or token in self._known_words:
+        if len(token) < FUZZY_MIN_LENGTH or token in self._known_words or not self._variants:
             return []
-        if self._variants is None:
-            variants: dict[str, list[str]] = defaultdict(list)
-            for keyword in self._keywords:
-                for variant in (keyword, *_deletions(keyword)):
-                    variants[variant].append(keyword)
-            self._variants = variants
         # A dropped letter ("sentimnt" for "sentiment") is the commonest slip: when the token
         # is a keyword less one letter, that keyword wins over ones a changed letter reaches
         # ("sentient").
@@ -174,16 +204,25 @@ class ConditionIndex:
 
 
 REGEX_SET_MEMORY = 32 << 20
-"""The memory RE2 may give the automaton that runs every rule pattern at once. With its
-default (8 MB) the automaton of the shipped rules outgrows it on text of mostly new words and
-RE2 keeps rebuilding it: 44 us a task against 3.2 us with this (measured on the distinct
-corpus of ``benchmarks/batch_throughput.py``). It is a ceiling, reached only on such text."""
+"""The memory RE2 may give the automata that run an index's patterns, all sets together.
+With RE2's default (8 MB for one set) the automaton of the shipped rules outgrows it on text of
+mostly new words and RE2 keeps rebuilding it: 40 us a task. It is a ceiling, reached only on
+such text."""
+REGEX_SETS = 4
+"""Into how many RE2 sets an index's patterns are dealt (for 32 patterns or more). An
+automaton's states stand for combinations of where every pattern is in the text, so one set of
+all the shipped rules' 164 patterns meets new combinations on every text of new words and
+keeps building states: 18 us a task on the distinct corpus of
+``benchmarks/batch_throughput.py``, against 8 us for four sets of 8 MB each (9 us for three,
+13 us for two); on repeated words one set takes 3.2 us and four 4.0 us."""
 
 
-def _set_options() -> re2.Options:
+def _regex_sets(patterns: int) -> list[tuple[re2.Set, list[int]]]:
+    """Empty RE2 sets for ``patterns`` patterns, each with the list of the patterns it gets."""
+    count = min(REGEX_SETS, max(1, patterns // 32))
     options = regex_options()
-    options.max_mem = REGEX_SET_MEMORY
-    return options
+    options.max_mem = REGEX_SET_MEMORY // count
+    return [(re2.Set.SearchSet(options), []) for _ in range(count)]
 
 
 def _starts_in(analysis: Analysis, position: int, tokens: frozenset[int]) -> bool:

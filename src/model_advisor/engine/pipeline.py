@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from .._text import Analysis
 from ..errors import InvalidTaskError, ModelFileError
@@ -21,8 +21,15 @@ from .classifier import Features, TaskClassifier
 from .decision import Decision, Weighted, combine, text_has_evidence
 from .matching import CueMatcher, Hit, RuleEngine
 
+if TYPE_CHECKING:
+    from .chunked import ChunkClassifier
+
 MAX_TASK_CHARS = 10_000
 """A longer task is cut here before it is read (and its advice says so)."""
+CHUNK_AT_ONCE = 32
+"""From this many tasks on, :meth:`Engine.decide_many` scores them with the classifier in one
+go (:mod:`.chunked`): below it, importing numpy and building the arrays costs more than it
+saves."""
 
 
 class Decided(NamedTuple):
@@ -84,6 +91,7 @@ class Engine:
                 str(knowledge.directory), f"malformed compiled rules: {err}"
             ) from err
         self.classifier = TaskClassifier.from_weights(knowledge.classifier)
+        self._chunked: ChunkClassifier | Literal[False] | None = None  # made on first use
 
     def decide(self, task: str, *, matched_words: bool = True) -> Decided:
         """Decide on one task; with ``matched_words`` the hits say which words matched.
@@ -110,20 +118,45 @@ class Engine:
             except InvalidTaskError as err:
                 errors[position] = err.with_traceback(None)  # keeps no frame alive
         with collector_paused():
-            analyses = [Analysis.of(text) for text, _ in read]
+            analyses = Analysis.many([text for text, _ in read])
             hits: list[list[Hit]] = [self.rules.weigh(analysis) for analysis in analyses]
+            features = self._features_many([analysis.seen for analysis in analyses])
             decided = iter(
                 [
-                    self._weigh(text, truncated, analysis, found)
-                    for (text, truncated), analysis, found in zip(read, analyses, hits, strict=True)
+                    self._weigh(text, truncated, analysis, found, scored)
+                    for (text, truncated), analysis, found, scored in zip(
+                        read, analyses, hits, features, strict=True
+                    )
                 ]
             )
         return [errors[p] if p in errors else next(decided) for p in range(len(tasks))]
 
+    def _features_many(self, texts: list[str]) -> list[Features] | list[None]:
+        """The classifier's features of many texts (as it reads them) at once, or, for fewer
+        than ``CHUNK_AT_ONCE`` texts, a None for each (each is then scored on its own)."""
+        if len(texts) < CHUNK_AT_ONCE:
+            return [None] * len(texts)
+        if self._chunked is None:
+            from .chunked import ChunkClassifier  # numpy and scipy: a batch's cost alone
+
+            try:
+                self._chunked = ChunkClassifier(self.knowledge.classifier)
+            except ValueError:  # n-grams that do not pack: score one text at a time
+                self._chunked = False
+        if self._chunked is False:
+            return [None] * len(texts)
+        return self._chunked.features(texts)
+
     def _weigh(
-        self, text: str, truncated: bool, analysis: Analysis, hits: Sequence[Weighted]
+        self,
+        text: str,
+        truncated: bool,
+        analysis: Analysis,
+        hits: Sequence[Weighted],
+        features: Features | None = None,
     ) -> Decided:
-        features = self.classifier.features(text, analysis.seen)
+        if features is None:
+            features = self.classifier.features(text, analysis.seen)
         probabilities = self.classifier.predict_proba(text, features)
         evidence = bool(hits) or text_has_evidence(features)
         decision = combine(hits, probabilities, categories=self.categories, has_evidence=evidence)
