@@ -16,7 +16,8 @@ with its target.
   on the real texts, expected calibration error at most 0.05, and no AGI answer on a set
   that holds no AGI task.
 
-Run: ``python benchmarks/accuracy.py [--knowledge DIR] [--skip-cv]``.
+Run: ``python benchmarks/accuracy.py [--knowledge DIR] [--skip-cv] [--skip-blind]``; while
+tuning, always with ``--skip-blind``.
 """
 
 from __future__ import annotations
@@ -98,6 +99,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--knowledge", type=Path, default=ROOT / "rules")
     parser.add_argument("--skip-cv", action="store_true", help="skip cross-validation")
+    parser.add_argument(
+        "--skip-blind", action="store_true", help="skip the blind sets (while tuning: use this)"
+    )
     args = parser.parse_args()
 
     advisor = Advisor.from_dir(args.knowledge)
@@ -131,7 +135,7 @@ def main() -> None:
             print(f"    {kind:28} {right}/{len(chosen)} right")
         confidence_lines(report)
 
-    for pair in BLIND_PAIRS:
+    for pair in () if args.skip_blind else BLIND_PAIRS:
         print(f"\nBlind sets {pair}/ (never tuned on; mistakes not shown):")
         for name, target in (("requests.csv", 0.95), ("real.csv", 0.93)):
             blind_set(HERE / "data" / pair / name, target, advisor.engine, categories, aspirational)
