@@ -118,6 +118,33 @@ def distinct_tasks(rows: int, seed: int = 11) -> Iterator[str]:
         yield " ".join(words)
 
 
+PACKAGE_SUMMARIES = Path("/usr/share/package-lists/pypi.tsv")
+
+
+def summary_tasks(rows: int, source: Path = PACKAGE_SUMMARIES, seed: int = 13) -> Iterator[str]:
+    """Real one-line descriptions: the summaries of 5 to 25 words in a tab-separated package
+    list with a ``summary`` column (PyPI's, on the machines this project is built on), each
+    once, in an order shuffled with a fixed seed. Repeated from the start if ``rows`` is more
+    than the file holds.
+
+    Raises:
+        SystemExit: when the file is not there.
+    """
+    if not source.is_file():
+        raise SystemExit(f"{source}: no package list here; pass --summaries FILE")
+    with source.open(newline="", encoding="utf-8", errors="replace") as handle:
+        reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        found = dict.fromkeys(
+            text
+            for row in reader
+            if (text := " ".join((row.get("summary") or "").split()))
+            and 5 <= len(text.split()) <= 25
+        )
+    summaries = list(found)
+    random.Random(seed).shuffle(summaries)
+    yield from itertools.islice(itertools.cycle(summaries), rows)
+
+
 def distinct_share(texts: Iterator[str]) -> float:
     """The share of a corpus's words that are distinct (types / tokens)."""
     seen: set[str] = set()
@@ -129,10 +156,21 @@ def distinct_share(texts: Iterator[str]) -> float:
     return len(seen) / total if total else 0.0
 
 
-def write_input(path: Path, rows: int, slices: int = 1, distinct: bool = False) -> list[Path]:
+CORPORA: dict[str, Callable[[int], Iterator[str]]] = {
+    "varied": tasks,
+    "distinct": distinct_tasks,
+    "summaries": summary_tasks,
+}
+
+
+def write_input(
+    path: Path, rows: int, slices: int = 1, distinct: bool = False, corpus: str = ""
+) -> list[Path]:
     """Write ``rows`` tasks as CSV: to ``path``, or with ``slices`` > 1 as that many
-    consecutive parts beside it; ``distinct`` for mostly distinct words. Returns the files."""
-    generated = enumerate(distinct_tasks(rows) if distinct else tasks(rows), start=1)
+    consecutive parts beside it; ``distinct`` for mostly distinct words, or ``corpus`` by
+    name (one of ``CORPORA``). Returns the files."""
+    make = CORPORA[corpus or ("distinct" if distinct else "varied")]
+    generated = enumerate(make(rows), start=1)
     if slices == 1:
         parts = [path]
     else:
@@ -201,22 +239,30 @@ def main() -> None:
     parser.add_argument("--rules", type=Path, help="a knowledge directory (default: shipped)")
     parser.add_argument(
         "--corpus",
-        choices=["varied", "distinct"],
+        choices=sorted(CORPORA),
         default="varied",
         help="varied: a few hundred words recombined (repeated vocabulary); distinct: mostly "
-        "made-up words, so nearly every text brings new ones",
+        "made-up words, so nearly every text brings new ones; summaries: real package "
+        "summaries (--summaries)",
+    )
+    parser.add_argument(
+        "--summaries",
+        type=Path,
+        default=PACKAGE_SUMMARIES,
+        help="for --corpus summaries: a tab-separated file with a summary column",
     )
     args = parser.parse_args()
-    distinct = args.corpus == "distinct"
-    generated = distinct_tasks(args.rows) if distinct else tasks(args.rows)
-    share = distinct_share(generated)
+    if args.corpus == "summaries":
+        CORPORA["summaries"] = functools.partial(summary_tasks, source=args.summaries)
+    distinct = args.corpus != "varied"
+    share = distinct_share(CORPORA[args.corpus](args.rows))
     print(
         f"{os.cpu_count()} CPUs; generating {args.rows:,} {args.corpus} tasks "
         f"({share:.2%} of their words distinct)",
         flush=True,
     )
     with tempfile.TemporaryDirectory() as scratch:
-        parts = write_input(Path(scratch) / "tasks.csv", args.rows, args.slices, distinct)
+        parts = write_input(Path(scratch) / "tasks.csv", args.rows, args.slices, corpus=args.corpus)
         model, classes = fit_baseline(args.rules or default_knowledge_dir())
         # loaded outside the timings, as the baseline is trained outside them, and the way
         # the `batch` command loads it

@@ -17,7 +17,7 @@ scipy, which scikit-learn installs anyway, are imported by this module alone: a 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import chain
+from itertools import chain, pairwise
 from typing import Any
 
 import numpy as np
@@ -58,6 +58,7 @@ class ChunkClassifier:
         self._word_ngrams = weights.word_ngrams
         self._stop_words = weights.stop_words
         self._short = {term: row for row, term in enumerate(char_terms) if len(term) < low}
+        self._pairs = _pair_keys(weights.word) if weights.word_ngrams == (1, 2) else None
 
     def _pack(self, gram: str) -> int:
         places = self._places
@@ -90,8 +91,12 @@ class ChunkClassifier:
             (np.ones(len(known[0])), known), shape=(len(words), self._char.size)
         )
         char_logits, char_norms = self._char.project(per_text @ word_grams)
-        word_rows = self._word_rows(split, words)
-        word_logits, word_norms = self._word.project(_counts(word_rows, self._word.size))
+        if self._pairs is not None:
+            word_rows, counts = self._word_pairs(split, words, occurrences, docs)
+        else:
+            word_rows = self._word_rows(split, words)
+            counts = _counts(word_rows, self._word.size)
+        word_logits, word_norms = self._word.project(counts)
         logits = word_logits / word_norms[:, None] + char_logits / char_norms[:, None]
         content_rows = self._word_weights.content_rows
         return [
@@ -100,7 +105,7 @@ class ChunkClassifier:
                 float(word_norm),
                 tuple(row_logits),
                 float(grams_known / grams_all) if grams_all else 0.0,
-                len(content_rows.intersection(rows)),
+                len(content_rows.intersection(rows)) if rows else 0,
             )
             for rows, word_norm, row_logits, grams_known, grams_all in zip(
                 word_rows,
@@ -111,6 +116,48 @@ class ChunkClassifier:
                 strict=True,
             )
         ]
+
+    def _word_pairs(
+        self, split: list[list[str]], words: list[str], occurrences: list[int], docs: Any
+    ) -> tuple[list[list[int]], Any]:
+        """Each text's known single words and word pairs, as arrays (for a model of single
+        words and pairs whose every pair is made of known words, as trained ones are).
+
+        A pair of tokens next to each other in one text is looked up only when both are
+        known, by their two rows packed into one integer. Returns each text's rows (single
+        words in order, then pairs in order) and a texts x terms matrix of their counts.
+        """
+        stop_words, index, size = self._stop_words, self._word_weights.index, self._word.size
+        rows_of: list[list[int]] = []  # per distinct word, its tokens' rows (-1: unknown)
+        for word in words:
+            if word.isalnum():  # one token, the word itself (most words)
+                found = [word] if len(word) > 1 and word not in stop_words else []
+            else:
+                found = [t for t in _TOKEN.findall(word) if t not in stop_words]
+            rows_of.append([index.get(t, -1) for t in found])
+        per_word = np.array([len(rows) for rows in rows_of], dtype=np.int64)
+        tokens = np.fromiter(
+            chain.from_iterable(map(rows_of.__getitem__, occurrences)),
+            dtype=np.int64,
+            count=int(per_word[occurrences].sum()) if occurrences else 0,
+        )
+        owner = np.repeat(docs, per_word[occurrences]) if occurrences else docs
+        known = tokens >= 0
+        first, second = tokens[:-1], tokens[1:]
+        paired = known[:-1] & known[1:] & (owner[:-1] == owner[1:])
+        keys = first[paired] * size + second[paired]
+        slot = np.minimum(np.searchsorted(self._pairs[0], keys), len(self._pairs[0]) - 1)
+        hit = self._pairs[0][slot] == keys
+        # single words first, then pairs, each in text order, per text
+        text = np.concatenate((owner[known], owner[:-1][paired][hit]))
+        rows = np.concatenate((tokens[known], self._pairs[1][slot[hit]]))
+        order = np.argsort(text, kind="stable")
+        text, rows = text[order], rows[order]
+        bounds = np.searchsorted(text, np.arange(len(split) + 1)).tolist()
+        flat = rows.tolist()
+        per_text = [flat[start:end] for start, end in pairwise(bounds)]
+        counts = sparse.csr_matrix((np.ones(len(rows)), (text, rows)), shape=(len(split), size))
+        return per_text, counts
 
     def _char_grams(self, words: list[str]) -> tuple[Any, Any]:
         """The (word, row) of each known character n-gram of the words, as two arrays.
@@ -212,6 +259,22 @@ class _Side:
         norms = np.sqrt(tf @ self.idf_squared)
         norms[norms == 0] = 1.0
         return np.asarray(logits), norms
+
+
+def _pair_keys(weights: Weights) -> tuple[Any, Any] | None:
+    """The model's word pairs as sorted integers (first word's row x terms + second's), with
+    their rows; None when some pair holds a word the model does not know alone."""
+    index, size = weights.index, len(weights.terms)
+    keys, rows = [], []
+    for row, term in enumerate(weights.terms):
+        if " " in term:
+            first, _, second = term.partition(" ")
+            if first not in index or second not in index or " " in second:
+                return None
+            keys.append(index[first] * size + index[second])
+            rows.append(row)
+    order = np.argsort(np.array(keys, dtype=np.int64), kind="stable")
+    return np.array(keys, dtype=np.int64)[order], np.array(rows, dtype=np.int64)[order]
 
 
 def _counts(rows: list[list[int]], size: int) -> Any:

@@ -61,18 +61,16 @@ class ConditionIndex:
         self._near: dict[str, list[int]] = {}  # unknown word -> keys of keywords near it
         # the stems that start some phrase: most words start none and skip the phrase lookup
         self._firsts = frozenset(pair.split(" ")[0] for pair in self._phrases)
-        self._regex_sets = _regex_sets(len(self._patterns))
+        # every pattern at once: RE2 first finds which of the patterns' required words occur,
+        # then runs only the patterns those words allow
+        self._filter = re2.Filter()
         try:
-            for number, (pattern, _) in enumerate(self._patterns):
-                regex_set, places = self._regex_sets[number % len(self._regex_sets)]
-                regex_set.Add(pattern)
-                places.append(number)
-            for regex_set, _ in self._regex_sets:
-                regex_set.Compile()
+            for pattern, _ in self._patterns:
+                self._filter.Add(pattern, _pattern_options())
+            self._filter.Compile()
         except re2.error as err:
             raise ValueError(f"a pattern does not compile: {err}") from err
-        # each pattern alone is compiled only when the text it matched is asked for
-        self._compiled: dict[int, Any] = {}
+        self._compiled: dict[int, Any] = {}  # each pattern alone, when its text is asked for
 
     @classmethod
     def of(cls, conditions: Sequence[Condition], *, fuzzy: bool = False) -> ConditionIndex:
@@ -132,13 +130,13 @@ class ConditionIndex:
                         found.setdefault(key, " ".join(tokens[i : i + len(sequence)]))
         if self._patterns and regexes:
             for index in self._matched_patterns(normalized):
-                pattern, key = self._patterns[index]
+                key = self._patterns[index][1]
                 if not matched_text and not skipped:
                     found.setdefault(key, "")
                     continue
                 compiled = self._compiled.get(index)
                 if compiled is None:
-                    compiled = self._compiled[index] = re2.compile(pattern, regex_options())
+                    compiled = self._compiled[index] = self._filter.re(index)
                 hit = compiled.search(normalized)
                 if hit is not None and not (skipped and _starts_in(analysis, hit.start(), skipped)):
                     found.setdefault(key, hit.group(0))
@@ -146,10 +144,7 @@ class ConditionIndex:
 
     def _matched_patterns(self, normalized: str) -> list[int]:
         """The numbers of the patterns that match ``normalized``, in order."""
-        matched: list[int] = []
-        for regex_set, places in self._regex_sets:
-            matched += map(places.__getitem__, regex_set.Match(normalized) or ())
-        return sorted(matched)
+        return sorted(self._filter.Match(normalized) or ())
 
     @property
     def stems(self) -> Mapping[str, list[int]]:
@@ -203,26 +198,21 @@ class ConditionIndex:
         return [key for keyword in sorted(near) for key in self._keywords[keyword]]
 
 
-REGEX_SET_MEMORY = 32 << 20
-"""The memory RE2 may give the automata that run an index's patterns, all sets together.
-With RE2's default (8 MB for one set) the automaton of the shipped rules outgrows it on text of
-mostly new words and RE2 keeps rebuilding it: 40 us a task. It is a ceiling, reached only on
-such text."""
-REGEX_SETS = 4
-"""Into how many RE2 sets an index's patterns are dealt (for 32 patterns or more). An
-automaton's states stand for combinations of where every pattern is in the text, so one set of
-all the shipped rules' 164 patterns meets new combinations on every text of new words and
-keeps building states: 18 us a task on the distinct corpus of
-``benchmarks/batch_throughput.py``, against 8 us for four sets of 8 MB each (9 us for three,
-13 us for two); on repeated words one set takes 3.2 us and four 4.0 us."""
+PATTERN_MEMORY = 4 << 20
+"""The memory RE2 may give each pattern's automaton (its default is 8 MB).
+
+The patterns run through RE2's filter, which first looks for the words each pattern needs and
+then runs only the patterns they allow, each with its own small automaton. One RE2 set of all
+the shipped rules' 164 patterns instead builds states for combinations of where every pattern
+is in the text, new ones on nearly every real text: 33 us a task on package summaries (32 MB),
+against 7 us for the filter, whose automata grew by 5 MB in all over 200,000 texts (measured
+on the distinct and summaries corpora of ``benchmarks/batch_throughput.py``)."""
 
 
-def _regex_sets(patterns: int) -> list[tuple[re2.Set, list[int]]]:
-    """Empty RE2 sets for ``patterns`` patterns, each with the list of the patterns it gets."""
-    count = min(REGEX_SETS, max(1, patterns // 32))
+def _pattern_options() -> re2.Options:
     options = regex_options()
-    options.max_mem = REGEX_SET_MEMORY // count
-    return [(re2.Set.SearchSet(options), []) for _ in range(count)]
+    options.max_mem = PATTERN_MEMORY
+    return options
 
 
 def _starts_in(analysis: Analysis, position: int, tokens: frozenset[int]) -> bool:
