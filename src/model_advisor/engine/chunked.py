@@ -92,7 +92,7 @@ class ChunkClassifier:
         )
         char_logits, char_norms = self._char.project(per_text @ word_grams)
         if self._pairs is not None:
-            word_rows, counts = self._word_pairs(split, words, occurrences, docs)
+            word_rows, counts = self._word_pairs(split, words, occurrences, docs, self._pairs)
         else:
             word_rows = self._word_rows(split, words)
             counts = _counts(word_rows, self._word.size)
@@ -118,7 +118,12 @@ class ChunkClassifier:
         ]
 
     def _word_pairs(
-        self, split: list[list[str]], words: list[str], occurrences: list[int], docs: Any
+        self,
+        split: list[list[str]],
+        words: list[str],
+        occurrences: list[int],
+        docs: Any,
+        pairs: tuple[Any, Any],
     ) -> tuple[list[list[int]], Any]:
         """Each text's known single words and word pairs, as arrays (for a model of single
         words and pairs whose every pair is made of known words, as trained ones are).
@@ -146,11 +151,12 @@ class ChunkClassifier:
         first, second = tokens[:-1], tokens[1:]
         paired = known[:-1] & known[1:] & (owner[:-1] == owner[1:])
         keys = first[paired] * size + second[paired]
-        slot = np.minimum(np.searchsorted(self._pairs[0], keys), len(self._pairs[0]) - 1)
-        hit = self._pairs[0][slot] == keys
+        pair_keys, pair_rows = pairs
+        slot = np.minimum(np.searchsorted(pair_keys, keys), len(pair_keys) - 1)
+        hit = pair_keys[slot] == keys
         # single words first, then pairs, each in text order, per text
         text = np.concatenate((owner[known], owner[:-1][paired][hit]))
-        rows = np.concatenate((tokens[known], self._pairs[1][slot[hit]]))
+        rows = np.concatenate((tokens[known], pair_rows[slot[hit]]))
         order = np.argsort(text, kind="stable")
         text, rows = text[order], rows[order]
         bounds = np.searchsorted(text, np.arange(len(split) + 1)).tolist()
