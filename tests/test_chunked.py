@@ -82,6 +82,17 @@ def test_an_alphabet_too_large_to_pack_is_refused_and_the_engine_scores_one_by_o
         ChunkClassifier(classifier.weights_)
 
 
+def test_a_model_of_single_words_only_scores_the_same() -> None:
+    # no word pairs at all: the pairs are looked for one text at a time, in Python
+    examples = load_examples(SHIPPED_EXAMPLES, CATEGORIES)
+    classifier = TaskClassifier(word_ngrams=(1, 1)).fit(
+        [e.task for e in examples], [e.label for e in examples]
+    )
+    texts = [classifier_text(t) for t in made_up_tasks(200, seed=6)]
+    chunked = ChunkClassifier(classifier.weights_).features(texts)
+    assert_same(chunked, [classifier.features(t, t) for t in texts], texts)
+
+
 def test_decide_many_equals_decide_for_a_chunk(shipped: Advisor) -> None:
     tasks = [*made_up_tasks(CHUNK_AT_ONCE * 3, seed=8), "", "write a poem " * 2000]
     engine = shipped.engine

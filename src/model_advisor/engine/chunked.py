@@ -34,9 +34,9 @@ class ChunkClassifier:
     """Features of many texts at once, equal to :meth:`TaskClassifier.features` for each.
 
     Raises:
-        ValueError: when the model's character n-grams cannot be packed into 64-bit integers
-            (an alphabet of thousands of characters with long n-grams); the caller then keeps
-            to the one-text classifier.
+        ValueError: when the model has no character n-grams, or they cannot be packed into
+            64-bit integers (an alphabet of thousands of characters with long n-grams); the
+            caller then keeps to the one-text classifier.
     """
 
     def __init__(self, weights: ClassifierWeights) -> None:
@@ -44,6 +44,8 @@ class ChunkClassifier:
         char_terms = weights.char.terms
         alphabet = sorted(set("".join(char_terms)))
         self._bits = max(1, len(alphabet).bit_length())  # places 1.., 0 for "not in alphabet"
+        if not char_terms:
+            raise ValueError("the model has no character n-grams")
         if self._bits * high > _MAX_BITS:
             raise ValueError(f"{len(alphabet)} characters in n-grams of up to {high} do not pack")
         codes = [ord(c) for c in alphabet]
@@ -269,7 +271,7 @@ class _Side:
 
 def _pair_keys(weights: Weights) -> tuple[Any, Any] | None:
     """The model's word pairs as sorted integers (first word's row x terms + second's), with
-    their rows; None when some pair holds a word the model does not know alone."""
+    their rows; None when it has none, or some pair holds a word it does not know alone."""
     index, size = weights.index, len(weights.terms)
     keys, rows = [], []
     for row, term in enumerate(weights.terms):
@@ -279,6 +281,8 @@ def _pair_keys(weights: Weights) -> tuple[Any, Any] | None:
                 return None
             keys.append(index[first] * size + index[second])
             rows.append(row)
+    if not keys:
+        return None
     order = np.argsort(np.array(keys, dtype=np.int64), kind="stable")
     return np.array(keys, dtype=np.int64)[order], np.array(rows, dtype=np.int64)[order]
 
