@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from model_advisor import RuleFileError, check_rules, load_rules
+from model_advisor.engine import matching
 from model_advisor.engine.matching import RuleEngine
 from model_advisor.errors import Problem
 from model_advisor.knowledge.schema import Rule
@@ -551,6 +552,23 @@ def test_shipped_rule_does_not_fire_on_its_no_match_examples(
     ]
 
     assert wrong == []
+
+
+def test_rule_patterns_find_the_same_through_the_set_and_the_filter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the patterns run as one RE2 set, then (after FILTER_AFTER texts) through RE2's filter:
+    # every shipped rule's examples, both ways, must give the same rules and matched words
+    rules = [p.values[0] for p in SHIPPED_RULES]
+    texts = [t for r in rules for t in (*r.examples.match, *r.examples.no_match)]
+    monkeypatch.setattr(matching, "FILTER_AFTER", 10**9)
+    by_set = RuleEngine.from_rules(rules)
+    through_set = [by_set.match(t) for t in texts]
+    monkeypatch.setattr(matching, "FILTER_AFTER", 1)
+    by_filter = RuleEngine.from_rules(rules)
+    assert [by_filter.match(t) for t in texts] == through_set
+    assert by_filter._index._regexes._filter is not None  # the filter did the matching
+    assert by_set._index._regexes._filter is None
 
 
 def test_rule_engine_matches_a_misspelt_keyword_one_edit_away() -> None:

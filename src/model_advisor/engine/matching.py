@@ -61,16 +61,7 @@ class ConditionIndex:
         self._near: dict[str, list[int]] = {}  # unknown word -> keys of keywords near it
         # the stems that start some phrase: most words start none and skip the phrase lookup
         self._firsts = frozenset(pair.split(" ")[0] for pair in self._phrases)
-        # every pattern at once: RE2 first finds which of the patterns' required words occur,
-        # then runs only the patterns those words allow
-        self._filter = re2.Filter()
-        try:
-            for pattern, _ in self._patterns:
-                self._filter.Add(pattern, _pattern_options())
-            self._filter.Compile()
-        except re2.error as err:
-            raise ValueError(f"a pattern does not compile: {err}") from err
-        self._compiled: dict[int, Any] = {}  # each pattern alone, when its text is asked for
+        self._regexes = _Patterns([pattern for pattern, _ in self._patterns])
 
     @classmethod
     def of(cls, conditions: Sequence[Condition], *, fuzzy: bool = False) -> ConditionIndex:
@@ -134,17 +125,14 @@ class ConditionIndex:
                 if not matched_text and not skipped:
                     found.setdefault(key, "")
                     continue
-                compiled = self._compiled.get(index)
-                if compiled is None:
-                    compiled = self._compiled[index] = self._filter.re(index)
-                hit = compiled.search(normalized)
+                hit = self._regexes.search(index, normalized)
                 if hit is not None and not (skipped and _starts_in(analysis, hit.start(), skipped)):
                     found.setdefault(key, hit.group(0))
         return found
 
     def _matched_patterns(self, normalized: str) -> list[int]:
         """The numbers of the patterns that match ``normalized``, in order."""
-        return sorted(self._filter.Match(normalized) or ())
+        return self._regexes.match(normalized)
 
     @property
     def stems(self) -> Mapping[str, list[int]]:
@@ -198,20 +186,71 @@ class ConditionIndex:
         return [key for keyword in sorted(near) for key in self._keywords[keyword]]
 
 
+class _Patterns:
+    """Many RE2 patterns run against a text at once: which match, and where one does.
+
+    At first they run as one RE2 set, quick to build (a cold ``advise`` builds it). After
+    ``FILTER_AFTER`` texts (a batch, a server) they run through RE2's filter instead, which
+    costs about 50 ms to build but is faster on text of new words: it first looks for the
+    literal words each pattern needs, then runs only the patterns those words allow, each with
+    a small automaton of its own. One set of the shipped rules' 164 patterns builds states for
+    combinations of where every pattern is in the text, new ones on nearly every real text:
+    33 us a task on package summaries, against 7 us for the filter, whose automata grew by
+    5 MB in all over 200,000 texts (the distinct and summaries corpora of
+    ``benchmarks/batch_throughput.py``). Both find the same patterns (``tests/test_rules.py``).
+
+    Raises:
+        ValueError: when a pattern does not compile.
+    """
+
+    def __init__(self, patterns: list[str]) -> None:
+        self._patterns = patterns
+        self._texts = 0
+        self._filter: Any = None
+        self._set = re2.Set.SearchSet(_pattern_options(SET_MEMORY))
+        try:
+            for pattern in patterns:
+                self._set.Add(pattern)
+            if patterns:
+                self._set.Compile()
+        except re2.error as err:
+            raise ValueError(f"a pattern does not compile: {err}") from err
+        self._compiled: dict[int, Any] = {}  # each pattern alone, when its text is asked for
+
+    def match(self, text: str) -> list[int]:
+        """The numbers of the patterns that match ``text``, in order."""
+        if self._filter is not None:
+            return sorted(self._filter.Match(text) or ())
+        self._texts += 1
+        if self._texts >= FILTER_AFTER:
+            self._filter = re2.Filter()
+            for pattern in self._patterns:
+                self._filter.Add(pattern, _pattern_options(PATTERN_MEMORY))
+            self._filter.Compile()
+        return sorted(self._set.Match(text) or ()) if self._patterns else []
+
+    def search(self, number: int, text: str) -> Any:
+        """Pattern ``number``'s first match in ``text`` (an RE2 match object), or None."""
+        compiled = self._compiled.get(number)
+        if compiled is None:
+            options = _pattern_options(PATTERN_MEMORY)
+            compiled = self._compiled[number] = re2.compile(self._patterns[number], options)
+        return compiled.search(text)
+
+
+FILTER_AFTER = 1000
+"""After this many texts an index's patterns run through RE2's filter (see :class:`_Patterns`)."""
+SET_MEMORY = 32 << 20
+"""The memory RE2 may give the one set's automaton. Its default (8 MB) makes the automaton of
+the shipped rules rebuild itself again and again on text of mostly new words (44 us a task,
+against 3 us on repeated words)."""
 PATTERN_MEMORY = 4 << 20
-"""The memory RE2 may give each pattern's automaton (its default is 8 MB).
-
-The patterns run through RE2's filter, which first looks for the words each pattern needs and
-then runs only the patterns they allow, each with its own small automaton. One RE2 set of all
-the shipped rules' 164 patterns instead builds states for combinations of where every pattern
-is in the text, new ones on nearly every real text: 33 us a task on package summaries (32 MB),
-against 7 us for the filter, whose automata grew by 5 MB in all over 200,000 texts (measured
-on the distinct and summaries corpora of ``benchmarks/batch_throughput.py``)."""
+"""The memory RE2 may give each pattern's automaton in the filter (its default is 8 MB)."""
 
 
-def _pattern_options() -> re2.Options:
+def _pattern_options(memory: int) -> re2.Options:
     options = regex_options()
-    options.max_mem = PATTERN_MEMORY
+    options.max_mem = memory
     return options
 
 
