@@ -11,6 +11,7 @@ import os
 import random
 import re
 import shutil
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -569,6 +570,28 @@ def test_rule_patterns_find_the_same_through_the_set_and_the_filter(
     assert [by_filter.match(t) for t in texts] == through_set
     assert by_filter._index._regexes._filter is not None  # the filter did the matching
     assert by_set._index._regexes._filter is None
+
+
+def test_rule_patterns_switch_to_the_filter_safely_under_threads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rules = [p.values[0] for p in SHIPPED_RULES]
+    texts = [t for r in rules for t in r.examples.match][:200]
+    expected = [RuleEngine.from_rules(rules).match(t) for t in texts]
+    monkeypatch.setattr(matching, "FILTER_AFTER", 50)  # crossed while 8 threads match
+    engine = RuleEngine.from_rules(rules)
+    results: list[list[list[RuleHit]]] = [[] for _ in range(8)]
+
+    def work(slot: int) -> None:
+        results[slot] = [engine.match(t) for t in texts]
+
+    threads = [threading.Thread(target=work, args=(slot,)) for slot in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(result == expected for result in results)
+    assert engine._index._regexes._filter is not None
 
 
 def test_rule_engine_matches_a_misspelt_keyword_one_edit_away() -> None:

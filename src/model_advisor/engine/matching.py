@@ -8,6 +8,7 @@ whether the rules were just compiled or read from a model file.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from itertools import pairwise
@@ -207,6 +208,7 @@ class _Patterns:
         self._patterns = patterns
         self._texts = 0
         self._filter: Any = None
+        self._building = threading.Lock()
         self._set = re2.Set.SearchSet(_pattern_options(SET_MEMORY))
         try:
             for pattern in patterns:
@@ -219,14 +221,17 @@ class _Patterns:
 
     def match(self, text: str) -> list[int]:
         """The numbers of the patterns that match ``text``, in order."""
-        if self._filter is not None:
-            return sorted(self._filter.Match(text) or ())
+        built = self._filter
+        if built is not None:
+            return sorted(built.Match(text) or ())
         self._texts += 1
-        if self._texts >= FILTER_AFTER:
-            self._filter = re2.Filter()
+        # one thread builds it (the lock is never released); the others use the set meanwhile
+        if self._texts >= FILTER_AFTER and self._building.acquire(blocking=False):
+            built = re2.Filter()
             for pattern in self._patterns:
-                self._filter.Add(pattern, _pattern_options(PATTERN_MEMORY))
-            self._filter.Compile()
+                built.Add(pattern, _pattern_options(PATTERN_MEMORY))
+            built.Compile()
+            self._filter = built  # only once compiled: other threads may be matching
         return sorted(self._set.Match(text) or ()) if self._patterns else []
 
     def search(self, number: int, text: str) -> Any:
