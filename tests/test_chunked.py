@@ -12,6 +12,7 @@ from test_classifier import CATEGORIES, ODD_TEXTS, SHIPPED_EXAMPLES
 
 from model_advisor import Advisor, InvalidTaskError, load_examples
 from model_advisor._text import Analysis, classifier_text
+from model_advisor.engine import chunked
 from model_advisor.engine.chunked import ChunkClassifier
 from model_advisor.engine.classifier import Features, TaskClassifier
 from model_advisor.engine.pipeline import CHUNK_AT_ONCE
@@ -55,6 +56,15 @@ def test_chunk_features_equal_the_one_text_features(trained: TaskClassifier) -> 
     texts = [classifier_text(t) for t in [*ODD_TEXTS, *made_up_tasks(1500, seed=3)]]
     chunked = ChunkClassifier(trained.weights_).features(texts)
     assert_same(chunked, [trained.features(t, t) for t in texts], texts)
+
+
+def test_more_texts_than_one_go_are_scored_in_goes_with_the_same_results(
+    trained: TaskClassifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = [classifier_text(t) for t in made_up_tasks(250, seed=4)]
+    whole = ChunkClassifier(trained.weights_).features(texts)
+    monkeypatch.setattr(chunked, "AT_MOST", 64)
+    assert ChunkClassifier(trained.weights_).features(texts) == whole
 
 
 def test_short_words_and_other_ngram_ranges_match_too() -> None:

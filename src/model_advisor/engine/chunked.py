@@ -28,6 +28,9 @@ from ..knowledge.weights import ClassifierWeights, Weights
 from .classifier import _PUNCTUATION, _TOKEN, Features, _longer_ngrams
 
 _MAX_BITS = 63  # an n-gram's packed characters must fit a signed 64-bit integer
+AT_MOST = 2000
+"""Texts scored in one go; more are scored this many at a time. The arrays of a go hold every
+character n-gram of its distinct words, about 0.5 MB per 100 texts of 15 words."""
 
 
 class ChunkClassifier:
@@ -72,6 +75,12 @@ class ChunkClassifier:
     def features(self, texts: Sequence[str]) -> list[Features]:
         """The features of each text, in order; ``texts`` are as the classifier reads them
         (:attr:`Analysis.seen <model_advisor._text.Analysis>`)."""
+        if len(texts) > AT_MOST:  # the arrays grow with the texts: keep them a few MB
+            return [
+                f
+                for at in range(0, len(texts), AT_MOST)
+                for f in self.features(texts[at : at + AT_MOST])
+            ]
         if not texts:
             return []
         split = [text.split() for text in texts]
@@ -259,8 +268,14 @@ class _Side:
 
     def project(self, counts: Any) -> tuple[Any, Any]:
         """Per text the un-normalised logits and the l2 norm (1 for an empty text) of the
-        sublinear tf-idf of ``counts`` (texts x terms)."""
+        sublinear tf-idf of ``counts`` (texts x terms).
+
+        Each text's terms are summed in the order of their rows, whatever else is in the chunk
+        (the counts are whole numbers, exact in any order): a text gets the same numbers to
+        the last bit in any chunk, so the batch's answers do not depend on how it is cut.
+        """
         tf = counts.tocsr()
+        tf.sum_duplicates()  # merged and sorted by row, in place
         tf.data = 1.0 + np.log(tf.data)
         logits = tf @ self.push
         tf.data = tf.data * tf.data
