@@ -313,6 +313,37 @@ def test_dask_batch_unreachable_scheduler(
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_dask_batch_stopped_by_a_signal_leaves_nothing(
+    client: Client, tiny_dir: Path, tmp_path: Path, signum: int
+) -> None:
+    source = write_input(tmp_path / "in", copies=300, files=4)
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(tiny_dir, knowledge)  # new to the workers: each loads it, slowly enough
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "model_advisor", "batch", "--rules", str(knowledge)]
+    command += [str(source), "-o", str(out), "--full", "--engine", "dask"]
+    command += ["--scheduler", client.scheduler.address]
+    job = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        busy: list[str] = []
+        while not busy and time.monotonic() < deadline and job.poll() is None:
+            busy = [w for w, keys in client.processing().items() if keys]
+            time.sleep(0.05)
+        assert busy, "no task started"
+        job.send_signal(signum)
+        _, stderr = job.communicate(timeout=120)
+    finally:
+        if job.poll() is None:
+            job.kill()
+    assert job.returncode == 128 + signum, stderr
+    assert stderr.count("\n") == 1, stderr
+    assert "Traceback" not in stderr
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "knowledge"]
+
+
 def test_dask_batch_killed_worker_leaves_nothing(
     client: Client, tiny_dir: Path, tmp_path: Path
 ) -> None:
