@@ -52,6 +52,7 @@ as background."""
 _TOKEN = re.compile(r"[^\W_]+")  # the same word tokens as _text.words
 _BREAK = re.compile(r"[,;:.!?()\[\]{}\"|\n\u2014]|\s[-\u2013]\s")  # punctuation that ends a scope
 _SENTENCE_END = re.compile(r"[.!?;\n]")  # punctuation after which a sentence starts
+_LATER_SENTENCE = re.compile(r"[.!?;\n]\W*[^\W_]")  # a sentence after the first
 
 # contractions split at the apostrophe: "don't" is "don" + "t"
 _NT = frozenset(
@@ -134,6 +135,7 @@ _WORKS = frozenset(
     lines bar bars measures page pages episode episodes word words melody story song poem
     novel dialogue frame frames notes lyrics script code function tune track video""".split()
 )
+_VERBS = _MAKING | _PREDICTING
 ANSWER_REACH = 3
 """How far after a making verb its object's closed answer may be ("write *a sentiment tag*")."""
 
@@ -240,16 +242,22 @@ def read(normalized: str, tokens: list[str]) -> Reading:
 
 def _may_set_scene(text: str, tokens: list[str]) -> bool:
     """Whether ``text`` may open a sentence with a background clause (from its words alone)."""
-    if not tokens:
-        return False
-    if tokens[0] in _FRONT_TRIGGERS or not _DONE.isdisjoint(tokens):
+    if _FRONT_TRIGGERS.isdisjoint(tokens) or _BREAK.search(text) is None:
+        return False  # no cue, or no comma or the like: no clause before a request
+    if _sets_scene(tokens[: BACKGROUND_REACH + 1]) or not _DONE.isdisjoint(tokens):
         return True
-    return not _FRONT_TRIGGERS.isdisjoint(tokens) and _SENTENCE_END.search(text) is not None
+    return _LATER_SENTENCE.search(text) is not None
 
 
 def _unseen_verbs(tokens: list[str]) -> frozenset[int]:
     """The making verbs whose object is a closed answer, and the predicting verbs whose object
     is the rest of a work (see the module's docstring)."""
+    if _VERBS.isdisjoint(tokens):
+        return frozenset()  # most texts: no verb of either kind
+    present = set(tokens)
+    making = not (_MAKING.isdisjoint(present) or _ANSWERS.isdisjoint(present))
+    if not making and (_PREDICTING.isdisjoint(present) or _REST.isdisjoint(present)):
+        return frozenset()
     found = set()
     for i, token in enumerate(tokens):
         after = tokens[i + 1 : i + 7]
