@@ -280,6 +280,8 @@ def test_advice_of_a_plain_task_discounts_nothing(shipped: Advisor) -> None:
          "write a tweet"),
         ({"kind": "output", "types": ["audio"]}, "compose a short jingle for the shop",
          "compose a list of ten products"),
+        ({"kind": "output", "types": ["label"]}, "generate a depth map for each frame",
+         "generate a map of the kingdom"),
     ],
 )  # fmt: skip
 def test_question_and_output_conditions_match_their_wordings(

@@ -121,7 +121,8 @@ _MAKING = frozenset(
 )
 _ANSWERS = frozenset(
     """label labels tag tags yes verdict verdicts score scores rating ratings probability
-    probabilities percentage likelihood category categories tick ticks checkmark 0""".split()
+    probabilities percentage likelihood category categories tick ticks checkmark 0 depth
+    keypoints segmentation""".split()
 )
 _NOT_ANSWERS = frozenset("design designs print printed sticker stickers logo".split())
 # A predicting verb whose object is the rest of a work makes that rest

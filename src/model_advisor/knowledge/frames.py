@@ -69,7 +69,8 @@ OUTPUT_PATTERNS: dict[OutputType, str] = {
         rf"(?:re)?write up|put together) {_ARTICLE}(?:[a-z0-9]+ ){{0,2}}{_PROSE_NOUNS}\b|"
         r"\b(?:in|as|into) (?:a |an |the )?(?:[a-z0-9]+ )?(?:paragraph|prose|plain english|"
         r"plain language|plain words|full sentences|sentence|a story|narrative|email|letter|"
-        r"summary|written summary|report|script|bulleted list|bullet points|blog post|poem)s?\b|"
+        r"summary|written summary|report|script|bulleted list|bullet points|blog post|poem|"
+        r"blurb|description|caption|tweet|post)s?\b|"
         r"\bwrite (?:it|them|this|that|up|down a|the rest)\b"
     ),
     # program text: "write the code for", "a script that", "generate sql"
@@ -92,9 +93,10 @@ OUTPUT_PATTERNS: dict[OutputType, str] = {
     ),
     # sound: "a jingle", "narrate", "a voice-over", "text to speech"
     "audio": (
-        r"\b(?:narrate|sing) (?:a|an|me|us|the|my|our|some)\b|\bcompose (?:a|an|me|us|the|my|our|"
-        r"some) (?:[a-z0-9-]+ ){0,2}(?:song|tune|melody|piece|track|score|jingle|lullaby|march|"
-        r"symphony|anthem|soundtrack|theme|music|ballad|waltz|hymn|riff|beat|fanfare)s?\b|"
+        r"\b(?:narrate|sing) (?:a|an|me|us|the|my|our|some|it|them|this)\b|"
+        r"\bcompose (?:a|an|me|us|the|my|our|some) (?:[a-z0-9-]+ ){0,2}(?:song|tune|melody|"
+        r"piece|track|score|jingle|lullaby|march|symphony|anthem|soundtrack|theme|music|ballad|"
+        r"waltz|hymn|riff|beat|fanfare)s?\b|"
         r"\b(?:a |an |the )?(?:song|melody|jingle|"
         r"soundtrack|voice-?over|podcast|audiobook|ringtone|beat|sound effects?|narration|"
         r"tune) (?:for|about|of|that|to)\b|\b(?:text|lyrics)[- ]to[- ](?:speech|audio|music|"
@@ -115,6 +117,9 @@ OUTPUT_PATTERNS: dict[OutputType, str] = {
         r"them|it|the|as|by)\b|\b(?:a|one|the) (?:[a-z0-9-]+ )?(?:label|category|class|tag|"
         r"verdict) (?:for|per|to)\b|\b(?:spam or not|real or fake|fake or real|pass or fail|"
         r"positive or negative|good or bad|0 or 1|1 or 0|0/1)\b|"
+        # a map of what is in an image: "a depth map for each frame", "bounding boxes around"
+        r"\b(?:depth maps?|segmentation masks?|bounding box(?:es)?|keypoints?|pose skeletons?) "
+        r"(?:for|of|per|around|on)\b|"
         # only the answer: "respond with only the genre", "return just one word"
         r"\b(?:respond|reply|answer|return|output) (?:with )?(?:only|just) (?:the|a|one)\b|"
         # a mark beside each item: "write a 1 next to each", "put an x against every"
