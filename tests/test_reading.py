@@ -89,6 +89,68 @@ def test_reading_keeps_what_is_wanted_in_the_main_clause(text: str) -> None:
     assert Analysis.of(text).reading.subordinate == frozenset()
 
 
+@pytest.mark.parametrize(
+    ("text", "background"),
+    [
+        ("Since the auditors come on Monday, flag every claim without a receipt",
+         "since the auditors come on monday"),
+        ("Because we will compose music later, I need the tracks sorted by mood",
+         "because we will compose music later"),
+        ("To help the fraud team, generate fake passports with defects",
+         "to help the fraud team"),
+        ("For the generator we are training, drop the blurry photos from the set",
+         "for the generator we are training"),
+        ("Churn was already predicted, so write an offer for each customer",
+         "churn was already predicted"),
+        ("Write a poem. Once it is done, count its syllables per line",
+         "once it is done"),
+    ],
+)  # fmt: skip
+def test_reading_marks_a_clause_that_sets_the_scene(text: str, background: str) -> None:
+    assert marked(text, "subordinate") == [background]
+    reading = Analysis.of(text).reading
+    assert reading.background and reading.background <= reading.subordinate
+    assert background not in classifier_text(text)  # the classifier does not read it
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Since I must classify emails, which model?",  # too little after the comma
+        "For our newsletter, write a short story",  # a beneficiary, not a clause
+        "When will the shipment arrive",  # no comma: a question, not a clause
+        "Predict sales. Write a summary, then email it",  # no cue opens the sentence
+    ],
+)
+def test_reading_keeps_a_request_without_a_scene_setting_clause(text: str) -> None:
+    assert Analysis.of(text).reading.background == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("text", "unseen"),
+    [
+        ("write a 0 or 1 for every row", "write"),
+        ("Generate labels for my photos", "generate"),
+        ("produce a yes/no answer for each claim", "produce"),
+        ("predict the next chapter of my novel", "predict"),
+        ("forecast the rest of this melody", "forecast"),
+    ],
+)
+def test_classifier_does_not_read_a_verb_that_what_comes_out_contradicts(
+    text: str, unseen: str
+) -> None:
+    assert unseen not in classifier_text(text).split()
+    assert Analysis.of(text).reading.subordinate == frozenset()  # the rules still see it
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["write a label design for the jam jar", "forecast next month's sales", "write a story"],
+)
+def test_classifier_reads_a_verb_that_what_comes_out_agrees_with(text: str) -> None:
+    assert classifier_text(text) == text
+
+
 def test_classifier_reads_the_text_without_its_negated_words() -> None:
     assert classifier_text("No need to write, just tell me").split() == [
         "no",
@@ -198,6 +260,28 @@ def test_advice_of_a_plain_task_discounts_nothing(shipped: Advisor) -> None:
          "film a cooking clip"),
         ({"kind": "output", "types": ["number"]}, "a score from 1 to 5 for each essay",
          "an essay on scores"),
+        ({"kind": "question", "frames": ["yes-no"]}, "did the tenant pay late or not?",
+         "not the tenant"),
+        ({"kind": "output", "types": ["prose"]}, "describe the trends in three paragraphs",
+         "write out the tag for every word"),
+        ({"kind": "output", "types": ["image"]}, "show what the hall would look like in red",
+         "compose a list of songs"),
+        ({"kind": "output", "types": ["continuation"]}, "the next 8 bars of the tune",
+         "the next 8 weeks of sales"),
+        ({"kind": "output", "types": ["continuation"]}, "forecast the rest of this story",
+         "forecast the rest of the year"),
+        ({"kind": "output", "types": ["label"]}, "give each bug a severity (low/medium/high)",
+         "read the low/medium/high notes"),
+        ({"kind": "output", "types": ["label"]}, "one per photo: person, pet, food or landscape",
+         "a photo of a person, a pet or food at home"),
+        ({"kind": "output", "types": ["label"]}, "respond with only the genre of each song",
+         "respond to each fan of the song"),
+        ({"kind": "output", "types": ["label"]}, "write a sentiment tag for every tweet",
+         "write a tweet"),
+        ({"kind": "output", "types": ["audio"]}, "compose a short jingle for the shop",
+         "compose a list of ten products"),
+        ({"kind": "output", "types": ["label"]}, "generate a depth map for each frame",
+         "generate a map of the kingdom"),
     ],
 )  # fmt: skip
 def test_question_and_output_conditions_match_their_wordings(

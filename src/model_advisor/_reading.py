@@ -15,6 +15,20 @@
   A rule that matched only there counts for less (:data:`SUBORDINATE_WEIGHT` in the engine).
   A clause that says what is wanted is the main one: after a thing that acts ("a tool that
   writes ...", "a model to detect ...") or a frame ("I want to ...", "use the logs to ...").
+- **Background** (subordinate too, and also unseen by the classifier): a clause put before the
+  request to set the scene, from the start of a sentence to its first comma, when it opens
+  with a subordinating word ("since", "because", "once", "whenever", "considering", "using",
+  "to help us...", "in order to...", "for the model we are training...") or says what is done
+  already ("churn has already been predicted, so ..."). "Because we plan to compose music
+  later, I need the old tracks classified by mood" asks for classifying: the classifier
+  reads "I need the old tracks classified by mood", and a rule matched only in the clause
+  counts at half weight. The request must go on for at least ``BACKGROUND_REST`` words after
+  the comma ("Since I must classify emails, which model?" keeps its clause).
+- **Unseen verbs** (by the classifier only): a verb of making whose object is a closed
+  answer ("write a 0 or 1 for each row", "generate labels", "produce a yes/no answer") and
+  a verb of predicting whose object is the rest of a work ("predict the next chapter",
+  "forecast the rest of this melody"). What comes out decides, not the verb: the classifier
+  reads such a task without the verb, and the rules' `output` conditions see what comes out.
 
 The word lists are English, like the stemmer. This module is private and sits at the bottom
 of the package: training and the engine read a text the same way.
@@ -29,9 +43,16 @@ NEGATION_REACH = 6
 """The most words a negation covers; a scope also ends at punctuation or a contrast word."""
 CLAUSE_REACH = 8
 """The most words a subordinate clause covers; it also ends at punctuation or a conjunction."""
+BACKGROUND_REACH = 16
+"""The most words a background clause before the request covers; it ends at a comma."""
+BACKGROUND_REST = 3
+"""The fewest words a request must have after its background clause for the clause to count
+as background."""
 
 _TOKEN = re.compile(r"[^\W_]+")  # the same word tokens as _text.words
 _BREAK = re.compile(r"[,;:.!?()\[\]{}\"|\n\u2014]|\s[-\u2013]\s")  # punctuation that ends a scope
+_SENTENCE_END = re.compile(r"[.!?;\n]")  # punctuation after which a sentence starts
+_LATER_SENTENCE = re.compile(r"[.!?;\n]\W*[^\W_]")  # a sentence after the first
 
 # contractions split at the apostrophe: "don't" is "don" + "t"
 _NT = frozenset(
@@ -85,6 +106,41 @@ _PURPOSE_VERBS = frozenset(
 )
 
 
+# Words that open a clause setting the scene when they start a sentence ("Since we ...,")
+_FRONT_CUES = frozenset(
+    """since because once whenever when after before although though while whilst as if
+    considering given using having now""".split()
+)
+_SUBJECTS = frozenset("i we you they he she".split())  # "for the model *we* are training,"
+_DONE = frozenset("already".split())  # "churn has already been predicted, so ..."
+
+# A making verb whose object (within ANSWER_REACH words) is a closed answer makes no content
+_MAKING = frozenset(
+    """write writes writing produce produces producing generate generates generating create
+    creates creating draft drafts output outputs make makes""".split()
+)
+_ANSWERS = frozenset(
+    """label labels tag tags yes verdict verdicts score scores rating ratings probability
+    probabilities percentage likelihood category categories tick ticks checkmark 0 depth
+    keypoints segmentation""".split()
+)
+_NOT_ANSWERS = frozenset("design designs print printed sticker stickers logo".split())
+# A predicting verb whose object is the rest of a work makes that rest
+_PREDICTING = frozenset(
+    """predict predicts predicting forecast forecasts forecasting estimate estimates guess
+    anticipate""".split()
+)
+_REST = frozenset("next rest remainder ending continuation".split())
+_WORKS = frozenset(
+    """chapter chapters paragraph paragraphs verse verses scene scenes sentence sentences line
+    lines bar bars measures page pages episode episodes word words melody story song poem
+    novel dialogue frame frames notes lyrics script code function tune track video""".split()
+)
+_VERBS = _MAKING | _PREDICTING
+ANSWER_REACH = 3
+"""How far after a making verb its object's closed answer may be ("write *a sentiment tag*")."""
+
+
 class Scope(NamedTuple):
     """One negated or subordinate stretch: its cue's first token and its words' tokens."""
 
@@ -98,17 +154,19 @@ class Reading(NamedTuple):
     """What :func:`read` found: the marked tokens and the stretches they form."""
 
     negated: frozenset[int]
-    subordinate: frozenset[int]
+    subordinate: frozenset[int]  # background clauses included
     scopes: tuple[Scope, ...]
     spans: tuple[tuple[int, int], ...]  # each token's (start, end) in the text read
+    background: frozenset[int] = frozenset()  # the words of a clause setting the scene
 
     def negated_text(self, text: str) -> str:
-        """``text`` without its negated words (each replaced by a space): what the
-        classifier reads."""
-        if not self.negated:
+        """``text`` without its negated and background words (each replaced by a space):
+        what the classifier reads."""
+        unseen = self.negated | self.background if self.background else self.negated
+        if not unseen:
             return text
         pieces, last = [], 0
-        for index in sorted(self.negated):
+        for index in sorted(unseen):
             start, end = self.spans[index]
             pieces += [text[last:start], " "]
             last = end
@@ -128,22 +186,29 @@ _TRIGGERS = (
     | _RELATIVES
     | frozenset("t not no without instead rather to skip forget so order".split())
 )
+_FRONT_TRIGGERS = _FRONT_CUES | _DONE | frozenset("to in for".split())
 
 
 def read(normalized: str, tokens: list[str]) -> Reading:
     """Mark the negated and subordinate words of ``normalized`` (``tokens`` are its words)."""
-    if _TRIGGERS.isdisjoint(tokens):
+    unseen = _unseen_verbs(tokens)
+    fronted = _may_set_scene(normalized, tokens)
+    if not fronted and not unseen and _TRIGGERS.isdisjoint(tokens):
         return PLAIN
     # most texts with a trigger word ("to", "that") open nothing: find that out from the
     # words alone before placing them in the text
     cues = [i for i, token in enumerate(tokens) if token in _TRIGGERS]
-    if not any(_negation(tokens, i, True) or (i and _clause(tokens, i)) for i in cues):
+    if not (fronted or unseen) and not any(
+        _negation(tokens, i, True) or (i and _clause(tokens, i)) for i in cues
+    ):
         return PLAIN
     spans = tuple(m.span() for m in _TOKEN.finditer(normalized))
     if len(spans) != len(tokens):  # not the tokens of this text: read nothing into it
         return PLAIN
     breaks = _breaks(normalized, spans)
     scopes: list[Scope] = []
+    background = _background(normalized, spans, tokens, breaks) if fronted else []
+    scopes += background
     negated: set[int] = set()
     reached = 0  # the first token after the last negated scope: a cue inside one opens none
     for i in cues:
@@ -156,6 +221,9 @@ def read(normalized: str, tokens: list[str]) -> Reading:
                 negated.update(range(i + width, end))
             reached = max(end, i + 1)
     subordinate: set[int] = set()
+    for scope in background:
+        subordinate.update(range(scope.cue, scope.end))
+    hidden = frozenset(subordinate) | unseen
     for i in cues:
         start = _clause(tokens, i) if i else None
         if start is None or i in negated or i in subordinate:
@@ -165,10 +233,83 @@ def read(normalized: str, tokens: list[str]) -> Reading:
             cue = i - 1 if tokens[i] == "order" else i  # "in order to" starts at "in"
             scopes.append(Scope("subordinate", cue, start, end))
             subordinate.update(range(i, end))
-    if not scopes:
+    if not scopes and not hidden:
         return PLAIN
     scopes.sort(key=lambda s: s.cue)
-    return Reading(frozenset(negated), frozenset(subordinate - negated), tuple(scopes), spans)
+    return Reading(
+        frozenset(negated), frozenset(subordinate - negated), tuple(scopes), spans, hidden
+    )
+
+
+def _may_set_scene(text: str, tokens: list[str]) -> bool:
+    """Whether ``text`` may open a sentence with a background clause (from its words alone)."""
+    if _FRONT_TRIGGERS.isdisjoint(tokens) or _BREAK.search(text) is None:
+        return False  # no cue, or no comma or the like: no clause before a request
+    if _sets_scene(tokens[: BACKGROUND_REACH + 1]) or not _DONE.isdisjoint(tokens):
+        return True
+    return _LATER_SENTENCE.search(text) is not None
+
+
+def _unseen_verbs(tokens: list[str]) -> frozenset[int]:
+    """The making verbs whose object is a closed answer, and the predicting verbs whose object
+    is the rest of a work (see the module's docstring)."""
+    if _VERBS.isdisjoint(tokens):
+        return frozenset()  # most texts: no verb of either kind
+    present = set(tokens)
+    making = not (_MAKING.isdisjoint(present) or _ANSWERS.isdisjoint(present))
+    if not making and (_PREDICTING.isdisjoint(present) or _REST.isdisjoint(present)):
+        return frozenset()
+    found = set()
+    for i, token in enumerate(tokens):
+        after = tokens[i + 1 : i + 7]
+        if token in _MAKING:
+            answers = not _ANSWERS.isdisjoint(after[:ANSWER_REACH])
+            if answers and _NOT_ANSWERS.isdisjoint(after[:5]):
+                found.add(i)
+        elif token in _PREDICTING:
+            rest = not _REST.isdisjoint(after[:3])
+            if rest and not _WORKS.isdisjoint(after):
+                found.add(i)
+    return frozenset(found)
+
+
+def _background(
+    text: str, spans: tuple[tuple[int, int], ...], tokens: list[str], breaks: frozenset[int]
+) -> list[Scope]:
+    """The clauses that set the scene before a request: each from a sentence's start to its
+    first comma (see the module's docstring)."""
+    found = []
+    starts = [0] + [
+        k + 1
+        for k in sorted(breaks)
+        if _SENTENCE_END.search(text, spans[k][1], spans[k + 1][0]) is not None
+    ]
+    for start in starts:
+        end = start
+        while end < len(tokens) and end - start < BACKGROUND_REACH and end not in breaks:
+            end += 1
+        if end >= len(tokens) or end not in breaks or end == start:
+            continue  # no comma within reach, or the text ends there
+        if _SENTENCE_END.search(text, spans[end][1], spans[end + 1][0]) is not None:
+            continue  # a whole sentence, not a clause before its request
+        if len(tokens) - end - 1 < BACKGROUND_REST or not _sets_scene(tokens[start : end + 1]):
+            continue
+        found.append(Scope("subordinate", start, start, end + 1))
+    return found
+
+
+def _sets_scene(clause: list[str]) -> bool:
+    """Whether ``clause``, at a sentence's start, sets the scene rather than asks."""
+    first, second = clause[0], clause[1] if len(clause) > 1 else ""
+    if first == "now":
+        return second == "that"
+    if first == "to":
+        return second in _PURPOSE_VERBS or second in ("help", "let", "make", "get", "support")
+    if first == "in":
+        return clause[1:3] == ["order", "to"]
+    if first == "for":
+        return not _SUBJECTS.isdisjoint(clause)  # "for the generator we are training"
+    return first in _FRONT_CUES or not _DONE.isdisjoint(clause)
 
 
 def _breaks(text: str, spans: tuple[tuple[int, int], ...]) -> frozenset[int]:

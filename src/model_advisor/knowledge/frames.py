@@ -39,7 +39,7 @@ QUESTION_PATTERNS: dict[QuestionFrame, str] = {
         r"(?:tell|let) (?:me|us) (?:if|when)|(?:check|see|find out|decide|determine|say|know) "
         r"if|is (?:it|this|that|there)|are (?:these|they|there)|does (?:it|this|the)|"
         r"do (?:they|these)|(?:put|place|add) a (?:mark|tick|flag|cross|star|check) "
-        r"(?:on|next to|against|by|beside)|tick (?:off )?(?:each|every|any|the))\b"
+        r"(?:on|next to|against|by|beside)|tick (?:off )?(?:each|every|any|the)|or not)\b"
     ),
     # one of given options: "which of", "which one", "which supplier is ..."
     "which-of": (
@@ -68,9 +68,10 @@ OUTPUT_PATTERNS: dict[OutputType, str] = {
         rf"turn [a-z0-9]+(?: [a-z0-9]+)? into|"
         rf"(?:re)?write up|put together) {_ARTICLE}(?:[a-z0-9]+ ){{0,2}}{_PROSE_NOUNS}\b|"
         r"\b(?:in|as|into) (?:a |an |the )?(?:[a-z0-9]+ )?(?:paragraph|prose|plain english|"
-        r"plain language|plain words|full sentences|sentences?|a story|narrative|email|letter|"
-        r"summary|written summary|report|script|bulleted list|bullet points|blog post|poem)\b|"
-        r"\bwrite (?:it|them|this|that|up|out|down a|the rest)\b"
+        r"plain language|plain words|full sentences|sentence|a story|narrative|email|letter|"
+        r"summary|written summary|report|script|bulleted list|bullet points|blog post|poem|"
+        r"blurb|description|caption|tweet|post)s?\b|"
+        r"\bwrite (?:it|them|this|that|up|down a|the rest)\b"
     ),
     # program text: "write the code for", "a script that", "generate sql"
     "code": (
@@ -82,6 +83,8 @@ OUTPUT_PATTERNS: dict[OutputType, str] = {
     # pictures: "draw", "an illustration of", "a watercolour version"
     "image": (
         r"\b(?:draw|paint|sketch|illustrate) (?:a|an|me|us|the|my|our|some|[a-z0-9]+s)\b|"
+        r"\brender (?:a|an|me|us|the|my|our|some)\b|"
+        r"\bwhat (?:[a-z0-9']+ ){1,4}(?:would|will|might|could) look like\b|"
         r"\b(?:an? |the )?(?:image|picture|"
         r"illustration|drawing|painting|logo|poster|artwork|render|icon|sketch|cartoon|"
         r"portrait|mock-?up|thumbnail|wallpaper|(?:watercolou?r|oil|pencil|anime) "
@@ -90,7 +93,10 @@ OUTPUT_PATTERNS: dict[OutputType, str] = {
     ),
     # sound: "a jingle", "narrate", "a voice-over", "text to speech"
     "audio": (
-        r"\b(?:compose|narrate|sing) (?:a|an|me|us|the|my|our|some)\b|"
+        r"\b(?:narrate|sing) (?:a|an|me|us|the|my|our|some|it|them|this)\b|"
+        r"\bcompose (?:a|an|me|us|the|my|our|some) (?:[a-z0-9-]+ ){0,2}(?:song|tune|melody|"
+        r"piece|track|score|jingle|lullaby|march|symphony|anthem|soundtrack|theme|music|ballad|"
+        r"waltz|hymn|riff|beat|fanfare)s?\b|"
         r"\b(?:a |an |the )?(?:song|melody|jingle|"
         r"soundtrack|voice-?over|podcast|audiobook|ringtone|beat|sound effects?|narration|"
         r"tune) (?:for|about|of|that|to)\b|\b(?:text|lyrics)[- ]to[- ](?:speech|audio|music|"
@@ -98,7 +104,9 @@ OUTPUT_PATTERNS: dict[OutputType, str] = {
     ),
     # the input carried on: "the next chapter", "what comes next", "autocomplete"
     "continuation": (
-        r"\bnext (?:chapter|paragraph|verse|scene|sentence|page|bars?|episode)s?\b|"
+        r"\bnext (?:[0-9]+ |few |two |three |four )?(?:chapter|paragraph|verse|scene|sentence|page|"
+        r"bar|measure|episode|line)s?\b|\bthe rest of (?:the|this|my|our) (?:story|melody|song|"
+        r"poem|novel|chapter|sentence|script|code|track|book|tune|piece|essay|speech)\b|"
         r"\b(?:(?:continue|finish|complete|extend) (?:the|my|our|this) (?:story|"
         r"sentence|song|melody|poem|novel|code|chapter|draft|text|line)|what (?:happens|comes) "
         r"next in (?:the|my|our) (?:story|novel|book|plot)|autocomplete|auto-complete)\b"
@@ -106,15 +114,26 @@ OUTPUT_PATTERNS: dict[OutputType, str] = {
     # one of fixed classes: "label each", "tag it as", "a category for"
     "label": (
         r"\b(?:label|labels|tag|tags|categori[sz]e|classify|flag|mark) (?:each|every|all|"
-        r"them|it|the|as|by)\b|\b(?:a|one|the) (?:label|category|class|tag|verdict) "
-        r"(?:for|per|to)\b|\b(?:spam or not|real or fake|fake or real|pass or fail|"
-        r"positive or negative|good or bad)\b|"
+        r"them|it|the|as|by)\b|\b(?:a|one|the) (?:[a-z0-9-]+ )?(?:label|category|class|tag|"
+        r"verdict) (?:for|per|to)\b|\b(?:spam or not|real or fake|fake or real|pass or fail|"
+        r"positive or negative|good or bad|0 or 1|1 or 0|0/1)\b|"
+        # a map of what is in an image: "a depth map for each frame", "bounding boxes around"
+        r"\b(?:depth maps?|segmentation masks?|bounding box(?:es)?|keypoints?|pose skeletons?) "
+        r"(?:for|of|per|around|on)\b|"
+        # only the answer: "respond with only the genre", "return just one word"
+        r"\b(?:respond|reply|answer|return|output) (?:with )?(?:only|just) (?:the|a|one)\b|"
         # a mark beside each item: "write a 1 next to each", "put an x against every"
         r"\b(?:write|note|jot|mark) down (?:whether|if|which)\b|"
         r"\b(?:write|put|add|place) (?:[^ ]+ ){1,3}(?:next to|beside|against) (?:each|every|all|"
         r"any|the)\b|\b(?:a|the) (?:ranking|ranked list|shortlist|league table) of\b|"
+        # a selection of what exists: "a list of the 20 existing tracks closest to..."
+        r"\blist of (?:the )?(?:[0-9]+ |top )?(?:existing|closest|nearest|most similar)\b|"
         # the answers listed: "(entailment, neutral, contradiction)", "(red, amber, green)"
-        r"\((?:[a-z0-9-]+(?: [a-z0-9-]+)?, ){1,5}(?:or )?[a-z0-9-]+(?: [a-z0-9-]+)?\)"
+        r"\((?:[a-z0-9-]+(?: [a-z0-9-]+)?, ){1,5}(?:or )?[a-z0-9-]+(?: [a-z0-9-]+)?\)|"
+        r"\((?:[a-z0-9-]+/){1,5}[a-z0-9-]+\)|"
+        # the answers listed after a colon, to the end: ": person, pet, food or landscape."
+        r":\s*(?:[a-z0-9-]+(?: [a-z0-9-]+)?, ){1,6}(?:[a-z0-9-]+(?: [a-z0-9-]+)?,? )?"
+        r"or [a-z0-9-]+(?: [a-z0-9-]+)?[.?!]*\s*$"
     ),
     # a number: "a score from 1 to 5", "a probability", "a rating"
     "number": (
