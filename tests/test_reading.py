@@ -107,7 +107,7 @@ def test_reading_keeps_what_is_wanted_in_the_main_clause(text: str) -> None:
     ],
 )  # fmt: skip
 def test_reading_marks_a_clause_that_sets_the_scene(text: str, background: str) -> None:
-    assert marked(text, "subordinate") == [background]
+    assert marked(text, "background") == [background]
     reading = Analysis.of(text).reading
     assert reading.background and reading.background <= reading.subordinate
     assert background not in classifier_text(text)  # the classifier does not read it
@@ -232,6 +232,24 @@ def test_advice_names_a_clause_that_weakened_a_rule(shipped: Advisor) -> None:
     weakened = [h for h in advice.evidence.rules if h.subordinate]
     assert [h.rule_id for h in weakened] == list(discount.rules)
     assert "only describes what is acted on" in advice.explanation
+
+
+def test_advice_says_a_scene_setting_clause_and_a_closed_answer_verb_went_unread(
+    shipped: Advisor,
+) -> None:
+    task = "Since churn has been rising for months, write a 0 or 1 next to each customer"
+    advice = shipped.advise(task)
+    kinds = {d.kind: d.phrase for d in advice.evidence.discounted}
+    assert kinds == {"background": "since churn has been rising for months", "answer": "write"}
+    assert '"since churn has been rising for months" only sets the scene' in advice.explanation
+    assert '"write" makes a closed answer here' in advice.explanation
+
+
+def test_advice_says_a_verb_asking_for_the_rest_of_a_work_went_unread(shipped: Advisor) -> None:
+    advice = shipped.advise("predict the next chapter of my novel")
+    assert advice.category == "generative"
+    assert [(d.kind, d.phrase) for d in advice.evidence.discounted] == [("continuation", "predict")]
+    assert "asks for the rest of a work here" in advice.explanation
 
 
 def test_advice_of_a_plain_task_discounts_nothing(shipped: Advisor) -> None:

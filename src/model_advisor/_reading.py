@@ -144,7 +144,7 @@ ANSWER_REACH = 3
 class Scope(NamedTuple):
     """One negated or subordinate stretch: its cue's first token and its words' tokens."""
 
-    kind: str  # "negated" or "subordinate"
+    kind: str  # "negated", "subordinate", "background", or for one verb "answer"/"continuation"
     cue: int  # the token that opens it ("not", "that", "to")
     start: int  # its first word's token
     end: int  # one past its last word's token
@@ -235,6 +235,7 @@ def read(normalized: str, tokens: list[str]) -> Reading:
             subordinate.update(range(i, end))
     if not scopes and not hidden:
         return PLAIN
+    scopes += [Scope(_unread_kind(tokens[i]), i, i, i + 1) for i in sorted(unseen)]
     scopes.sort(key=lambda s: s.cue)
     return Reading(
         frozenset(negated), frozenset(subordinate - negated), tuple(scopes), spans, hidden
@@ -273,6 +274,12 @@ def _unseen_verbs(tokens: list[str]) -> frozenset[int]:
     return frozenset(found)
 
 
+def _unread_kind(verb: str) -> str:
+    """Why a verb of :func:`_unseen_verbs` goes unread: it makes a closed ``answer``, or it
+    predicts the ``continuation`` of a work."""
+    return "answer" if verb in _MAKING else "continuation"
+
+
 def _background(
     text: str, spans: tuple[tuple[int, int], ...], tokens: list[str], breaks: frozenset[int]
 ) -> list[Scope]:
@@ -294,7 +301,7 @@ def _background(
             continue  # a whole sentence, not a clause before its request
         if len(tokens) - end - 1 < BACKGROUND_REST or not _sets_scene(tokens[start : end + 1]):
             continue
-        found.append(Scope("subordinate", start, start, end + 1))
+        found.append(Scope("background", start, start, end + 1))
     return found
 
 

@@ -58,10 +58,14 @@ class Discount(_Frozen):
 
     ``negated`` words ("no need to *write anything*") were not counted at all;
     ``subordinate`` ones ("reviews *that a bot wrote*") describe what is acted on, and the
-    rules matched there counted at half weight.
+    rules matched there counted at half weight; a ``background`` clause ("*since churn is
+    rising,* ...") sets the scene: the classifier did not read it and rules matched there
+    counted at half weight. An ``answer`` verb makes a closed answer ("*write* a 0 or 1") and
+    a ``continuation`` verb predicts the rest of a work ("*predict* the next chapter"): the
+    classifier did not read the verb.
     """
 
-    kind: Literal["negated", "subordinate"]
+    kind: Literal["negated", "subordinate", "background", "answer", "continuation"]
     phrase: str
     rules: tuple[str, ...] = ()  # the rules it kept from firing, or that it weakened
 

@@ -1,9 +1,10 @@
 """Which words of a task counted for less, and how the explanation says so.
 
-Negated words ("no need to write anything") are not evidence, and rules matched only in a
-subordinate clause ("reviews that a bot wrote") count at half weight (see
-:mod:`model_advisor._reading`). A person reading the advice should see both: a cue the
-advisor set aside is one they might otherwise think it missed.
+Negated words ("no need to write anything") are not evidence; rules matched only in a
+subordinate clause ("reviews that a bot wrote") or a clause setting the scene count at half
+weight, and the classifier reads neither such a clause nor a verb whose object contradicts
+it ("write a 0 or 1") (see :mod:`model_advisor._reading`). A person reading the advice should
+see each of these: a cue the advisor set aside is one they might otherwise think it missed.
 """
 
 from __future__ import annotations
@@ -35,6 +36,13 @@ def discounts(rules: RuleEngine, analysis: Analysis, hits: Sequence[RuleHit]) ->
         if scope.kind == "negated":
             named = _matched_among(kept_out, stems)
             found.append(Discount(kind="negated", phrase=phrase, rules=named))
+        elif scope.kind == "background":  # unseen by the classifier, rules at half weight
+            named = _matched_among(weakened, stems)
+            found.append(Discount(kind="background", phrase=phrase, rules=named))
+        elif scope.kind == "answer":  # a verb left unread: it makes a closed answer
+            found.append(Discount(kind="answer", phrase=phrase))
+        elif scope.kind == "continuation":  # a verb left unread: it asks for more of a work
+            found.append(Discount(kind="continuation", phrase=phrase))
         elif named := _matched_among(weakened, stems):
             found.append(Discount(kind="subordinate", phrase=phrase, rules=named))
     return found
@@ -51,12 +59,27 @@ def describe(found: Sequence[Discount]) -> str:
     """The explanation's sentences about discounted words ("" when there are none)."""
     sentences = []
     for discount in found:
+        phrase, rules = discount.phrase, ", ".join(discount.rules)
         if discount.kind == "negated":
-            fired = f" (it kept {', '.join(discount.rules)} from firing)" if discount.rules else ""
-            sentences.append(f'"{discount.phrase}" is negated, so it was not counted{fired}.')
+            fired = f" (it kept {rules} from firing)" if rules else ""
+            sentences.append(f'"{phrase}" is negated, so it was not counted{fired}.')
+        elif discount.kind == "background":
+            weakened = f", and {rules} counted at half weight" if rules else ""
+            sentences.append(
+                f'"{phrase}" only sets the scene, so the classifier did not read it{weakened}.'
+            )
+        elif discount.kind == "answer":
+            sentences.append(
+                f'"{phrase}" makes a closed answer here, not new content, so the classifier '
+                "did not read it."
+            )
+        elif discount.kind == "continuation":
+            sentences.append(
+                f'"{phrase}" asks for the rest of a work here, which is made, not predicted, so '
+                "the classifier did not read it."
+            )
         else:
             sentences.append(
-                f'"{discount.phrase}" only describes what is acted on, so '
-                f"{', '.join(discount.rules)} counted at half weight."
+                f'"{phrase}" only describes what is acted on, so {rules} counted at half weight.'
             )
     return " ".join(sentences)
