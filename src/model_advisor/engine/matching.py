@@ -62,7 +62,12 @@ class ConditionIndex:
         self._near: dict[str, list[int]] = {}  # unknown word -> keys of keywords near it
         # the stems that start some phrase: most words start none and skip the phrase lookup
         self._firsts = frozenset(pair.split(" ")[0] for pair in self._phrases)
-        self._regexes = _Patterns([pattern for pattern, _ in self._patterns])
+        # a pattern several conditions share (an output frame of many rules) runs once
+        shared: dict[str, list[int]] = {}
+        for pattern, key in self._patterns:
+            shared.setdefault(pattern, []).append(key)
+        self._pattern_keys = list(shared.values())
+        self._regexes = _Patterns(list(shared))
 
     @classmethod
     def of(cls, conditions: Sequence[Condition], *, fuzzy: bool = False) -> ConditionIndex:
@@ -122,13 +127,13 @@ class ConditionIndex:
                         found.setdefault(key, " ".join(tokens[i : i + len(sequence)]))
         if self._patterns and regexes:
             for index in self._matched_patterns(normalized):
-                key = self._patterns[index][1]
+                keys = self._pattern_keys[index]
                 if not matched_text and not skipped:
-                    found.setdefault(key, "")
+                    found.update((key, found.get(key, "")) for key in keys)
                     continue
                 hit = self._regexes.search(index, normalized)
                 if hit is not None and not (skipped and _starts_in(analysis, hit.start(), skipped)):
-                    found.setdefault(key, hit.group(0))
+                    found.update((key, found.get(key, hit.group(0))) for key in keys)
         return found
 
     def _matched_patterns(self, normalized: str) -> list[int]:
@@ -165,7 +170,6 @@ class ConditionIndex:
         for keyword in self._keywords:
             for variant in (keyword, *_deletions(keyword)):
                 variants[variant].append(keyword)
-        self._variants = variants
         longest = max(map(len, self._keywords), default=FUZZY_MIN_LENGTH)
         self._ends = [
             (
@@ -174,6 +178,7 @@ class ConditionIndex:
             )
             for half in range(longest)
         ]
+        self._variants = variants  # last: another thread takes it as the sign all is built
 
     def _find_near(self, token: str) -> list[int]:
         if len(token) < FUZZY_MIN_LENGTH or token in self._known_words or not self._variants:
