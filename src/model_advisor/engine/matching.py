@@ -129,11 +129,14 @@ class ConditionIndex:
             for index in self._matched_patterns(normalized):
                 keys = self._pattern_keys[index]
                 if not matched_text and not skipped:
-                    found.update((key, found.get(key, "")) for key in keys)
+                    for key in keys:
+                        found.setdefault(key, "")
                     continue
                 hit = self._regexes.search(index, normalized)
                 if hit is not None and not (skipped and _starts_in(analysis, hit.start(), skipped)):
-                    found.update((key, found.get(key, hit.group(0))) for key in keys)
+                    text = hit.group(0)
+                    for key in keys:
+                        found.setdefault(key, text)
         return found
 
     def _matched_patterns(self, normalized: str) -> list[int]:
