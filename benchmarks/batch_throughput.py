@@ -9,8 +9,10 @@ On one generated CSV of varied task texts (fixed seed), it times in the same run
 
 and prints rows/s for each with the ratios (b)/(a) (target >= 0.7) and (c)/(b) (target >= 1.6
 on 2 cores). Run: ``python benchmarks/batch_throughput.py [--rows N]``; ``--rows 100000`` is
-the quick mode. ``--corpus distinct`` uses texts of mostly made-up words instead (the share of
-distinct words is printed, so figures can be compared over time; targets 0.85 and 1.7).
+the quick mode. ``--corpus distinct`` uses texts of mostly made-up words instead, and
+``--corpus summaries`` real one-line package summaries (``--summaries FILE``, by default the
+machine's PyPI list); for both the share of distinct words is printed, so figures can be
+compared over time, and the targets are 0.85 and 1.7.
 
 This machine's speed drifts by tens of percent for seconds at a time, so the three are
 interleaved: the file is also written as ``--slices`` consecutive parts, each part is run by
