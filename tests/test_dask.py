@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -313,16 +313,19 @@ def test_dask_batch_unreachable_scheduler(
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_dask_batch_stopped_by_a_signal_leaves_nothing(
-    client: Client, tiny_dir: Path, tmp_path: Path, signum: int
-) -> None:
+def run_until_busy(
+    client: Client,
+    tiny_dir: Path,
+    tmp_path: Path,
+    interrupt: Callable[[subprocess.Popen[str], str], None],
+) -> tuple[subprocess.Popen[str], str]:
+    """Start ``batch --engine dask`` on the fixture's cluster, call ``interrupt(job, worker)``
+    once a worker is busy with one of its tasks, and return the job, ended, with its stderr."""
     source = write_input(tmp_path / "in", copies=300, files=4)
     knowledge = tmp_path / "knowledge"
     shutil.copytree(tiny_dir, knowledge)  # new to the workers: each loads it, slowly enough
-    out = tmp_path / "out"
     command = [sys.executable, "-m", "model_advisor", "batch", "--rules", str(knowledge)]
-    command += [str(source), "-o", str(out), "--full", "--engine", "dask"]
+    command += [str(source), "-o", str(tmp_path / "out"), "--full", "--engine", "dask"]
     command += ["--scheduler", client.scheduler.address]
     job = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     try:
@@ -332,15 +335,23 @@ def test_dask_batch_stopped_by_a_signal_leaves_nothing(
             busy = [w for w, keys in client.processing().items() if keys]
             time.sleep(0.05)
         assert busy, "no task started"
-        job.send_signal(signum)
+        interrupt(job, busy[0])
         _, stderr = job.communicate(timeout=120)
     finally:
         if job.poll() is None:
             job.kill()
+    return job, stderr
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_dask_batch_stopped_by_a_signal_leaves_nothing(
+    client: Client, tiny_dir: Path, tmp_path: Path, signum: int
+) -> None:
+    job, stderr = run_until_busy(client, tiny_dir, tmp_path, lambda job, _: job.send_signal(signum))
     assert job.returncode == 128 + signum, stderr
     assert stderr.count("\n") == 1, stderr
     assert "Traceback" not in stderr
-    assert not out.exists()
+    assert not (tmp_path / "out").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "knowledge"]
 
 
@@ -348,29 +359,12 @@ def test_dask_batch_killed_worker_leaves_nothing(
     client: Client, tiny_dir: Path, tmp_path: Path
 ) -> None:
     # Last in this module: it kills one of the fixture's workers (its nanny starts another).
-    source = write_input(tmp_path / "in", copies=300, files=4)
-    knowledge = tmp_path / "knowledge"
-    shutil.copytree(tiny_dir, knowledge)  # new to the workers: each loads it, slowly enough
-    out = tmp_path / "out"
-    command = [sys.executable, "-m", "model_advisor", "batch", "--rules", str(knowledge)]
-    command += [str(source), "-o", str(out), "--full", "--engine", "dask"]
-    command += ["--scheduler", client.scheduler.address]
     pids = client.run(os.getpid)
-    job = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 120
-        busy: list[str] = []
-        while not busy and time.monotonic() < deadline and job.poll() is None:
-            busy = [w for w, keys in client.processing().items() if keys]
-            time.sleep(0.05)
-        assert busy, "no task started"
-        os.kill(pids[busy[0]], signal.SIGKILL)
-        _, stderr = job.communicate(timeout=120)
-    finally:
-        if job.poll() is None:
-            job.kill()
+    job, stderr = run_until_busy(
+        client, tiny_dir, tmp_path, lambda _, worker: os.kill(pids[worker], signal.SIGKILL)
+    )
     assert job.returncode == 1, stderr
     assert stderr.startswith("Error: ") and "worker died" in stderr
     assert stderr.count("\n") == 1
-    assert not out.exists()
+    assert not (tmp_path / "out").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "knowledge"]
