@@ -41,8 +41,11 @@ from .work import Advising, Outcome, Result
 
 Progress = Callable[[int, "float | None"], None]
 """Told the rows done and the share of the input read (None when its size is unknown)."""
-CHUNK_ROWS = 1000
-"""Rows advised together (and sent to a worker at once)."""
+CHUNK_ROWS = 2000
+"""Rows advised together (and sent to a worker at once). Against 1,000, on real package
+summaries: one process 3% faster, ``--jobs 2`` 9% (each chunk's fixed costs, its trip to a
+worker and the classifier's array set-up, are spread over more rows); 4,000 gained nothing
+more with two workers."""
 BatchInputFormat = Literal["csv", "tsv", "jsonl", "parquet"]
 BatchOutputFormat = Literal["csv", "tsv", "jsonl", "json", "parquet"]
 Engine = Literal["local", "dask"]
