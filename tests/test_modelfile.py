@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from model_advisor import Advisor, ModelFileError, load_knowledge, train_knowledge
+from model_advisor.knowledge import loader
 from model_advisor.knowledge.loader import (
     FORMAT,
     FORMAT_VERSION,
@@ -150,6 +151,28 @@ def test_a_stale_model_is_passed_over(saved: Path) -> None:
     write(saved, {**header, "knowledge_sha256": "f" * 64}, body)
 
     assert load_knowledge(saved.parent).sha256 == knowledge_sha256(saved.parent)
+
+
+def test_a_model_built_by_other_code_is_stale(
+    saved: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the code that reads texts and compiles rules is part of what a model is built from
+    package = tmp_path / "package"
+    for name in loader.BUILDERS:
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        (package / name).write_text("# the code as it was\n", encoding="utf-8")
+    monkeypatch.setattr(loader, "__file__", str(package / "knowledge" / "loader.py"))
+    before = loader.builders_sha256()
+    (package / "knowledge" / "frames.py").write_text("# a frame widened\n", encoding="utf-8")
+    assert loader.builders_sha256() != before
+
+    old_stamp = knowledge_sha256(saved.parent)
+    monkeypatch.setattr(loader, "_BUILDERS_SHA256", "another version of the code")
+    assert knowledge_sha256(saved.parent) != old_stamp
+    with pytest.raises(ModelFileError) as caught:  # the saved model: built by the old code
+        read_model(saved, knowledge_sha256(saved.parent))
+    assert caught.value.code == "stale"
+    assert load_knowledge(saved.parent).sha256 == knowledge_sha256(saved.parent)  # retrained
 
 
 def test_a_model_of_another_format_version_is_passed_over(saved: Path) -> None:

@@ -49,9 +49,43 @@ def cached_model_path(stamp: str) -> Path:
     return _paths.model_cache_dir() / f"{stamp}.json"
 
 
+BUILDERS = (
+    "_reading.py",
+    "_text.py",
+    "knowledge/compiled.py",
+    "knowledge/examples.py",
+    "knowledge/frames.py",
+    "knowledge/notes.py",
+    "knowledge/rules.py",
+    "knowledge/schema.py",
+    "knowledge/training.py",
+    "knowledge/weights.py",
+)
+"""The package's modules that turn a knowledge directory into a model: how texts are read and
+stemmed (training reads the examples as advice reads tasks), how rules and their question and
+output frames compile, how the classifier is trained and exported."""
+
+
+def builders_sha256() -> str:
+    """Hash the code of :data:`BUILDERS`: a model built by other code is stale, like one built
+    from other knowledge (an upgrade that reads texts differently retrains, it does not reuse
+    a model it would not build). Without the sources (a byte-code-only install), the package
+    version stands for them."""
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).parents[1]
+    for name in BUILDERS:
+        with contextlib.suppress(OSError):
+            digest.update(name.encode() + b"\0" + (package / name).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+_BUILDERS_SHA256 = builders_sha256()
+
+
 def knowledge_sha256(directory: Path) -> str:
-    """Hash what a model is built from: the categories, the rule files and the examples."""
-    digest = hashlib.sha256()
+    """Hash what a model is built from: the categories, the rule files, the examples, and the
+    code that builds it (:func:`builders_sha256`)."""
+    digest = hashlib.sha256(_BUILDERS_SHA256.encode())
     for path in [directory / SETTINGS_FILE, *rule_files(directory), directory / EXAMPLES_FILE]:
         digest.update(path.name.encode() + b"\0")
         digest.update(path.read_bytes() if path.is_file() else b"")
