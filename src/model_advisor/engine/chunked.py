@@ -5,12 +5,14 @@ looking up every character n-gram of every word one at a time in Python. Here a 
 distinct words are made into one array of character codes; each n-gram of each word becomes
 one integer (its characters' places in the model's alphabet, packed side by side), found in
 the sorted integers of the model's n-grams with one ``searchsorted``; and the tf-idf and the
-logits come from sparse matrix products. The word n-grams, a few per text, stay in Python.
+logits come from sparse matrix products. Word pairs are found the same way, from the rows of
+neighbouring known words; other word n-gram ranges are made in Python, a text at a time.
 
 The arithmetic is the same as the one-text classifier's (sublinear tf, idf, l2 norm, dot
 product with the weights) in another order, so the logits agree to the last few bits, not
-bit for bit (``tests/test_chunked.py`` compares them on thousands of texts). numpy and
-scipy, which scikit-learn installs anyway, are imported by this module alone: a single
+bit for bit (``tests/test_chunked.py`` compares them on thousands of texts); each text's sums
+run in the order of its rows, so a text gets the same bits in whatever chunk it comes. numpy
+and scipy, which scikit-learn installs anyway, are imported by this module alone: a single
 ``advise`` never loads it.
 """
 
