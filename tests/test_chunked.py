@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_classifier import CATEGORIES, ODD_TEXTS, SHIPPED_EXAMPLES
 
 from model_advisor import Advisor, InvalidTaskError, load_examples
@@ -18,6 +20,7 @@ from model_advisor.engine.classifier import Features, TaskClassifier
 from model_advisor.engine.pipeline import CHUNK_AT_ONCE
 
 SYLLABLES = [c + v for c in "bcdfgklmnprstvz" for v in ("a", "e", "i", "o", "u", "ou")]
+WORDS = "predict write classify draft poem image sales don't not without the of tag whether".split()
 
 
 def made_up_tasks(count: int, seed: int) -> list[str]:
@@ -117,6 +120,28 @@ def test_decide_many_equals_decide_for_a_chunk(shipped: Advisor) -> None:
         assert many.decision.confidence == pytest.approx(one.decision.confidence, abs=1e-12)
         assert many.decision.ambiguous == one.decision.ambiguous, task
         assert many.probabilities == pytest.approx(one.probabilities, abs=1e-12)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=120),
+            st.lists(st.sampled_from(WORDS), min_size=1, max_size=25).map(" ".join),
+        ),
+        min_size=CHUNK_AT_ONCE,
+        max_size=CHUNK_AT_ONCE + 20,
+    )
+)
+def test_brief_many_of_any_texts_answers_as_advise_does(shipped: Advisor, tasks: list[str]) -> None:
+    for task, brief in zip(tasks, shipped.brief_many(tasks), strict=True):
+        if isinstance(brief, InvalidTaskError):
+            assert not task.strip()
+            continue
+        advice = shipped.advise(task)
+        assert brief.decision.category == advice.category, task
+        assert round(brief.decision.confidence, 4) == advice.confidence, task
+        assert brief.decision.ambiguous == advice.ambiguous, task
 
 
 def test_analysing_many_equals_analysing_each() -> None:
