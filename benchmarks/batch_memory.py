@@ -58,7 +58,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         for rows in (args.small, args.large):
             source = Path(scratch) / f"tasks-{rows}.csv"
-            write_input(source, rows, distinct=args.distinct)
+            write_input(source, rows, corpus="distinct" if args.distinct else "varied")
             start = time.perf_counter()
             peak = peak_rss_mb(source, Path(scratch) / "out.csv", args.jobs)
             seconds = time.perf_counter() - start

@@ -158,21 +158,26 @@ def distinct_share(texts: Iterator[str]) -> float:
     return len(seen) / total if total else 0.0
 
 
-CORPORA: dict[str, Callable[[int], Iterator[str]]] = {
-    "varied": tasks,
-    "distinct": distinct_tasks,
-    "summaries": summary_tasks,
-}
+CORPORA = ("varied", "distinct", "summaries")
+
+
+def corpus_tasks(corpus: str, rows: int, summaries: Path = PACKAGE_SUMMARIES) -> Iterator[str]:
+    """``rows`` tasks of the named corpus (one of ``CORPORA``)."""
+    if corpus == "summaries":
+        return summary_tasks(rows, summaries)
+    return distinct_tasks(rows) if corpus == "distinct" else tasks(rows)
 
 
 def write_input(
-    path: Path, rows: int, slices: int = 1, distinct: bool = False, corpus: str = ""
+    path: Path,
+    rows: int,
+    slices: int = 1,
+    corpus: str = "varied",
+    summaries: Path = PACKAGE_SUMMARIES,
 ) -> list[Path]:
-    """Write ``rows`` tasks as CSV: to ``path``, or with ``slices`` > 1 as that many
-    consecutive parts beside it; ``distinct`` for mostly distinct words, or ``corpus`` by
-    name (one of ``CORPORA``). Returns the files."""
-    make = CORPORA[corpus or ("distinct" if distinct else "varied")]
-    generated = enumerate(make(rows), start=1)
+    """Write ``rows`` tasks of ``corpus`` as CSV: to ``path``, or with ``slices`` > 1 as that
+    many consecutive parts beside it. Returns the files."""
+    generated = enumerate(corpus_tasks(corpus, rows, summaries), start=1)
     if slices == 1:
         parts = [path]
     else:
@@ -241,7 +246,7 @@ def main() -> None:
     parser.add_argument("--rules", type=Path, help="a knowledge directory (default: shipped)")
     parser.add_argument(
         "--corpus",
-        choices=sorted(CORPORA),
+        choices=CORPORA,
         default="varied",
         help="varied: a few hundred words recombined (repeated vocabulary); distinct: mostly "
         "made-up words, so nearly every text brings new ones; summaries: real package "
@@ -254,17 +259,17 @@ def main() -> None:
         help="for --corpus summaries: a tab-separated file with a summary column",
     )
     args = parser.parse_args()
-    if args.corpus == "summaries":
-        CORPORA["summaries"] = functools.partial(summary_tasks, source=args.summaries)
     distinct = args.corpus != "varied"
-    share = distinct_share(CORPORA[args.corpus](args.rows))
+    share = distinct_share(corpus_tasks(args.corpus, args.rows, args.summaries))
     print(
         f"{os.cpu_count()} CPUs; generating {args.rows:,} {args.corpus} tasks "
         f"({share:.2%} of their words distinct)",
         flush=True,
     )
     with tempfile.TemporaryDirectory() as scratch:
-        parts = write_input(Path(scratch) / "tasks.csv", args.rows, args.slices, corpus=args.corpus)
+        parts = write_input(
+            Path(scratch) / "tasks.csv", args.rows, args.slices, args.corpus, args.summaries
+        )
         model, classes = fit_baseline(args.rules or default_knowledge_dir())
         # loaded outside the timings, as the baseline is trained outside them, and the way
         # the `batch` command loads it

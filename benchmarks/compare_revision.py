@@ -7,7 +7,8 @@ tree's shipped knowledge:
 
 - warm advise: the median time of ``Advisor.advise`` over the held-out tasks, per round;
 - batch: rows/s of ``advise_file`` in one process over a generated CSV: the varied tasks of
-  ``batch_throughput.py``, or with ``--corpus distinct`` its texts of mostly new words.
+  ``batch_throughput.py``, or with ``--corpus distinct`` its texts of mostly new words
+  (``summaries``: real package summaries).
 
 It prints each side's figures and the ratio this revision / baseline (warm: lower is better,
 batch: higher is better). Run:
@@ -26,7 +27,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from batch_throughput import write_input
+from batch_throughput import CORPORA, write_input
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
@@ -72,13 +73,13 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, required=True, help="another revision's tree")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--rows", type=int, default=50_000, help="rows of the batch's CSV")
-    parser.add_argument("--corpus", choices=["varied", "distinct"], default="varied")
+    parser.add_argument("--corpus", choices=CORPORA, default="varied")
     args = parser.parse_args()
     trees = {"this": ROOT, "baseline": args.baseline.resolve()}
     heldout = HERE / "data" / "heldout.csv"
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        [table] = write_input(work / "tasks.csv", args.rows, distinct=args.corpus == "distinct")
+        [table] = write_input(work / "tasks.csv", args.rows, corpus=args.corpus)
         figures: dict[str, dict[str, list[float]]] = {
             name: {"advise": [], "batch": []} for name in trees
         }

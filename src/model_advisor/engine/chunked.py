@@ -25,9 +25,8 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from .._text import STOP_WORDS
 from ..knowledge.weights import ClassifierWeights, Weights
-from .classifier import _PUNCTUATION, _TOKEN, Features, _longer_ngrams
+from .classifier import Features, is_content, longer_ngrams, word_tokens
 
 _MAX_BITS = 63  # an n-gram's packed characters must fit a signed 64-bit integer
 AT_MOST = 2000
@@ -96,7 +95,7 @@ class ChunkClassifier:
         )
         words = list(distinct)
         known = self._char_grams(words)
-        content = np.array([_is_content(w) for w in words], dtype=np.float64)
+        content = np.array([is_content(w) for w in words], dtype=np.float64)
         # coverage: known character n-grams of content words over all of theirs, per text
         content_grams = per_text @ (self._gram_counts(words) * content)
         content_known = per_text @ (np.bincount(known[0], minlength=len(words)) * content)
@@ -148,11 +147,7 @@ class ChunkClassifier:
         stop_words, index, size = self._stop_words, self._word_weights.index, self._word.size
         rows_of: list[list[int]] = []  # per distinct word, its tokens' rows (-1: unknown)
         for word in words:
-            if word.isalnum():  # one token, the word itself (most words)
-                found = [word] if len(word) > 1 and word not in stop_words else []
-            else:
-                found = [t for t in _TOKEN.findall(word) if t not in stop_words]
-            rows_of.append([index.get(t, -1) for t in found])
+            rows_of.append([index.get(t, -1) for t in word_tokens(word, stop_words)])
         per_word = np.array([len(rows) for rows in rows_of], dtype=np.int64)
         tokens = np.fromiter(
             chain.from_iterable(map(rows_of.__getitem__, occurrences)),
@@ -224,7 +219,7 @@ class ChunkClassifier:
         return np.concatenate(found_words), np.concatenate(found_rows)
 
     def _gram_counts(self, words: list[str]) -> Any:
-        """How many character n-grams each word has (as ``_word_char_ngrams`` makes them)."""
+        """How many character n-grams each word has (as the one-text classifier makes them)."""
         sizes = np.array([len(w) + 2 for w in words], dtype=np.float64)
         counts = np.zeros(len(words))
         for n in range(self._low, self._high + 1):
@@ -240,11 +235,7 @@ class ChunkClassifier:
         tokens_of: dict[str, list[str]] = {}
         rows_of: dict[str, list[int]] = {}
         for word in words:
-            if word.isalnum():  # one token, the word itself (most words)
-                found = [word] if len(word) > 1 and word not in stop_words else []
-            else:
-                found = [t for t in _TOKEN.findall(word) if t not in stop_words]
-            tokens_of[word] = found
+            tokens_of[word] = found = word_tokens(word, stop_words)
             rows_of[word] = (
                 [r for t in found if (r := index.get(t)) is not None] if unigrams else []
             )
@@ -254,7 +245,7 @@ class ChunkClassifier:
             rows = list(chain.from_iterable(map(rows_in, text_words)))
             tokens = list(chain.from_iterable(map(tokens_in, text_words)))
             if len(tokens) > 1:
-                grams = _longer_ngrams(tokens, self._word_ngrams)
+                grams = longer_ngrams(tokens, self._word_ngrams)
                 rows += [row for g in grams if (row := get(g)) is not None]
             per_text.append(rows)
         return per_text
@@ -310,10 +301,3 @@ def _counts(rows: list[list[int]], size: int) -> Any:
     docs = np.repeat(np.arange(len(rows)), lengths)
     flat = np.fromiter((r for text in rows for r in text), dtype=np.int64, count=int(lengths.sum()))
     return sparse.csr_matrix((np.ones(len(flat)), (docs, flat)), shape=(len(rows), size))
-
-
-def _is_content(word: str) -> bool:
-    """Whether a word's character n-grams count toward coverage (as in TaskClassifier)."""
-    if word.isalpha():  # most words: nothing to strip
-        return word not in STOP_WORDS
-    return any(map(str.isalpha, word)) and word.strip(_PUNCTUATION) not in STOP_WORDS

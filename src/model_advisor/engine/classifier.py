@@ -156,7 +156,7 @@ class TaskClassifier:
                 content_known += len(known)
         word_weights = self.word_weights_
         index = word_weights.index
-        grams = _longer_ngrams(tokens, self.word_ngrams)
+        grams = longer_ngrams(tokens, self.word_ngrams)
         longer = [row for g in grams if (row := index.get(g)) is not None]
         # both sides' sums over the words, column by column, in word order (adding a word's
         # zeros changes no sum); then the word n-grams that cross words
@@ -182,9 +182,8 @@ class TaskClassifier:
         weights = self.char_weights_
         grams = _word_char_ngrams(word, *self.char_ngrams)
         known = [row for row in map(weights.index.get, grams) if row is not None]
-        content = any(map(str.isalpha, word)) and word.strip(_PUNCTUATION) not in STOP_WORDS
-        stop_words = self.stop_words_
-        tokens = tuple(t for t in _TOKEN.findall(word) if t not in stop_words)
+        content = is_content(word)
+        tokens = tuple(word_tokens(word, self.stop_words_))
         distinct = frozenset(known)
         inner = frozenset(repeated_rows(known)) if len(distinct) != len(known) else frozenset()
         unigrams: tuple[int, ...] = ()
@@ -246,7 +245,23 @@ def _softmax_three(
     return {l0: e0 / total, l1: e1 / total, l2: e2 / total}
 
 
-def _longer_ngrams(tokens: list[str], ngrams: tuple[int, int]) -> list[str]:
+def word_tokens(word: str, stop_words: frozenset[str]) -> list[str]:
+    """The word tokens of one whitespace-separated word, as scikit-learn finds them, without
+    ``stop_words``."""
+    if word.isalnum():  # most words: one token, the word itself (what \w\w+ finds in it)
+        return [word] if len(word) > 1 and word not in stop_words else []
+    return [t for t in _TOKEN.findall(word) if t not in stop_words]
+
+
+def is_content(word: str) -> bool:
+    """Whether a word's character n-grams count toward coverage: it has a letter and is not a
+    function word ("the", "hello" say nothing about a task)."""
+    if word.isalpha():  # most words: nothing to strip
+        return word not in STOP_WORDS
+    return any(map(str.isalpha, word)) and word.strip(_PUNCTUATION) not in STOP_WORDS
+
+
+def longer_ngrams(tokens: list[str], ngrams: tuple[int, int]) -> list[str]:
     """Word n-grams of two words or more, as scikit-learn makes them (stop words dropped)."""
     low, high = ngrams
     grams: list[str] = []

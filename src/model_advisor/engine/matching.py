@@ -28,11 +28,12 @@ with this share of its weight: the clause describes what is acted on, not the re
 
 
 class ConditionIndex:
-    """Matches many conditions against a text in one pass over its words and one RE2 set match.
+    """Matches many conditions against a text in one pass over its words and one RE2 match.
 
     Keywords and one-word phrases are looked up by stem in a dict, longer phrases are indexed
-    by their first stem, and all regexes run together as one RE2 set, so the cost grows with
-    the length of the text, not with the number of conditions.
+    by their first stem, and all regexes run together (:class:`_Patterns`: one RE2 set, then
+    RE2's filter), so the cost grows with the length of the text, not with the number of
+    conditions.
 
     With ``fuzzy``, a word of seven letters or more that is neither a keyword nor one of
     ``known_words`` also matches a keyword one edit away (a letter missing, extra, changed, or

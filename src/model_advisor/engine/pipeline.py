@@ -107,8 +107,10 @@ class Engine:
 
         The work goes stage by stage over all the tasks (every text analysed, then every rule
         match, then every classifier score), so each stage's tables stay in the processor's
-        caches; the results are those of :meth:`decide`. The garbage collector is paused
-        meanwhile (see :func:`collector_paused`).
+        caches. From ``CHUNK_AT_ONCE`` tasks on, the classifier scores them all in one go
+        (:mod:`.chunked`), in another order of the same arithmetic: the probabilities are
+        those of :meth:`decide` to about 1e-14, the rest of the decision is the same code. The
+        garbage collector is paused meanwhile (see :func:`collector_paused`).
         """
         read: list[tuple[str, bool]] = []
         errors: dict[int, InvalidTaskError] = {}  # by position
