@@ -14,7 +14,12 @@ from hypothesis import strategies as st
 
 from model_advisor import Advice, Advisor, InvalidTaskError, RuleHit, combine
 from model_advisor.engine.classifier import _softmax_three
-from model_advisor.engine.decision import AMBIGUITY_MARGIN, _combine_any, _combine_three
+from model_advisor.engine.decision import (
+    AMBIGUITY_MARGIN,
+    MOST_SURE,
+    _combine_any,
+    _combine_three,
+)
 from model_advisor.engine.pipeline import MAX_TASK_CHARS
 from model_advisor.knowledge.loader import MODEL_FILE, knowledge_sha256, read_model
 from model_advisor.knowledge.notes import content_stems
@@ -37,6 +42,48 @@ def test_combine_without_hits_returns_the_probabilities() -> None:
     assert decision.scores == pytest.approx(UNSURE)
     assert decision.category == "discriminative"
     assert decision.confidence == pytest.approx(0.4)
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(CATEGORIES), st.floats(0.01, 1.0)), max_size=6),
+    st.lists(st.floats(0.001, 1.0), min_size=3, max_size=3),
+    st.floats(0.1, 10.0),
+)
+def test_combine_calibration_keeps_the_order_of_the_scores_and_caps_the_top(
+    pairs: list[tuple[Category, float]], raw: list[float], temperature: float
+) -> None:
+    hits = [hit(c, w, f"r{i}") for i, (c, w) in enumerate(pairs)]
+    probabilities = dict(zip(CATEGORIES, raw, strict=True))
+
+    plain = combine(hits, probabilities)
+    calibrated = combine(hits, probabilities, temperature=temperature)
+
+    assert calibrated.category == plain.category
+    assert sum(calibrated.scores.values()) == pytest.approx(1.0)
+    assert calibrated.confidence <= MOST_SURE + 1e-12
+    for a in CATEGORIES:
+        for b in CATEGORIES:
+            if plain.scores[a] > plain.scores[b] + 1e-9:
+                assert calibrated.scores[a] >= calibrated.scores[b]
+
+
+def test_combine_temperature_below_one_sharpens_and_above_one_softens() -> None:
+    plain = combine([], UNSURE).confidence
+
+    assert combine([], UNSURE, temperature=0.5).confidence > plain
+    assert combine([], UNSURE, temperature=2.0).confidence < plain
+    # 0.4, 0.35, 0.25 squared: 0.16, 0.1225, 0.0625, so the top is 0.16 / 0.345
+    assert combine([], UNSURE, temperature=0.5).confidence == pytest.approx(0.16 / 0.345)
+
+
+def test_combine_never_claims_more_than_most_sure() -> None:
+    sure = {"discriminative": 0.999, "generative": 0.0005, "agi": 0.0005}
+
+    decision = combine([hit("discriminative", 1.0)], sure)
+
+    assert decision.confidence == pytest.approx(MOST_SURE)
+    assert decision.scores["generative"] == pytest.approx(decision.scores["agi"])
+    assert sum(decision.scores.values()) == pytest.approx(1.0)
 
 
 def test_combine_prefers_strong_rule_over_weak_model() -> None:
@@ -98,14 +145,15 @@ def test_combine_is_deterministic_and_ignores_rule_order(
 @given(
     st.lists(st.tuples(st.sampled_from(CATEGORIES), st.floats(0.01, 1.0)), max_size=6),
     st.lists(st.floats(0.001, 1.0), min_size=3, max_size=3),
+    st.one_of(st.just(1.0), st.floats(0.2, 5.0)),
 )
 def test_combine_three_is_the_general_combine_written_out(
-    pairs: list[tuple[Category, float]], raw: list[float]
+    pairs: list[tuple[Category, float]], raw: list[float], power: float
 ) -> None:
     hits = [hit(c, w, f"r{i}") for i, (c, w) in enumerate(pairs)]
 
-    fast = _combine_three(hits, CATEGORIES, list(raw), sum(raw))
-    general = _combine_any(hits, CATEGORIES, list(raw), sum(raw))
+    fast = _combine_three(hits, CATEGORIES, list(raw), sum(raw), power)
+    general = _combine_any(hits, CATEGORIES, list(raw), sum(raw), power)
 
     assert fast == general  # the same arithmetic in the same order: equal to the last bit
 

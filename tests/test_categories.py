@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from model_advisor import Advisor, _paths, evaluate, knowledge_sha256, load_rules, run_rule_tests
 from model_advisor.cli import cli
-from model_advisor.knowledge.loader import compile_directory, load_knowledge
+from model_advisor.engine.building import load_knowledge
+from model_advisor.knowledge.loader import compile_directory
 
 DATA = Path(__file__).parent / "data" / "categories"
 SHIPPED = Path(__file__).parents[1] / "rules"

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from model_advisor import ExampleDataError, ModelFileError, load_examples
 from model_advisor._text import classifier_text
 from model_advisor.engine.classifier import TaskClassifier
-from model_advisor.knowledge.training import Hyperparameters, fit_temperature, fit_weights
+from model_advisor.knowledge.training import Hyperparameters, best_temperature, fit_weights
 
 CATEGORIES = ("discriminative", "generative", "agi")  # the shipped knowledge's, in order
 
@@ -420,14 +420,33 @@ def _log_loss(classifier: TaskClassifier, examples: list[Any]) -> float:
 def test_calibration_temperature_is_fitted_out_of_fold_and_deterministic(
     examples: list[Any],
 ) -> None:
-    texts = [classifier_text(e.task) for e in examples]
+    texts = [e.task for e in examples]
     labels = [e.label for e in examples]
-    first = fit_temperature(texts, labels, Hyperparameters())
-    assert 0.1 <= first <= 10.0 and first != 1.0
-    assert fit_temperature(texts, labels, Hyperparameters()) == first
+    first = fit_weights(texts, labels, Hyperparameters())
+    assert 0.1 <= first.weights.temperature <= 10.0 and first.weights.temperature != 1.0
+    assert first.held_out is not None and len(first.held_out) == len(texts)
+    assert all(abs(sum(row) - 1.0) < 1e-9 for row in first.held_out)
+    again = fit_weights(texts, labels, Hyperparameters())
+    assert (again.weights.temperature, again.held_out) == (
+        first.weights.temperature,
+        first.held_out,
+    )
     # no folds asked for, or too few examples of a category for them: no calibration
-    assert fit_temperature(texts, labels, Hyperparameters(calibration_folds=0)) == 1.0
-    assert fit_temperature(texts[:6], labels[:6], Hyperparameters()) == 1.0
+    for trained in (
+        fit_weights(texts, labels, Hyperparameters(calibration_folds=0)),
+        fit_weights(texts[:6], labels[:6], Hyperparameters()),
+    ):
+        assert trained.weights.temperature == 1.0 and trained.held_out is None
+
+
+def test_best_temperature_sharpens_under_confident_scores_and_softens_over_confident_ones() -> None:
+    truth = [0] * 90 + [1] * 10  # the first column is right nine times in ten
+    timid = [[math.log(0.6), math.log(0.4)]] * 100  # says 60%
+    bold = [[math.log(0.999), math.log(0.001)]] * 100  # says 99.9%
+    assert best_temperature(timid, truth) < 1.0 < best_temperature(bold, truth)
+    # the temperature that makes "60%" say 90%: 0.6**(1/T) / (0.6**(1/T) + 0.4**(1/T)) = 0.9
+    expected = math.log(1.5) / math.log(9)
+    assert abs(best_temperature(timid, truth) - expected) < 0.01
 
 
 def test_calibration_lowers_the_log_loss_on_tasks_the_model_has_not_seen(
@@ -436,7 +455,7 @@ def test_calibration_lowers_the_log_loss_on_tasks_the_model_has_not_seen(
     train, unseen = examples[::2], examples[1::2]
     texts, labels = [e.task for e in train], [e.label for e in train]
     calibrated = TaskClassifier().fit(texts, labels)
-    weights, _ = fit_weights(texts, labels, Hyperparameters(calibration_folds=0))
+    weights = fit_weights(texts, labels, Hyperparameters(calibration_folds=0)).weights
     plain = TaskClassifier.from_weights(weights)
     assert calibrated.weights_.temperature != 1.0 and weights.temperature == 1.0
     assert _log_loss(calibrated, unseen) < _log_loss(plain, unseen)

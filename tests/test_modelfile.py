@@ -106,7 +106,15 @@ def test_model_file_is_one_envelope_with_named_parts(saved: Path) -> None:
     assert header["format_version"] == FORMAT_VERSION
     assert header["knowledge_sha256"] == knowledge_sha256(saved.parent)
     assert sorted(header["labels"]) == ["agi", "discriminative", "generative"]
-    assert set(body) == {"settings", "stems", "rules", "kinds", "modalities", "classifier"}
+    assert set(body) == {
+        "settings",
+        "stems",
+        "rules",
+        "kinds",
+        "modalities",
+        "classifier",
+        "decision",
+    }
     assert not saved.read_bytes().startswith(b"\x80")  # not a pickle
 
 
@@ -276,6 +284,9 @@ def test_load_rejects_the_wrong_number_of_weights(saved: Path, coef: bool) -> No
         ("classifier", {"word_ngrams": [2, 1]}, "valid range"),
         ("classifier", {"temperature": 0.0}, "temperature"),
         ("classifier", {"temperature": "hot"}, "temperature"),
+        ("decision", {"temperature": -1.0}, "temperature"),
+        ("decision", {"temperature": 1}, "temperature"),
+        ("decision", {"calibration": 1.0, "temperature": None}, "temperature"),
         ("rules", {"rules": [["r", "robots", 0.5, "why"]]}, "malformed"),
         ("rules", {"by_condition": [99]}, "do not match"),
         ("kinds", {"owner": [5]}, "bad owner"),
@@ -316,3 +327,18 @@ def test_model_keeps_the_calibration_temperature_it_was_trained_with(saved: Path
     temperature = body["classifier"]["temperature"]
     assert isinstance(temperature, float) and 0.1 <= temperature <= 10.0
     assert load_knowledge(saved.parent).classifier.temperature == temperature
+
+
+def test_model_keeps_the_decision_temperature_it_was_built_with(saved: Path) -> None:
+    _, body = read(saved)
+    temperature = body["decision"]["temperature"]
+    assert isinstance(temperature, float) and 0.1 <= temperature <= 10.0 and temperature != 1.0
+    assert load_knowledge(saved.parent).decision_temperature == temperature
+
+
+def test_load_rejects_a_model_without_the_decision_part(saved: Path) -> None:
+    header, body = read(saved)
+    del body["decision"]
+    write(saved, header, body)
+
+    assert "malformed model" in load_error(saved)

@@ -19,6 +19,7 @@ import importlib
 
 from ._version import __version__
 from .advice.advisor import Advisor, Brief
+from .engine.building import load_knowledge, train_knowledge
 from .engine.decision import Decision, combine
 from .errors import (
     AdvisorError,
@@ -32,13 +33,7 @@ from .errors import (
     RuleFileError,
     TableError,
 )
-from .knowledge.loader import (
-    Knowledge,
-    KnowledgeRef,
-    knowledge_sha256,
-    load_knowledge,
-    train_knowledge,
-)
+from .knowledge.loader import Knowledge, KnowledgeRef, knowledge_sha256
 from .knowledge.notes import Passage
 from .knowledge.rules import check_rules, load_rules
 from .knowledge.schema import RuleSet

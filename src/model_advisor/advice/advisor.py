@@ -19,10 +19,11 @@ from typing import NamedTuple
 from .. import _paths
 from .._text import Analysis
 from .._version import __version__
+from ..engine.building import load_knowledge, load_ref
 from ..engine.decision import Decision
 from ..engine.pipeline import Decided, Engine, collector_paused
 from ..errors import InvalidTaskError
-from ..knowledge.loader import Knowledge, KnowledgeRef, load_knowledge, require_sections
+from ..knowledge.loader import Knowledge, KnowledgeRef, require_sections
 from ..knowledge.notes import Passage
 from ..types import (
     UNDETERMINED,
@@ -91,7 +92,7 @@ class Advisor:
 
     @classmethod
     def from_dir(cls, directory: Path | str | os.PathLike[str]) -> Advisor:
-        """Load a knowledge directory (see :func:`~model_advisor.knowledge.loader.load_knowledge`).
+        """Load a knowledge directory (see :func:`~model_advisor.engine.building.load_knowledge`).
 
         Raises:
             RuleFileError, ExampleDataError, KnowledgeBaseError, ModelFileError.
@@ -389,7 +390,7 @@ def load_long_lived(
     gc.disable()
     try:
         if ref is not None:
-            return Advisor(ref.load())
+            return Advisor(load_ref(ref))
         return Advisor.from_dir(rules_path) if rules_path is not None else Advisor.default()
     finally:
         gc.freeze()

@@ -98,8 +98,9 @@ class TaskClassifier:
             self.random_state,
             self.stop_words,
         )
-        weights, self.pipeline_ = fit_weights(texts, labels, params)
-        self._use(weights)
+        trained = fit_weights(texts, labels, params)
+        self.pipeline_ = trained.pipeline
+        self._use(trained.weights)
         return self
 
     def _use(self, weights: ClassifierWeights) -> None:

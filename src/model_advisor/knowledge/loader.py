@@ -2,22 +2,28 @@
 
 A knowledge directory holds ``categories.yaml``, rule files, ``examples.csv``, the notes, and
 perhaps a trained ``model.json``. Its model is one envelope with named parts: the settings,
-the compiled rules and cue tables, the stem table, and the classifier's weights. The envelope
-is found in the directory (``model.json``), else in the cache under ``MODEL_ADVISOR_HOME``,
-else built now (the rules compiled, the classifier trained) and cached. Whichever it is, the
+the compiled rules and cue tables, the stem table, the classifier's weights and the decision's
+calibration. :func:`load` finds the envelope in the directory (``model.json``), else in the
+cache under ``MODEL_ADVISOR_HOME``, else has it built now and caches it. Whichever it is, the
 :class:`Knowledge` is decoded from the envelope's bytes by the same code, so a model just
 trained answers exactly like the same model read back from a file.
 
+Building a model calibrates the decision, which takes the engine's rule matching: so the
+builder is one stage up (:mod:`model_advisor.engine.building`, which also holds the public
+``load_knowledge``), and :func:`load` is handed it. This module compiles what needs no
+training (:func:`compile_rules`) and frames the envelope (:func:`frame_model`).
+
 A model is stamped with :func:`knowledge_sha256` of what it was built from (categories, rules,
-examples); a stale one is never used.
+examples, and the code that builds it); a stale one is never used.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,7 +45,7 @@ from .weights import ClassifierWeights
 EXAMPLES_FILE = "examples.csv"
 MODEL_FILE = "model.json"
 FORMAT = "model-advisor/knowledge"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: the decision's calibration temperature
 MAX_MODEL_BYTES = 64_000_000
 _SKIPPED = ("stale", "version")  # a model for other knowledge, or from another version
 
@@ -52,6 +58,10 @@ def cached_model_path(stamp: str) -> Path:
 BUILDERS = (
     "_reading.py",
     "_text.py",
+    "engine/building.py",
+    "engine/decision.py",
+    "engine/matching.py",
+    "engine/pipeline.py",
     "knowledge/compiled.py",
     "knowledge/examples.py",
     "knowledge/frames.py",
@@ -63,7 +73,8 @@ BUILDERS = (
 )
 """The package's modules that turn a knowledge directory into a model: how texts are read and
 stemmed (training reads the examples as advice reads tasks), how rules and their question and
-output frames compile, how the classifier is trained and exported."""
+output frames compile, how the classifier is trained and exported, and how rules match and the
+decision mixes (the calibration is fitted on the decision's scores)."""
 
 
 def builders_sha256() -> str:
@@ -136,21 +147,20 @@ def compile_rules(directory: Path, ruleset: RuleSet, examples: Sequence[Example]
 class KnowledgeRef:
     """A small, picklable reference to a knowledge directory as it was loaded.
 
-    A worker process turns it into the same :class:`Knowledge` with :meth:`load`, which
-    refuses a directory that has changed since (its fingerprint differs).
+    A worker process turns it into the same :class:`Knowledge` with
+    :func:`model_advisor.engine.building.load_ref`, which refuses a directory that has changed
+    since (:meth:`check`).
     """
 
     path: str
     fingerprint: str  # sha256 of the model's stamp and of the notes
 
-    def load(self) -> Knowledge:
-        """Load the knowledge this refers to.
+    def check(self, knowledge: Knowledge) -> Knowledge:
+        """``knowledge``, loaded from :attr:`path`, if it still is what this refers to.
 
         Raises:
             ModelFileError: the directory no longer holds the same knowledge.
-            RuleFileError, ExampleDataError, KnowledgeBaseError: it cannot be loaded.
         """
-        knowledge = load_knowledge(Path(self.path))
         if knowledge.ref.fingerprint != self.fingerprint:
             raise ModelFileError(
                 self.path,
@@ -165,7 +175,7 @@ class KnowledgeRef:
 class Knowledge:
     """A knowledge directory compiled: everything advising needs, and nothing that changes.
 
-    Built only by :func:`load_knowledge`, the same way whatever the model's source.
+    Built only by :func:`load`, the same way whatever the model's source.
     """
 
     directory: Path
@@ -176,6 +186,7 @@ class Knowledge:
     modalities: CueTables
     known_words: frozenset[str]
     classifier: ClassifierWeights
+    decision_temperature: float  # the calibration of the combined scores
     notes: KnowledgeBase
 
     @property
@@ -190,13 +201,19 @@ class Knowledge:
         return KnowledgeRef(str(self.directory), hashlib.sha256(both).hexdigest())
 
 
-def load_knowledge(directory: Path | str | os.PathLike[str], *, notes: bool = True) -> Knowledge:
+def load(
+    directory: Path | str | os.PathLike[str],
+    build: Callable[[Path], bytes],
+    *,
+    notes: bool = True,
+) -> Knowledge:
     """Load a knowledge directory with a model built from its current files.
 
     The directory's own ``model.json`` is used when it was built from the directory's current
-    categories, rules and examples; else a cached model for them; else one built now and
-    cached under ``MODEL_ADVISOR_HOME`` (when the cache cannot be written, it is used anyway).
-    Without ``notes``, the notes are not read (the decision needs none; advice quotes them).
+    categories, rules and examples; else a cached model for them; else one made now by
+    ``build`` and cached under ``MODEL_ADVISOR_HOME`` (when the cache cannot be written, it is
+    used anyway). Without ``notes``, the notes are not read (the decision needs none; advice
+    quotes them).
 
     Raises:
         RuleFileError, ExampleDataError: the YAML or the examples are invalid (when a model
@@ -211,7 +228,7 @@ def load_knowledge(directory: Path | str | os.PathLike[str], *, notes: bool = Tr
     cached = cached_model_path(stamp)
     found = _saved(directory / MODEL_FILE, stamp, own=True) or _saved(cached, stamp, own=False)
     if found is None:
-        raw = build_model(directory)
+        raw = build(directory)
         with contextlib.suppress(OSError):  # unwritable: a training next time, not an error
             write_atomic(cached, raw)
         shown = f"{directory} (trained now)"
@@ -222,7 +239,7 @@ def load_knowledge(directory: Path | str | os.PathLike[str], *, notes: bool = Tr
 
 def compile_directory(directory: Path, ruleset: RuleSet | None = None) -> CompiledRules:
     """Compile a directory's rules (``ruleset``, when loaded already) as
-    :func:`load_knowledge` does, without a model.
+    :func:`load` does, without a model.
 
     Unreadable examples only leave their words out of the stem table.
 
@@ -239,43 +256,13 @@ def compile_directory(directory: Path, ruleset: RuleSet | None = None) -> Compil
     return compile_rules(directory, ruleset, examples)
 
 
-def train_knowledge(directory: Path, output: Path | None = None) -> Path:
-    """Build the model of a knowledge directory (compile the rules, train the classifier).
-
-    Two trainings of the same knowledge write byte-identical files.
-
-    Args:
-        directory: the knowledge directory.
-        output: where to save; by default ``model.json`` in ``directory``.
-
-    Returns:
-        The path the model was saved to.
-
-    Raises:
-        RuleFileError, ExampleDataError: the rules or examples are invalid.
-        OSError: the model cannot be written.
-    """
-    target = output or directory / MODEL_FILE
-    write_atomic(target, build_model(directory))
-    return target
-
-
-def build_model(directory: Path) -> bytes:
-    """The model file of a knowledge directory, as bytes (trains with scikit-learn).
-
-    Raises:
-        RuleFileError, ExampleDataError: the rules or examples are invalid.
-    """
+def frame_model(
+    stamp: str, compiled: CompiledRules, weights: ClassifierWeights, decision_temperature: float
+) -> bytes:
+    """The model file of a knowledge directory (of hash ``stamp``), as bytes: its compiled
+    rules, its classifier's weights and its decision's calibration."""
     from sklearn import __version__ as sklearn_version
 
-    from .examples import load_examples
-    from .training import fit_weights
-
-    stamp = knowledge_sha256(directory)
-    ruleset = load_rules(directory)
-    examples = load_examples(directory / EXAMPLES_FILE, ruleset.settings.ids)
-    compiled = compile_rules(directory, ruleset, examples)
-    weights, _ = fit_weights([e.task for e in examples], [e.label for e in examples])
     header = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -291,6 +278,7 @@ def build_model(directory: Path) -> bytes:
         "kinds": compiled.kinds.to_json(),
         "modalities": compiled.modalities.to_json(),
         "classifier": weights.encode(),
+        "decision": {"temperature": decision_temperature},
     }
     return frame(header, body)
 
@@ -350,6 +338,9 @@ def _decode(
             CueTables.from_json(body["kinds"]),
             CueTables.from_json(body["modalities"]),
         )
+        temperature = body["decision"]["temperature"]
+        if type(temperature) is not float or not (0 < temperature < math.inf):
+            raise ValueError("the decision's temperature must be a positive number")
     except (ValidationError, ValueError, TypeError, KeyError) as err:
         raise ModelFileError(shown, f"malformed model ({err}); {REBUILD}") from err
     seed_stems(stems)
@@ -364,6 +355,7 @@ def _decode(
         modalities=modalities,
         known_words=frozenset(stems),
         classifier=classifier,
+        decision_temperature=temperature,
         notes=passages,
     )
 

@@ -1,9 +1,9 @@
 """Training the classifier with scikit-learn, and exporting what it learned as numbers.
 
 The pipeline is word and character n-gram TF-IDF, then a multinomial logistic regression.
-:func:`fit_weights` trains it and returns :class:`~.weights.ClassifierWeights`, which the
-engine computes with in plain Python, so advising never imports scikit-learn (importing it
-alone costs several times a whole answer).
+:func:`fit_weights` trains and calibrates it, and returns what it learned as
+:class:`~.weights.ClassifierWeights`, which the engine computes with in plain Python, so
+advising never imports scikit-learn (importing it alone costs several times a whole answer).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import math
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from .._text import classifier_text
 from ..types import Category
@@ -56,15 +56,23 @@ def build_pipeline(params: Hyperparameters) -> Any:
     return Pipeline([("features", features), ("model", model)])
 
 
+class Trained(NamedTuple):
+    """What :func:`fit_weights` learned."""
+
+    weights: ClassifierWeights
+    pipeline: Any  # the fitted scikit-learn pipeline the weights were taken from
+    held_out: list[list[float]] | None
+    """Each training text's calibrated probabilities (in the order of ``weights.labels``)
+    from a model that did not see it; None when there were too few examples for the folds."""
+
+
 def fit_weights(
     texts: Sequence[str],
     labels: Sequence[Category],
     params: Hyperparameters | None = None,
-) -> tuple[ClassifierWeights, Any]:
-    """Train on ``texts`` labelled with ``labels``.
-
-    Returns:
-        The learned weights, and the fitted scikit-learn pipeline they were taken from.
+) -> Trained:
+    """Train on ``texts`` labelled with ``labels``, and calibrate (:func:`held_out_logits`,
+    :func:`best_temperature`).
 
     Raises:
         ValueError: when the labels hold fewer than two categories.
@@ -74,12 +82,18 @@ def fit_weights(
         raise ValueError("labels must hold at least two categories")
     read = [classifier_text(t) for t in texts]
     pipeline = build_pipeline(params).fit(read, list(labels))
-    temperature = fit_temperature(read, list(labels), params)
+    classes = [str(c) for c in pipeline.classes_]
+    logits = held_out_logits(read, labels, params)
+    temperature, held_out = 1.0, None
+    if logits is not None:
+        truth = [classes.index(label) for label in labels]
+        temperature = best_temperature(logits, truth)
+        held_out = softmax(logits, temperature)
     model = pipeline["model"]
     model.coef_, model.intercept_ = model.coef_ / temperature, model.intercept_ / temperature
     union = pipeline["features"]
     coef, intercept = model.coef_, model.intercept_
-    if len(pipeline.classes_) == 2:  # a binary model keeps one row: the second class's logit
+    if len(classes) == 2:  # a binary model keeps one row: the second class's logit
         coef = [-coef[0] / 2, coef[0] / 2]
         intercept = [-intercept[0] / 2, intercept[0] / 2]
     else:
@@ -95,7 +109,7 @@ def fit_weights(
         offset += len(terms)
     stop_words = union.transformer_list[0][1].get_stop_words() or ()
     weights = ClassifierWeights(
-        labels=tuple(str(c) for c in pipeline.classes_),
+        labels=tuple(classes),
         intercept=tuple(float(v) for v in intercept),
         word=exported[0],
         char=exported[1],
@@ -104,19 +118,15 @@ def fit_weights(
         char_ngrams=params.char_ngrams,
         temperature=temperature,
     )
-    return weights, pipeline
+    return Trained(weights, pipeline, held_out)
 
 
-def fit_temperature(
+def held_out_logits(
     read: Sequence[str], labels: Sequence[Category], params: Hyperparameters
-) -> float:
-    """The temperature that makes the classifier's probabilities mean what they say.
-
-    A logistic regression trained to separate a few hundred short texts is sure of too little
-    or too much on new ones. The logits of each example are taken from a model that did not
-    see it (stratified folds, fixed seed), and the temperature ``T`` that minimises their
-    log-loss when divided by ``T`` is returned (searched on a fine grid, so it is the same on
-    every machine). 1 when there are too few examples of a category for the folds.
+) -> Any:
+    """Each text's logits (a row per text, a column per sorted label) from a model that did
+    not see it: stratified folds with a fixed seed. None when no folds are asked for or a
+    category has fewer examples than folds.
     """
     import numpy as np
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -124,21 +134,47 @@ def fit_temperature(
     folds = params.calibration_folds
     counts = np.unique(np.asarray(labels), return_counts=True)[1]
     if folds < 2 or counts.min() < folds:
-        return 1.0
+        return None
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=params.random_state)
     logits = cross_val_predict(
         build_pipeline(params), list(read), list(labels), cv=splitter, method="decision_function"
     )
-    classes = sorted(set(labels))
     if logits.ndim == 1:  # binary: the second class's logit against the first's
         logits = np.stack([-logits / 2, logits / 2], axis=1)
-    truth = np.array([classes.index(label) for label in labels])
+    return logits
+
+
+def best_temperature(scores: Any, truth: Sequence[int]) -> float:
+    """The temperature that makes scores mean what they say.
+
+    A model trained to separate a few hundred short texts is sure of too little or too much on
+    new ones. ``scores`` are log-scores, a row per text that no part of the model learned from
+    (the classifier's held-out logits, or the logarithms of the decision's held-out scores),
+    and ``truth`` the column of each text's category. The temperature ``T`` that minimises their
+    log-loss when divided by ``T`` is returned, searched on a fine grid of 0.1 to 10 so that it
+    is the same on every machine.
+    """
+    import numpy as np
+
+    scores = np.asarray(scores, dtype=np.float64)
+    rows = np.arange(len(truth))
     best, best_loss = 1.0, math.inf
     for temperature in np.geomspace(0.1, 10.0, 401):
-        scaled = logits / temperature
+        scaled = scores / temperature
         scaled -= scaled.max(axis=1, keepdims=True)
         log_p = scaled - np.log(np.exp(scaled).sum(axis=1, keepdims=True))
-        loss = -float(log_p[np.arange(len(truth)), truth].mean())
+        loss = -float(log_p[rows, truth].mean())
         if loss < best_loss - 1e-12:
             best, best_loss = float(temperature), loss
     return round(best, 6)
+
+
+def softmax(logits: Any, temperature: float) -> list[list[float]]:
+    """Each row of ``logits`` divided by ``temperature`` and turned into probabilities."""
+    import numpy as np
+
+    scaled = np.asarray(logits, dtype=np.float64) / temperature
+    scaled -= scaled.max(axis=1, keepdims=True)
+    exp = np.exp(scaled)
+    result: list[list[float]] = (exp / exp.sum(axis=1, keepdims=True)).tolist()
+    return result

@@ -12,12 +12,13 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from ..engine.building import load_knowledge
 from ..engine.decision import rules_only
 from ..engine.matching import RuleEngine
 from ..engine.pipeline import Engine, match_rules
 from ..errors import ExampleDataError, InvalidTaskError, KnowledgeBaseError, Level, Problem
 from ..knowledge.examples import load_examples
-from ..knowledge.loader import EXAMPLES_FILE, compile_directory, compile_rules, load_knowledge
+from ..knowledge.loader import EXAMPLES_FILE, compile_directory, compile_rules
 from ..knowledge.notes import KnowledgeBase
 from ..knowledge.rules import SETTINGS_FILE, check_rules, load_rules, load_settings
 from ..knowledge.schema import Rule, RuleSet, Settings, SourceRef

@@ -17,19 +17,13 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from .. import _paths
+from ..engine.building import load_knowledge, train_knowledge
 from ..engine.classifier import TaskClassifier
 from ..engine.decision import rules_only
 from ..engine.pipeline import Engine
 from ..errors import ExampleDataError, Problem
 from ..knowledge.examples import load_examples, read_labelled
-from ..knowledge.loader import (
-    EXAMPLES_FILE,
-    Knowledge,
-    cached_model_path,
-    knowledge_sha256,
-    load_knowledge,
-    train_knowledge,
-)
+from ..knowledge.loader import EXAMPLES_FILE, Knowledge, cached_model_path, knowledge_sha256
 from ..knowledge.rules import load_rules
 from ..types import Category, Example, Verdict
 from . import DEFAULT_FOLDS
