@@ -18,7 +18,6 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..knowledge.examples import load_examples
 from ..knowledge.loader import (
     EXAMPLES_FILE,
     MODEL_FILE,
@@ -97,6 +96,7 @@ def build_model(directory: Path) -> bytes:
     Raises:
         RuleFileError, ExampleDataError: the rules or examples are invalid.
     """
+    from ..knowledge.examples import load_examples  # the table reader: not needed to answer
     from ..knowledge.training import fit_weights  # scikit-learn: only when building
 
     stamp = knowledge_sha256(directory)
