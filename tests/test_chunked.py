@@ -149,15 +149,15 @@ def test_analysing_many_equals_analysing_each() -> None:
     assert Analysis.many(texts) == [Analysis.of(t) for t in texts]
 
 
-def test_a_single_advice_does_not_load_numpy() -> None:
+def test_a_single_advice_does_not_load_numpy_or_the_table_reader() -> None:
     script = (
         "import sys\n"
         "from model_advisor import Advisor\n"
         "Advisor.default().advise('forecast the weather')\n"
         "Advisor.default().brief('forecast the weather')\n"
-        "print('numpy' in sys.modules, 'scipy' in sys.modules)\n"
+        "print(*(m in sys.modules for m in ('numpy', 'scipy', 'model_advisor._table')))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
-    assert done.stdout.split() == ["False", "False"]
+    assert done.stdout.split() == ["False", "False", "False"]
