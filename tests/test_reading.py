@@ -127,6 +127,52 @@ def test_reading_keeps_a_request_without_a_scene_setting_clause(text: str) -> No
 
 
 @pytest.mark.parametrize(
+    ("text", "scene"),
+    [
+        ("Our bakery already forecasts bread demand with a model. What I want now is a "
+         "cheerful jingle for the radio advert.",
+         ["our bakery already forecasts bread demand with a model"]),
+        ("The archive team used to write catalogue entries by hand. Last winter we scanned "
+         "every letter. The new task: sort the letters by sender.",
+         ["the archive team used to write catalogue entries by hand",
+          "last winter we scanned every letter"]),
+        ("Sort the parcels by destination. The warehouse currently writes every label by "
+         "hand.",  # the request may come first
+         ["the warehouse currently writes every label by hand"]),
+        ("We are a small charity with lots of volunteers. Could you draft a thank-you "
+         "letter for each donor?",
+         ["we are a small charity with lots of volunteers"]),
+    ],
+)  # fmt: skip
+def test_reading_marks_whole_sentences_that_set_the_scene(text: str, scene: list[str]) -> None:
+    assert marked(text, "background") == scene
+    seen = classifier_text(text)
+    assert all(sentence not in seen for sentence in scene)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Translate the menu into Greek. I want it to sound friendly.",  # two requests
+        "We already label the scans. They are stored as PNG files.",  # nothing asks
+        "Draw a fox. We already have one.",  # too little would be left
+        "Estimate the rent of each flat in e.g. Lisbon from 3.5 rooms up.",  # no sentence end
+    ],
+)
+def test_reading_keeps_sentences_when_no_other_one_asks(text: str) -> None:
+    assert Analysis.of(text).reading.background == frozenset()
+
+
+def test_reading_sentence_of_background_counts_its_rules_at_half_weight() -> None:
+    text = "Our studio already writes jingles with AI. I want each invoice tagged as paid or not."
+    engine = Advisor.from_dir(Path(__file__).parent.parent / "rules").engine
+    decided = engine.decide(text)
+    writing = [h for h in decided.hits if h.rule_id == "write-compose-draft"]
+    assert writing and all(h.subordinate for h in writing)
+    assert decided.decision.category == "discriminative"
+
+
+@pytest.mark.parametrize(
     ("text", "unseen"),
     [
         ("write a 0 or 1 for every row", "write"),

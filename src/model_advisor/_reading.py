@@ -24,6 +24,14 @@
   reads "I need the old tracks classified by mood", and a rule matched only in the clause
   counts at half weight. The request must go on for at least ``BACKGROUND_REST`` words after
   the comma ("Since I must classify emails, which model?" keeps its clause).
+  Whole sentences are background too when another sentence of the text asks: one that
+  wishes ("I want", "what we need now is", "I'd like", "management wants"), pleads
+  ("please", "can you", "help me"), names the request ("the new project:"), opens with a
+  verb of the task or ends with a question mark. Then every sentence before the first that
+  asks, and any other that says how things are or were ("already", "currently", "last
+  season", "used to", "has been", "relies on"), only sets the scene: "Our bakery already
+  forecasts demand with a model. What I want now is a jingle" is read as its second
+  sentence. At least ``SCENE_REST`` words must remain.
 - **Unseen verbs** (by the classifier only): a verb of making whose object is a closed
   answer ("write a 0 or 1 for each row", "generate labels", "produce a yes/no answer") and
   a verb of predicting whose object is the rest of a work ("predict the next chapter",
@@ -37,6 +45,7 @@ of the package: training and the engine read a text the same way.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import NamedTuple
 
 NEGATION_REACH = 6
@@ -53,6 +62,8 @@ _TOKEN = re.compile(r"[^\W_]+")  # the same word tokens as _text.words
 _BREAK = re.compile(r"[,;:.!?()\[\]{}\"|\n\u2014]|\s[-\u2013]\s")  # punctuation that ends a scope
 _SENTENCE_END = re.compile(r"[.!?;\n]")  # punctuation after which a sentence starts
 _LATER_SENTENCE = re.compile(r"[.!?;\n]\W*[^\W_]")  # a sentence after the first
+# the end of a whole sentence between two words: not the dot of "3.5" or "e.g"
+_FULL_STOP = re.compile(r"[.!?;][\"')\]\u201d\u2019]*\s|\n")
 
 # contractions split at the apostrophe: "don't" is "don" + "t"
 _NT = frozenset(
@@ -112,6 +123,36 @@ _FRONT_CUES = frozenset(
     considering given using having now""".split()
 )
 _SUBJECTS = frozenset("i we you they he she".split())  # "for the model *we* are training,"
+
+# A sentence that asks: a wish of the writer's ("I want", "what we need", "I'd like",
+# "management wants"), a plea ("please", "can you", "help me"), a named request ("the new
+# project:"), an order (a sentence that opens with a verb of the task) or a question.
+_WISHES = frozenset("want need like love require looking hoping".split())
+_ASKERS = frozenset("i we what d ll".split())  # "what we need", "I'd like", "we'll need"
+_REQUEST_NOUNS = frozenset("project task request ask goal job idea brief assignment".split())
+_ORDERS = _PURPOSE_VERBS | frozenset(
+    """find tell sort build turn suggest recommend give show list draw paint convert
+        extract group cluster segment transcribe read check decide determine pick choose
+        match compare review assess analyse analyze monitor track count transform restore
+        remove clean colourise colorize upscale denoise sharpen deblur edit fix fill answer
+        explain describe reply respond plan schedule optimise optimize route tag spot help
+        turn work figure give caption narrate sing invent imagine propose forecast
+        please""".split()
+)
+# A sentence that says what is, was or is done already: background wherever it stands
+_STATES = frozenset(
+    """already currently previously formerly lately nowadays existing ago rely relies
+    relied""".split()
+)
+_STATE_PAIRS = frozenset(
+    [("used", "to"), ("has", "been"), ("have", "been"), ("had", "been"), ("ve", "been"),
+     ("so", "far"), ("until", "now"), ("these", "days"), ("last", "year"),
+     ("last", "season"), ("last", "month"), ("last", "week"), ("last", "quarter"),
+     ("last", "spring"), ("last", "summer"), ("last", "autumn"), ("last", "winter"),
+     ("at", "present")]
+)  # fmt: skip
+SCENE_REST = 4
+"""The fewest words the sentences that ask must keep for the others to be background."""
 _DONE = frozenset("already".split())  # "churn has already been predicted, so ..."
 
 # A making verb whose object (within ANSWER_REACH words) is a closed answer makes no content
@@ -208,6 +249,11 @@ def read(normalized: str, tokens: list[str]) -> Reading:
     breaks = _breaks(normalized, spans)
     scopes: list[Scope] = []
     background = _background(normalized, spans, tokens, breaks) if fronted else []
+    if fronted and (scene := _scene_sentences(normalized, spans, tokens)):
+        inside = {i for scope in scene for i in range(scope.start, scope.end)}
+        background = sorted(
+            scene + [b for b in background if b.start not in inside], key=lambda b: b.start
+        )
     scopes += background
     negated: set[int] = set()
     reached = 0  # the first token after the last negated scope: a cue inside one opens none
@@ -243,7 +289,10 @@ def read(normalized: str, tokens: list[str]) -> Reading:
 
 
 def _may_set_scene(text: str, tokens: list[str]) -> bool:
-    """Whether ``text`` may open a sentence with a background clause (from its words alone)."""
+    """Whether ``text`` may open a sentence with a background clause, or hold a sentence of
+    background (from its words alone)."""
+    if _LATER_SENTENCE.search(text) is not None and _FULL_STOP.search(text) is not None:
+        return True  # more than one sentence: one may only set the scene
     if _FRONT_TRIGGERS.isdisjoint(tokens) or _BREAK.search(text) is None:
         return False  # no cue, or no comma or the like: no clause before a request
     if _sets_scene(tokens[: BACKGROUND_REACH + 1]) or not _DONE.isdisjoint(tokens):
@@ -303,6 +352,60 @@ def _background(
             continue
         found.append(Scope("background", start, start, end + 1))
     return found
+
+
+def _scene_sentences(
+    text: str, spans: tuple[tuple[int, int], ...], tokens: list[str]
+) -> list[Scope]:
+    """The whole sentences that only set the scene for a request made in another one (see
+    the module's docstring)."""
+    cuts = [
+        k + 1
+        for k in range(len(spans) - 1)
+        if _FULL_STOP.search(text, spans[k][1], spans[k + 1][0]) is not None
+    ]
+    if not cuts:
+        return []
+    bounds = list(zip([0, *cuts], [*cuts, len(tokens)], strict=True))
+    asking = [_asks(tokens[a:b], text[spans[a][0] : spans[b - 1][1] + 2]) for a, b in bounds]
+    if not any(asking):
+        return []
+    first = asking.index(True)
+    scene = [
+        (a, b)
+        for k, (a, b) in enumerate(bounds)
+        if not asking[k] and (k < first or _states(tokens[a:b]))
+    ]
+    if len(tokens) - sum(b - a for a, b in scene) < SCENE_REST:
+        return []
+    return [Scope("background", a, a, b) for a, b in scene]
+
+
+def _asks(sentence: list[str], text: str) -> bool:
+    """Whether ``sentence`` (its words; ``text`` as written, with what ends it) asks for
+    something rather than tells how things are."""
+    if sentence[0] in _ORDERS or text.rstrip().endswith("?"):
+        return True
+    for i, token in enumerate(sentence):
+        before = sentence[max(0, i - 3) : i]
+        if token in _WISHES and not _ASKERS.isdisjoint(before):
+            return True  # "I want", "what we need", "I'd like"
+        if token == "wants" or token == "please":
+            return True  # "management now wants", "please ..."
+        if token == "you" and before[-1:] in (["can"], ["could"], ["would"], ["will"]):
+            return True
+        if token == "help" and sentence[i + 1 : i + 2] in (["me"], ["us"]):
+            return True
+        if token in _REQUEST_NOUNS and before[-1:] in (["new"], ["the"], ["my"], ["our"]):
+            return True  # "the new project", "our goal"
+    return False
+
+
+def _states(sentence: list[str]) -> bool:
+    """Whether ``sentence`` says how things are or were ("we already...", "last season...")."""
+    if not _STATES.isdisjoint(sentence):
+        return True
+    return any(pair in _STATE_PAIRS for pair in pairwise(sentence))
 
 
 def _sets_scene(clause: list[str]) -> bool:
