@@ -180,6 +180,12 @@ def test_reading_sentence_of_background_counts_its_rules_at_half_weight() -> Non
         ("produce a yes/no answer for each claim", "produce"),
         ("predict the next chapter of my novel", "predict"),
         ("forecast the rest of this melody", "forecast"),
+        ("write a number between 0 and 100 for each bid", "write"),
+        ("produce an approve or reject decision per loan", "produce"),
+        ("create a list of which invoices are overdue", "create"),
+        ("make a map showing where the roof tiles are missing", "make"),
+        ("generate per-row masks of the weeds", "generate"),
+        ("condense every complaint into one of six topic codes", "condense"),
     ],
 )
 def test_classifier_does_not_read_a_verb_that_what_comes_out_contradicts(
@@ -191,7 +197,14 @@ def test_classifier_does_not_read_a_verb_that_what_comes_out_contradicts(
 
 @pytest.mark.parametrize(
     "text",
-    ["write a label design for the jam jar", "forecast next month's sales", "write a story"],
+    [
+        "write a label design for the jam jar",
+        "forecast next month's sales",
+        "write a story",
+        "write a number of short stories",
+        "make a map of the hiking trails",
+        "translate the leaflet into one language after another",
+    ],
 )
 def test_classifier_reads_a_verb_that_what_comes_out_agrees_with(text: str) -> None:
     assert classifier_text(text) == text
@@ -346,6 +359,18 @@ def test_advice_of_a_plain_task_discounts_nothing(shipped: Advisor) -> None:
          "compose a list of ten products"),
         ({"kind": "output", "types": ["label"]}, "generate a depth map for each frame",
          "generate a map of the kingdom"),
+        ({"kind": "output", "types": ["label"]}, "draw a heat map of where shoppers stop",
+         "draw a map of the shop"),
+        ({"kind": "output", "types": ["label"]}, "output a binary mask of the river",
+         "sew a carnival mask"),
+        ({"kind": "output", "types": ["label"]}, "give a go/no-go decision for each launch",
+         "write about a hard decision"),
+        ({"kind": "output", "types": ["label"]}, "a list of which tenants paid",
+         "a list of gift ideas"),
+        ({"kind": "output", "types": ["label"]}, "sort them into one of our three risk bands",
+         "turn them into one long story"),
+        ({"kind": "output", "types": ["number"]}, "note down the expected rainfall",
+         "note down the recipe"),
     ],
 )  # fmt: skip
 def test_question_and_output_conditions_match_their_wordings(
