@@ -67,7 +67,6 @@ def test_reading_scope_stops_at_reach() -> None:
     [
         ("spot product reviews that a bot wrote", ["that a bot wrote"]),
         ("invent patient records to stress-test our model", ["to stress-test our model"]),
-        ("tag the songs so that we can generate playlists", ["so that we can generate playlists"]),
     ],
 )
 def test_reading_marks_clauses_about_what_is_acted_on(text: str, subordinate: list[str]) -> None:
@@ -148,6 +147,44 @@ def test_reading_marks_whole_sentences_that_set_the_scene(text: str, scene: list
     assert marked(text, "background") == scene
     seen = classifier_text(text)
     assert all(sentence not in seen for sentence in scene)
+
+
+@pytest.mark.parametrize(
+    ("text", "aside"),
+    [
+        ("Spot the cracked tiles in each roof photo, because we plan to design new roofs",
+         "because we plan to design new roofs"),
+        ("Tag each recipe by cuisine so that we can write a newsletter about it",
+         "so that we can write a newsletter about it"),
+        ("tag the songs so that we can generate playlists", "so that we can generate playlists"),
+        ("Write a haiku for every guest, who was already sorted by table",
+         "who was already sorted by table"),
+        ("Compose a lullaby for my niece, which I will sing while the nanny sorts her toys",
+         "which i will sing while the nanny sorts her toys"),
+    ],
+)  # fmt: skip
+def test_reading_marks_a_trailing_reason_or_aside(text: str, aside: str) -> None:
+    assert aside in marked(text, "background")
+    assert aside not in classifier_text(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Since I must classify emails, which model?",  # a question
+        "Find me an app, which writes thank-you notes",  # says what the app does
+        "Sort the invoices by supplier",  # nothing trails
+    ],
+)
+def test_reading_keeps_a_clause_that_asks_after_a_comma(text: str) -> None:
+    assert not any(s.kind == "background" and s.start > 0 for s in Analysis.of(text).reading.scopes)
+
+
+@pytest.mark.parametrize(
+    "text", ["we lose members and dont know who leaves next", "I don't know which bids win"]
+)
+def test_reading_does_not_negate_what_the_writer_does_not_know(text: str) -> None:
+    assert Analysis.of(text).reading.negated == frozenset()
 
 
 @pytest.mark.parametrize(

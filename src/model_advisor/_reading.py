@@ -4,12 +4,13 @@
 
 - **Negated**: the words in the scope of "don't", "do not", "not", "never", "no need to",
   "instead of", "rather than" or "without" + a verb in -ing, up to the next punctuation mark or
-  contrast word ("but", "just", "only"...), at most ``NEGATION_REACH`` words. "No need to write
-  anything, just tell me which supplier sent each invoice" asks for no writing. Negated words
-  are not evidence: the rules skip them and the classifier does not see them (the NOT_ marking
-  of the sentiment-analysis literature, the marked words carrying no weight, since the examples
-  teach none). The cue words themselves stay, so a rule may name a phrase that starts with one
-  ("without human oversight", "instead of hiring").
+  contrast word ("but", "just", "only"...), at most ``NEGATION_REACH`` words ("don't
+  know", "not sure" and the like say what the writer wants found out, and negate nothing).
+  "No need to write anything, just tell me which supplier sent each invoice" asks for no
+  writing. Negated words are not evidence: the rules skip them and the classifier does not
+  see them (the NOT_ marking of the sentiment-analysis literature, the marked words carrying
+  no weight, since the examples teach none). The cue words themselves stay, so a rule may
+  name a phrase that starts with one ("without human oversight", "instead of hiring").
 - **Subordinate**: the words of a relative clause about a thing acted on ("reviews *that a bot
   wrote*") or of a purpose clause ("invent records *to stress-test our model*", "so that ...").
   A rule that matched only there counts for less (:data:`SUBORDINATE_WEIGHT` in the engine).
@@ -32,6 +33,12 @@
   season", "used to", "has been", "relies on"), only sets the scene: "Our bakery already
   forecasts demand with a model. What I want now is a jingle" is read as its second
   sentence. At least ``SCENE_REST`` words must remain.
+  Last, a clause after the request that gives its reason or says more about a thing is
+  background as well, from its cue to the next punctuation mark: after a comma, "which",
+  "who", "where", "because" or "since" ("draft the minutes, which the system has already
+  labelled by speaker"), and anywhere, "because" and "so that" ("detect the defects so that
+  we can write better guides"). A "which" after a thing that acts ("an app, which writes
+  ...") and a clause ending in a question mark ("..., which model?") stay.
 - **Unseen verbs** (by the classifier only): a verb of making whose object is a closed
   answer ("write a 0 or 1 for each row", "generate labels", "produce a yes/no answer",
   "write a number from 1 to 10", "generate a go/no-go decision", "create a per-pixel mask",
@@ -82,7 +89,7 @@ _ENDS = frozenset(
 )
 # a clause goes on through its own subject ("that we wrote") up to a conjunction
 _CLAUSE_ENDS = frozenset("but and or then yet though although however because while".split())
-_NOT_A_CUE_AFTER_NOT = frozenset("only just sure necessarily".split())
+_NOT_A_CUE_AFTER_NOT = frozenset("only just sure necessarily know".split())
 _ACTION_ENDINGS = ("ing", "ion", "ions")
 _NEEDED = frozenset("needed required necessary wanted".split())
 _NOT_ING = frozenset("anything nothing something everything thing things king any".split())
@@ -155,6 +162,11 @@ _STATE_PAIRS = frozenset(
      ("last", "spring"), ("last", "summer"), ("last", "autumn"), ("last", "winter"),
      ("at", "present")]
 )  # fmt: skip
+# A clause after the request that gives its reason or says more about a thing: after a
+# comma ("..., which the team has already labelled", "..., because we want to...") or, for
+# a reason, anywhere ("... so that we can write guides", "... because we plan to...")
+_BECAUSE = frozenset("because since".split())
+_TRAILING = _BECAUSE | frozenset("which who whom whose where".split())
 SCENE_REST = 4
 """The fewest words the sentences that ask must keep for the others to be background."""
 _DONE = frozenset("already".split())  # "churn has already been predicted, so ..."
@@ -246,7 +258,7 @@ _FRONT_TRIGGERS = _FRONT_CUES | _DONE | frozenset("to in for".split())
 def read(normalized: str, tokens: list[str]) -> Reading:
     """Mark the negated and subordinate words of ``normalized`` (``tokens`` are its words)."""
     unseen = _unseen_verbs(tokens)
-    fronted = _may_set_scene(normalized, tokens)
+    fronted = _may_set_scene(normalized, tokens) or _may_trail(normalized, tokens)
     if not fronted and not unseen and _TRIGGERS.isdisjoint(tokens):
         return PLAIN
     # most texts with a trigger word ("to", "that") open nothing: find that out from the
@@ -262,6 +274,9 @@ def read(normalized: str, tokens: list[str]) -> Reading:
     breaks = _breaks(normalized, spans)
     scopes: list[Scope] = []
     background = _background(normalized, spans, tokens, breaks) if fronted else []
+    if fronted and (trailing := _trailing(normalized, spans, tokens, breaks)):
+        taken = {i for scope in background for i in range(scope.start, scope.end)}
+        background += [t for t in trailing if t.start not in taken]
     if fronted and (scene := _scene_sentences(normalized, spans, tokens)):
         inside = {i for scope in scene for i in range(scope.start, scope.end)}
         background = sorted(
@@ -414,6 +429,44 @@ def _scene_sentences(
     return [Scope("background", a, a, b) for a, b in scene]
 
 
+def _may_trail(text: str, tokens: list[str]) -> bool:
+    """Whether ``text`` may end a request with a clause that gives a reason or says more
+    (from its words alone)."""
+    if _TRAILING.isdisjoint(tokens) and "so" not in tokens:
+        return False
+    return "," in text or "because" in tokens or "so" in tokens
+
+
+def _trailing(
+    text: str, spans: tuple[tuple[int, int], ...], tokens: list[str], breaks: frozenset[int]
+) -> list[Scope]:
+    """The clauses after a request that only give its reason or say more about a thing (see
+    the module's docstring): each from its cue to the next punctuation mark."""
+    found: list[Scope] = []
+    start = 0  # the first word of the current sentence
+    for i in range(1, len(tokens)):
+        if i - 1 in breaks and _FULL_STOP.search(text, spans[i - 1][1], spans[i][0]):
+            start = i
+            continue
+        token, after = tokens[i], tokens[i + 1 : i + 2]
+        comma = i - 1 in breaks and "," in text[spans[i - 1][1] : spans[i][0]]
+        if token in _TRAILING:
+            opens = comma and (token in _BECAUSE or tokens[i - 1] not in _ACTORS)
+            opens = opens or (token in _BECAUSE and i - 1 not in breaks)
+        else:
+            opens = token == "so" and after in (["that"], ["we"], ["i"], ["they"])
+            opens = opens and (comma or after == ["that"])
+        if not opens or i - start < BACKGROUND_REST or (found and found[-1].end > i):
+            continue
+        end = i + 1
+        while end < len(tokens) and end - 1 not in breaks:
+            end += 1
+        if text[spans[end - 1][1] :].lstrip().startswith("?"):
+            continue  # "..., which model?" asks
+        found.append(Scope("background", i, i, end))
+    return found
+
+
 def _asks(sentence: list[str], text: str) -> bool:
     """Whether ``sentence`` (its words; ``text`` as written, with what ends it) asks for
     something rather than tells how things are."""
@@ -495,7 +548,7 @@ def _negation(tokens: list[str], i: int, opens: bool) -> int:
         before = tokens[i - 1] if i else ""
         return 0 if before == "or" or after in _NOT_A_CUE_AFTER_NOT else 1
     if token in _NOT_WORDS:
-        return 1
+        return 0 if after in _NOT_A_CUE_AFTER_NOT else 1
     if token == "t":
         return 1 if i and tokens[i - 1] in _NT and after not in _NOT_A_CUE_AFTER_NOT else 0
     if token == "no" and after == "need" and tokens[i + 2 : i + 3] == ["to"]:
