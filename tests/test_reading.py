@@ -408,6 +408,10 @@ def test_advice_of_a_plain_task_discounts_nothing(shipped: Advisor) -> None:
          "turn them into one long story"),
         ({"kind": "output", "types": ["number"]}, "note down the expected rainfall",
          "note down the recipe"),
+        ({"kind": "output", "types": ["image"]}, "guess the skyline in 2050 and render it",
+         "tally the survey replies and report it"),
+        ({"kind": "output", "types": ["image"]}, "present the predicted flood as a picture",
+         "read the invoices that arrive as pictures"),
     ],
 )  # fmt: skip
 def test_question_and_output_conditions_match_their_wordings(
@@ -452,3 +456,26 @@ def test_the_c_stemmer_is_used_and_stems_like_the_pure_python_one(shipped: Advis
     words = {w for e in examples for w in Analysis.of(e.task).tokens}
     assert len(words) > 2000
     assert [fast.stemWord(w) for w in sorted(words)] == [plain.stemWord(w) for w in sorted(words)]
+
+
+# --- editing and dense prediction in the shipped rules ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "fires", "silent"),
+    [
+        ("stabilise the wobbly clips from my bike helmet camera", "image-editing-enhancement",
+         "image-or-video-plus-judgement"),
+        ("fill in the ripped edge of this scanned wedding photo", "image-editing-enhancement",
+         "image-or-video-plus-judgement"),
+        ("track the body pose of every skier on the slope camera", "visual-recognition-tasks",
+         "image-editing-enhancement"),
+        ("find the facial landmarks in each passport photo", "visual-recognition-tasks",
+         "image-editing-enhancement"),
+    ],
+)  # fmt: skip
+def test_shipped_rules_tell_editing_from_dense_prediction(
+    shipped: Advisor, text: str, fires: str, silent: str
+) -> None:
+    fired = {h.rule_id for h in shipped.engine.decide(text).hits}
+    assert fires in fired and silent not in fired

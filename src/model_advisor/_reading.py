@@ -363,8 +363,8 @@ def _closed(after: list[str]) -> bool:
     within ``ANSWER_REACH`` words, or a listing of which ("a list of which", "a map showing
     where")."""
     for k, word in enumerate(after[:ANSWER_REACH]):
-        if word in _ANSWERS and not (word.startswith("number") and after[k + 1 : k + 2] == ["of"]):
-            return True  # not "write a number of stories"
+        if word in _ANSWERS and after[k - 1 : k + 2] != ["a", "number", "of"]:
+            return True  # "write the number of...", not "write a number of stories"
     for k, word in enumerate(after[:3]):
         if word in _LISTINGS and not _WHICH.isdisjoint(after[k + 1 : k + 3]):
             return True

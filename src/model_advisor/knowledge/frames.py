@@ -87,6 +87,10 @@ OUTPUT_PATTERNS: dict[OutputType, str] = {
     "image": (
         r"\b(?:draw|paint|sketch|illustrate) (?:a|an|me|us|the|my|our|some|[a-z0-9]+s)\b|"
         r"\brender (?:a|an|me|us|the|my|our|some)\b|"
+        # what was predicted, made visible: "... and render them", "draw it as a picture"
+        r"\b(?:render|draw|paint|sketch|illustrate) (?:it|them|those|these|that)\b|"
+        r"\b(?:show|output|return|present|display|deliver)(?: [a-z0-9']+){0,3} as (?:an? )?"
+        r"(?:images?|pictures?|illustrations?|drawings?)\b|"
         r"\bwhat (?:[a-z0-9']+ ){1,4}(?:would|will|might|could) look like\b|"
         r"\b(?:an? |the )?(?:image|picture|"
         r"illustration|drawing|painting|logo|poster|artwork|render|icon|sketch|cartoon|"
