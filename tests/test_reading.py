@@ -406,6 +406,8 @@ def test_advice_of_a_plain_task_discounts_nothing(shipped: Advisor) -> None:
          "a list of gift ideas"),
         ({"kind": "output", "types": ["label"]}, "sort them into one of our three risk bands",
          "turn them into one long story"),
+        ({"kind": "output", "types": ["label"]}, "assign each pupil to one of four reading levels",
+         "talk to one of our reading mentors"),
         ({"kind": "output", "types": ["number"]}, "note down the expected rainfall",
          "note down the recipe"),
         ({"kind": "output", "types": ["image"]}, "guess the skyline in 2050 and render it",
@@ -472,6 +474,8 @@ def test_the_c_stemmer_is_used_and_stems_like_the_pure_python_one(shipped: Advis
          "image-editing-enhancement"),
         ("find the facial landmarks in each passport photo", "visual-recognition-tasks",
          "image-editing-enhancement"),
+        ("recommend two novels from the school library for a shy reader", "choose-from-what-exists",
+         "write-compose-draft"),
     ],
 )  # fmt: skip
 def test_shipped_rules_tell_editing_from_dense_prediction(
