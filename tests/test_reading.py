@@ -141,6 +141,9 @@ def test_reading_keeps_a_request_without_a_scene_setting_clause(text: str) -> No
         ("We are a small charity with lots of volunteers. Could you draft a thank-you "
          "letter for each donor?",
          ["we are a small charity with lots of volunteers"]),
+        ("Our charity runs food banks in six towns. The volunteers want a cheerful poster for "
+         "the spring drive.",  # no sentence asks outright: the one that says who wants what
+         ["our charity runs food banks in six towns"]),
     ],
 )  # fmt: skip
 def test_reading_marks_whole_sentences_that_set_the_scene(text: str, scene: list[str]) -> None:

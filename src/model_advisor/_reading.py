@@ -28,7 +28,8 @@
   Whole sentences are background too when another sentence of the text asks: one that
   wishes ("I want", "what we need now is", "I'd like", "management wants"), pleads
   ("please", "can you", "help me"), names the request ("the new project:"), opens with a
-  verb of the task or ends with a question mark. Then every sentence before the first that
+  verb of the task or ends with a question mark (when none does, one that says who wants
+  or needs what: "the volunteers want a poster"). Then every sentence before the first that
   asks, and any other that says how things are or were ("already", "currently", "last
   season", "used to", "has been", "relies on"), only sets the scene: "Our bakery already
   forecasts demand with a model. What I want now is a jingle" is read as its second
@@ -139,6 +140,7 @@ _SUBJECTS = frozenset("i we you they he she".split())  # "for the model *we* are
 # "management wants"), a plea ("please", "can you", "help me"), a named request ("the new
 # project:"), an order (a sentence that opens with a verb of the task) or a question.
 _WISHES = frozenset("want need like love require looking hoping".split())
+_WANTS = frozenset("want wants need needs".split())  # "the curators want new artwork"
 _ASKERS = frozenset("i we what d ll".split())  # "what we need", "I'd like", "we'll need"
 _REQUEST_NOUNS = frozenset("project task request ask goal job idea brief assignment".split())
 _ORDERS = _PURPOSE_VERBS | frozenset(
@@ -416,6 +418,8 @@ def _scene_sentences(
         return []
     bounds = list(zip([0, *cuts], [*cuts, len(tokens)], strict=True))
     asking = [_asks(tokens[a:b], text[spans[a][0] : spans[b - 1][1] + 2]) for a, b in bounds]
+    if not any(asking):  # no sentence asks outright: one that says who wants what does
+        asking = [not _WANTS.isdisjoint(tokens[a:b]) for a, b in bounds]
     if not any(asking):
         return []
     first = asking.index(True)
