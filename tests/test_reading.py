@@ -67,7 +67,6 @@ def test_reading_scope_stops_at_reach() -> None:
     [
         ("spot product reviews that a bot wrote", ["that a bot wrote"]),
         ("invent patient records to stress-test our model", ["to stress-test our model"]),
-        ("tag the songs so that we can generate playlists", ["so that we can generate playlists"]),
     ],
 )
 def test_reading_marks_clauses_about_what_is_acted_on(text: str, subordinate: list[str]) -> None:
@@ -127,6 +126,93 @@ def test_reading_keeps_a_request_without_a_scene_setting_clause(text: str) -> No
 
 
 @pytest.mark.parametrize(
+    ("text", "scene"),
+    [
+        ("Our bakery already forecasts bread demand with a model. What I want now is a "
+         "cheerful jingle for the radio advert.",
+         ["our bakery already forecasts bread demand with a model"]),
+        ("The archive team used to write catalogue entries by hand. Last winter we scanned "
+         "every letter. The new task: sort the letters by sender.",
+         ["the archive team used to write catalogue entries by hand",
+          "last winter we scanned every letter"]),
+        ("Sort the parcels by destination. The warehouse currently writes every label by "
+         "hand.",  # the request may come first
+         ["the warehouse currently writes every label by hand"]),
+        ("We are a small charity with lots of volunteers. Could you draft a thank-you "
+         "letter for each donor?",
+         ["we are a small charity with lots of volunteers"]),
+        ("Our charity runs food banks in six towns. The volunteers want a cheerful poster for "
+         "the spring drive.",  # no sentence asks outright: the one that says who wants what
+         ["our charity runs food banks in six towns"]),
+    ],
+)  # fmt: skip
+def test_reading_marks_whole_sentences_that_set_the_scene(text: str, scene: list[str]) -> None:
+    assert marked(text, "background") == scene
+    seen = classifier_text(text)
+    assert all(sentence not in seen for sentence in scene)
+
+
+@pytest.mark.parametrize(
+    ("text", "aside"),
+    [
+        ("Spot the cracked tiles in each roof photo, because we plan to design new roofs",
+         "because we plan to design new roofs"),
+        ("Tag each recipe by cuisine so that we can write a newsletter about it",
+         "so that we can write a newsletter about it"),
+        ("tag the songs so that we can generate playlists", "so that we can generate playlists"),
+        ("Write a haiku for every guest, who was already sorted by table",
+         "who was already sorted by table"),
+        ("Compose a lullaby for my niece, which I will sing while the nanny sorts her toys",
+         "which i will sing while the nanny sorts her toys"),
+    ],
+)  # fmt: skip
+def test_reading_marks_a_trailing_reason_or_aside(text: str, aside: str) -> None:
+    assert aside in marked(text, "background")
+    assert aside not in classifier_text(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Since I must classify emails, which model?",  # a question
+        "Find me an app, which writes thank-you notes",  # says what the app does
+        "Sort the invoices by supplier",  # nothing trails
+    ],
+)
+def test_reading_keeps_a_clause_that_asks_after_a_comma(text: str) -> None:
+    assert not any(s.kind == "background" and s.start > 0 for s in Analysis.of(text).reading.scopes)
+
+
+@pytest.mark.parametrize(
+    "text", ["we lose members and dont know who leaves next", "I don't know which bids win"]
+)
+def test_reading_does_not_negate_what_the_writer_does_not_know(text: str) -> None:
+    assert Analysis.of(text).reading.negated == frozenset()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Translate the menu into Greek. I want it to sound friendly.",  # two requests
+        "We already label the scans. They are stored as PNG files.",  # nothing asks
+        "Draw a fox. We already have one.",  # too little would be left
+        "Estimate the rent of each flat in e.g. Lisbon from 3.5 rooms up.",  # no sentence end
+    ],
+)
+def test_reading_keeps_sentences_when_no_other_one_asks(text: str) -> None:
+    assert Analysis.of(text).reading.background == frozenset()
+
+
+def test_reading_sentence_of_background_counts_its_rules_at_half_weight() -> None:
+    text = "Our studio already writes jingles with AI. I want each invoice tagged as paid or not."
+    engine = Advisor.from_dir(Path(__file__).parent.parent / "rules").engine
+    decided = engine.decide(text)
+    writing = [h for h in decided.hits if h.rule_id == "write-compose-draft"]
+    assert writing and all(h.subordinate for h in writing)
+    assert decided.decision.category == "discriminative"
+
+
+@pytest.mark.parametrize(
     ("text", "unseen"),
     [
         ("write a 0 or 1 for every row", "write"),
@@ -134,6 +220,12 @@ def test_reading_keeps_a_request_without_a_scene_setting_clause(text: str) -> No
         ("produce a yes/no answer for each claim", "produce"),
         ("predict the next chapter of my novel", "predict"),
         ("forecast the rest of this melody", "forecast"),
+        ("write a number between 0 and 100 for each bid", "write"),
+        ("produce an approve or reject decision per loan", "produce"),
+        ("create a list of which invoices are overdue", "create"),
+        ("make a map showing where the roof tiles are missing", "make"),
+        ("generate per-row masks of the weeds", "generate"),
+        ("condense every complaint into one of six topic codes", "condense"),
     ],
 )
 def test_classifier_does_not_read_a_verb_that_what_comes_out_contradicts(
@@ -145,7 +237,14 @@ def test_classifier_does_not_read_a_verb_that_what_comes_out_contradicts(
 
 @pytest.mark.parametrize(
     "text",
-    ["write a label design for the jam jar", "forecast next month's sales", "write a story"],
+    [
+        "write a label design for the jam jar",
+        "forecast next month's sales",
+        "write a story",
+        "write a number of short stories",
+        "make a map of the hiking trails",
+        "translate the leaflet into one language after another",
+    ],
 )
 def test_classifier_reads_a_verb_that_what_comes_out_agrees_with(text: str) -> None:
     assert classifier_text(text) == text
@@ -300,6 +399,24 @@ def test_advice_of_a_plain_task_discounts_nothing(shipped: Advisor) -> None:
          "compose a list of ten products"),
         ({"kind": "output", "types": ["label"]}, "generate a depth map for each frame",
          "generate a map of the kingdom"),
+        ({"kind": "output", "types": ["label"]}, "draw a heat map of where shoppers stop",
+         "draw a map of the shop"),
+        ({"kind": "output", "types": ["label"]}, "output a binary mask of the river",
+         "sew a carnival mask"),
+        ({"kind": "output", "types": ["label"]}, "give a go/no-go decision for each launch",
+         "write about a hard decision"),
+        ({"kind": "output", "types": ["label"]}, "a list of which tenants paid",
+         "a list of gift ideas"),
+        ({"kind": "output", "types": ["label"]}, "sort them into one of our three risk bands",
+         "turn them into one long story"),
+        ({"kind": "output", "types": ["label"]}, "assign each pupil to one of four reading levels",
+         "talk to one of our reading mentors"),
+        ({"kind": "output", "types": ["number"]}, "note down the expected rainfall",
+         "note down the recipe"),
+        ({"kind": "output", "types": ["image"]}, "guess the skyline in 2050 and render it",
+         "tally the survey replies and report it"),
+        ({"kind": "output", "types": ["image"]}, "present the predicted flood as a picture",
+         "read the invoices that arrive as pictures"),
     ],
 )  # fmt: skip
 def test_question_and_output_conditions_match_their_wordings(
@@ -344,3 +461,28 @@ def test_the_c_stemmer_is_used_and_stems_like_the_pure_python_one(shipped: Advis
     words = {w for e in examples for w in Analysis.of(e.task).tokens}
     assert len(words) > 2000
     assert [fast.stemWord(w) for w in sorted(words)] == [plain.stemWord(w) for w in sorted(words)]
+
+
+# --- editing and dense prediction in the shipped rules ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "fires", "silent"),
+    [
+        ("stabilise the wobbly clips from my bike helmet camera", "image-editing-enhancement",
+         "image-or-video-plus-judgement"),
+        ("fill in the ripped edge of this scanned wedding photo", "image-editing-enhancement",
+         "image-or-video-plus-judgement"),
+        ("track the body pose of every skier on the slope camera", "visual-recognition-tasks",
+         "image-editing-enhancement"),
+        ("find the facial landmarks in each passport photo", "visual-recognition-tasks",
+         "image-editing-enhancement"),
+        ("recommend two novels from the school library for a shy reader", "choose-from-what-exists",
+         "write-compose-draft"),
+    ],
+)  # fmt: skip
+def test_shipped_rules_tell_editing_from_dense_prediction(
+    shipped: Advisor, text: str, fires: str, silent: str
+) -> None:
+    fired = {h.rule_id for h in shipped.engine.decide(text).hits}
+    assert fires in fired and silent not in fired

@@ -11,9 +11,12 @@ before it is searched, and RE2's automaton for the ASCII class is smaller than f
 
 The notes define discriminative models as answering "closed-ended questions with predefined
 answers": the question frames find such questions even when the verb is one of making
-("write down whether...", "generate a yes/no for..."). The output types find what comes out
-when that is content ("...as a paragraph", "write a caption under...") even when the verb is
-one of judging ("predict the next chapter and write it").
+("write down whether...", "generate a yes/no for..."), and the label and number output types
+find closed answers asked that way ("a list of which...", "a heatmap of where...", "a
+match/no-match decision for...", "into one of four codes", "write down the expected...").
+The other output types find what comes out when that is content ("...as a paragraph", "write
+a caption under...") even when the verb is one of judging ("predict the next chapter and
+write it").
 """
 
 from __future__ import annotations
@@ -84,6 +87,10 @@ OUTPUT_PATTERNS: dict[OutputType, str] = {
     "image": (
         r"\b(?:draw|paint|sketch|illustrate) (?:a|an|me|us|the|my|our|some|[a-z0-9]+s)\b|"
         r"\brender (?:a|an|me|us|the|my|our|some)\b|"
+        # what was predicted, made visible: "... and render them", "draw it as a picture"
+        r"\b(?:render|draw|paint|sketch|illustrate) (?:it|them|those|these|that)\b|"
+        r"\b(?:show|output|return|present|display|deliver)(?: [a-z0-9']+){0,3} as (?:an? )?"
+        r"(?:images?|pictures?|illustrations?|drawings?)\b|"
         r"\bwhat (?:[a-z0-9']+ ){1,4}(?:would|will|might|could) look like\b|"
         r"\b(?:an? |the )?(?:image|picture|"
         r"illustration|drawing|painting|logo|poster|artwork|render|icon|sketch|cartoon|"
@@ -120,6 +127,17 @@ OUTPUT_PATTERNS: dict[OutputType, str] = {
         # a map of what is in an image: "a depth map for each frame", "bounding boxes around"
         r"\b(?:depth maps?|segmentation masks?|bounding box(?:es)?|keypoints?|pose skeletons?) "
         r"(?:for|of|per|around|on)\b|"
+        # a map or mask of where something is: "a heatmap of where", "a per-pixel mask"
+        r"\b(?:map|maps|heatmaps?|heat maps?|masks?|overlay) (?:of|showing|that shows|marking) "
+        r"(?:where|which)\b|\b(?:per-pixel|pixel-wise|pixelwise|binary) (?:[a-z0-9-]+ )?"
+        r"(?:masks?|maps?|labels?)\b|"
+        # a decision or a list of which: "a match/no-match decision for", "a list of which"
+        r"\b(?:a|one|the) (?:[a-z0-9/-]+ ){0,2}decisions? (?:for|per|on|about|whether)\b|"
+        r"\blist of (?:which|whether|who)\b|"
+        # one of given classes: "into one of four codes", "to one of our five plans"
+        r"\b(?:into|to|as) one of (?:the |our |these |those |their )?(?:[a-z0-9-]+ ){0,3}(?:codes|"
+        r"categories|classes|labels|ratings|levels|grades|groups|buckets|bins|tiers|types|"
+        r"plans|options|scores|bands|classes|stages|kinds)\b|"
         # only the answer: "respond with only the genre", "return just one word"
         r"\b(?:respond|reply|answer|return|output) (?:with )?(?:only|just) (?:the|a|one)\b|"
         # a mark beside each item: "write a 1 next to each", "put an x against every"
@@ -139,6 +157,9 @@ OUTPUT_PATTERNS: dict[OutputType, str] = {
     "number": (
         r"\b(?:a |an |the )?(?:score|rating|grade|probability|percentage|likelihood|"
         r"estimate|number|count|risk score|confidence) (?:from|of|between|for|per|out of|"
-        r"on a)\b|\bout of (?:5|10|100|five|ten)\b|\bon a scale\b|\b[0-9]+ to [0-9]+\b"
+        r"on a)\b|\bout of (?:5|10|100|five|ten)\b|\bon a scale\b|\b[0-9]+ to [0-9]+\b|"
+        # an expected amount written down: "write down the expected output"
+        r"\b(?:write|note|jot|put) down (?:the|an?|each|every) (?:expected|estimated|predicted|"
+        r"likely|probable)\b"
     ),
 }
