@@ -675,3 +675,23 @@ def test_check_rules_reports_a_duplicate_id_with_the_files_other_errors(tmp_path
         (9, 5, "duplicate-rule-id"),
         (11, 5, "less-than-equal"),
     ]
+
+
+@pytest.mark.parametrize(
+    "veto",
+    [keyword("write"), phrase("write a guide"), regex(r"\bwrite\b")],
+    ids=lambda v: v["kind"],
+)
+def test_a_veto_does_not_see_negated_words_or_words_that_only_set_the_scene(
+    veto: dict[str, Any],
+) -> None:
+    engine = RuleEngine.from_rules([rule("spot", any=[keyword("spot")], none=[veto])])
+
+    assert fired(engine, "spot the cracks and write a guide") == []  # asked for: it vetoes
+    assert fired(engine, "spot the cracks, because we want to write a guide later") == ["spot"]
+    assert fired(engine, "spot the cracks so that we can write a guide") == ["spot"]
+    assert fired(
+        engine, "We write a guide every spring. Please spot the cracks in each photo."
+    ) == ["spot"]
+    assert fired(engine, "no need to write a guide, just spot the cracks") == ["spot"]
+    assert engine.weigh("spot the cracks so that we can write a guide")[0].rule_id == "spot"

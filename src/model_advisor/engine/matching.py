@@ -140,6 +140,10 @@ class ConditionIndex:
                         found.setdefault(key, text)
         return found
 
+    def found_outside(self, analysis: Analysis, skipped: frozenset[int]) -> dict[int, str]:
+        """:meth:`found`, without the words of ``skipped`` (tokens), and without their text."""
+        return self._found(analysis, False, skipped)
+
     def _matched_patterns(self, normalized: str) -> list[int]:
         """The numbers of the patterns that match ``normalized``, in order."""
         return self._regexes.match(normalized)
@@ -274,6 +278,14 @@ def _starts_in(analysis: Analysis, position: int, tokens: frozenset[int]) -> boo
     return any(spans[t][0] <= position < spans[t][1] for t in tokens)
 
 
+def _kept_stems(stems: list[str], unseen: frozenset[int]) -> list[str]:
+    """``stems`` without those at the positions of ``unseen``; a phrase does not run across a
+    gap (a stem that is left out breaks the phrase it stood in)."""
+    if not unseen:
+        return stems
+    return [s if i not in unseen else "\0" for i, s in enumerate(stems)]
+
+
 def _deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
@@ -304,8 +316,11 @@ class RuleEngine:
     finds the candidate rules; a candidate's `none` conditions (vetoes) are then checked
     against the text's set of stems. Vetoes never enter the index, because common words are
     vetoes of many rules ("predict" vetoes a hundred generative rules) and would make every
-    lookup long. Misspelt keywords are matched too (see :class:`ConditionIndex`), except in
-    vetoes; ``known_words`` are real words of the knowledge, never taken for typos.
+    lookup long. Like the other conditions, vetoes do not see negated words, nor words that
+    only set the scene (background): "spot cracked tiles, because we want to write a guide
+    later" asks for spotting, and its "write" does not veto the rules that spotting fires.
+    Misspelt keywords are matched too (see :class:`ConditionIndex`), except in vetoes;
+    ``known_words`` are real words of the knowledge, never taken for typos.
     """
 
     def __init__(self, tables: RuleTables, known_words: frozenset[str] = frozenset()) -> None:
@@ -397,7 +412,13 @@ class RuleEngine:
         candidates = set(map(self._by_condition.__getitem__, found))
         candidates.discard(-1)
         keys = found.keys()
+        reading = analysis.reading
         stems = set(analysis.stems)
+        vetoing = keys  # the conditions a veto may see matched
+        unseen = reading.negated | reading.background if reading.scopes else frozenset()
+        if unseen:
+            stems = {s for i, s in enumerate(analysis.stems) if i not in unseen}
+            vetoing = self._index.found_outside(analysis, unseen).keys()
         pairs: set[str] | None = None
         joined = ""
         fired = []
@@ -406,15 +427,16 @@ class RuleEngine:
             # a candidate without `all` conditions was reached through one of its `any` ones
             if all_keys and (not keys >= all_keys or (any_keys and keys.isdisjoint(any_keys))):
                 continue
-            if veto_keys and not keys.isdisjoint(veto_keys):
+            if veto_keys and not vetoing.isdisjoint(veto_keys):
                 continue
             if veto_stems and not veto_stems.isdisjoint(stems):
                 continue
             if veto_pairs:
                 if pairs is None:
-                    pairs = set(map(" ".join, pairwise(analysis.stems)))
+                    kept = _kept_stems(analysis.stems, unseen)
+                    pairs = set(map(" ".join, pairwise(kept)))
                 if not veto_pairs.isdisjoint(pairs):
-                    joined = joined or f" {' '.join(analysis.stems)} "
+                    joined = joined or f" {' '.join(_kept_stems(analysis.stems, unseen))} "
                     if any(phrase in joined for phrase in phrases):
                         continue
             fired.append(index)
