@@ -56,7 +56,13 @@ def cached_model_path(stamp: str) -> Path:
 
 
 BUILDERS = (
-    "_reading.py",
+    "_reading/__init__.py",
+    "_reading/clauses.py",
+    "_reading/negation.py",
+    "_reading/scene.py",
+    "_reading/scopes.py",
+    "_reading/verbs.py",
+    "_reading/words.py",
     "_text.py",
     "engine/building.py",
     "engine/decision.py",

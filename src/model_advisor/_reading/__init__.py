@@ -1,0 +1,187 @@
+"""How a request is read beyond its words: what it says not to do, and what is subordinate.
+
+:func:`read` marks words of a task (by position among its word tokens) in two ways:
+
+- **Negated**: the words in the scope of "don't", "do not", "not", "never", "no need to",
+  "instead of", "rather than" or "without" + a verb in -ing, up to the next punctuation mark or
+  contrast word ("but", "just", "only"...), at most ``NEGATION_REACH`` words ("don't
+  know", "not sure" and the like say what the writer wants found out, and negate nothing).
+  "No need to write anything, just tell me which supplier sent each invoice" asks for no
+  writing. Negated words are not evidence: the rules skip them and the classifier does not
+  see them (the NOT_ marking of the sentiment-analysis literature, the marked words carrying
+  no weight, since the examples teach none). The cue words themselves stay, so a rule may
+  name a phrase that starts with one ("without human oversight", "instead of hiring").
+- **Subordinate**: the words of a relative clause about a thing acted on ("reviews *that a bot
+  wrote*") or of a purpose clause ("invent records *to stress-test our model*", "so that ...").
+  A rule that matched only there counts for less (:data:`SUBORDINATE_WEIGHT` in the engine).
+  A clause that says what is wanted is the main one: after a thing that acts ("a tool that
+  writes ...", "a model to detect ...") or a frame ("I want to ...", "use the logs to ...").
+- **Background** (subordinate too, and also unseen by the classifier): a clause put before the
+  request to set the scene, from the start of a sentence to its first comma, when it opens
+  with a subordinating word ("since", "because", "once", "whenever", "considering", "using",
+  "to help us...", "in order to...", "for the model we are training...") or says what is done
+  already ("churn has already been predicted, so ..."). "Because we plan to compose music
+  later, I need the old tracks classified by mood" asks for classifying: the classifier
+  reads "I need the old tracks classified by mood", and a rule matched only in the clause
+  counts at half weight. The request must go on for at least ``BACKGROUND_REST`` words after
+  the comma ("Since I must classify emails, which model?" keeps its clause).
+  Whole sentences are background too when another sentence of the text asks: one that
+  wishes ("I want", "what we need now is", "I'd like", "management wants"), pleads
+  ("please", "can you", "help me"), names the request ("the new project:"), opens with a
+  verb of the task or ends with a question mark (when none does, one that says who wants
+  or needs what: "the volunteers want a poster"). Then every sentence before the first that
+  asks, and any other that says how things are or were ("already", "currently", "last
+  season", "used to", "has been", "relies on"), only sets the scene: "Our bakery already
+  forecasts demand with a model. What I want now is a jingle" is read as its second
+  sentence. At least ``SCENE_REST`` words must remain.
+  Last, a clause after the request that gives its reason or says more about a thing is
+  background as well, from its cue to the next punctuation mark: after a comma, "which",
+  "who", "where", "because" or "since" ("draft the minutes, which the system has already
+  labelled by speaker"), and anywhere, "because" and "so that" ("detect the defects so that
+  we can write better guides"). A "which" after a thing that acts ("an app, which writes
+  ...") and a clause ending in a question mark ("..., which model?") stay.
+- **Unseen verbs** (by the classifier only): a verb of making whose object is a closed
+  answer ("write a 0 or 1 for each row", "generate labels", "produce a yes/no answer",
+  "write a number from 1 to 10", "generate a go/no-go decision", "create a per-pixel mask",
+  "write down the expected output") or a listing of which ("draft a list of which...",
+  "create a map showing where..."), a verb that turns its input "into one of" a set
+  ("summarise each record into one of four codes"), and a verb of predicting whose object
+  is the rest of a work ("predict the next chapter", "forecast the rest of this melody").
+  What comes out decides, not the verb: the classifier reads such a task without the verb,
+  and the rules' `output` conditions see what comes out.
+
+The word lists are English, like the stemmer. This package is private and sits at the bottom
+of ``model_advisor``: training and the engine read a text the same way.
+
+:func:`read` (here) puts the parts together; each part is a module, and imports run one way,
+from here down to the last two:
+
+- ``negation``: the cues of a negated scope and the words that end it.
+- ``clauses``: subordinate clauses, and the clauses that trail a request.
+- ``scene``: background clauses and sentences that set the scene.
+- ``verbs``: the unread verbs (closed answers, continuations).
+- ``scopes``: what a reading is (:class:`Scope`, :class:`Reading`, :data:`PLAIN`).
+- ``words``: what several parts share (punctuation, purpose verbs, ``BACKGROUND_REST``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .clauses import _CLAUSE_ENDS, _RELATIVES, CLAUSE_REACH, _clause, _may_trail, _trailing
+from .negation import _ENDS, _NOT_WORDS, _NT, NEGATION_REACH, _negation
+from .scene import BACKGROUND_REACH, SCENE_REST, _background, _may_set_scene, _scene_sentences
+from .scopes import PLAIN, Reading, Scope
+from .verbs import ANSWER_REACH, _unread_kind, _unseen_verbs
+from .words import _BREAK, BACKGROUND_REST
+
+__all__ = [
+    "ANSWER_REACH",
+    "BACKGROUND_REACH",
+    "BACKGROUND_REST",
+    "CLAUSE_REACH",
+    "NEGATION_REACH",
+    "PLAIN",
+    "SCENE_REST",
+    "Reading",
+    "Scope",
+    "read",
+]
+
+_TOKEN = re.compile(r"[^\W_]+")  # the same word tokens as _text.words
+_TRIGGERS = (
+    _NT
+    | _NOT_WORDS
+    | _RELATIVES
+    | frozenset("t not no without instead rather to skip forget so order".split())
+)
+
+
+def read(normalized: str, tokens: list[str]) -> Reading:
+    """Mark the negated and subordinate words of ``normalized`` (``tokens`` are its words)."""
+    unseen = _unseen_verbs(tokens)
+    fronted = _may_set_scene(normalized, tokens) or _may_trail(normalized, tokens)
+    if not fronted and not unseen and _TRIGGERS.isdisjoint(tokens):
+        return PLAIN
+    # most texts with a trigger word ("to", "that") open nothing: find that out from the
+    # words alone before placing them in the text
+    cues = [i for i, token in enumerate(tokens) if token in _TRIGGERS]
+    if not (fronted or unseen) and not any(
+        _negation(tokens, i, True) or (i and _clause(tokens, i)) for i in cues
+    ):
+        return PLAIN
+    spans = tuple(m.span() for m in _TOKEN.finditer(normalized))
+    if len(spans) != len(tokens):  # not the tokens of this text: read nothing into it
+        return PLAIN
+    breaks = _breaks(normalized, spans)
+    scopes: list[Scope] = []
+    background = _background(normalized, spans, tokens, breaks) if fronted else []
+    if fronted and (trailing := _trailing(normalized, spans, tokens, breaks)):
+        taken = {i for scope in background for i in range(scope.start, scope.end)}
+        background += [t for t in trailing if t.start not in taken]
+    if fronted and (scene := _scene_sentences(normalized, spans, tokens)):
+        inside = {i for scope in scene for i in range(scope.start, scope.end)}
+        background = sorted(
+            scene + [b for b in background if b.start not in inside], key=lambda b: b.start
+        )
+    scopes += background
+    negated: set[int] = set()
+    reached = 0  # the first token after the last negated scope: a cue inside one opens none
+    for i in cues:
+        width = _negation(tokens, i, i == 0 or i - 1 in breaks) if i >= reached else 0
+        if width:
+            end = _scope_end(tokens, breaks, i + width, NEGATION_REACH, i + width - 1)
+            if end > i + width:
+                cue = i - 1 if tokens[i] == "t" else i  # "don't" starts at "don"
+                scopes.append(Scope("negated", cue, i + width, end))
+                negated.update(range(i + width, end))
+            reached = max(end, i + 1)
+    subordinate: set[int] = set()
+    for scope in background:
+        subordinate.update(range(scope.cue, scope.end))
+    hidden = frozenset(subordinate) | unseen
+    for i in cues:
+        start = _clause(tokens, i) if i else None
+        if start is None or i in negated or i in subordinate:
+            continue
+        end = _scope_end(tokens, breaks, start, CLAUSE_REACH, i, _CLAUSE_ENDS)
+        if end > start:
+            cue = i - 1 if tokens[i] == "order" else i  # "in order to" starts at "in"
+            scopes.append(Scope("subordinate", cue, start, end))
+            subordinate.update(range(i, end))
+    if not scopes and not hidden:
+        return PLAIN
+    scopes += [Scope(_unread_kind(tokens[i]), i, i, i + 1) for i in sorted(unseen)]
+    scopes.sort(key=lambda s: s.cue)
+    return Reading(
+        frozenset(negated), frozenset(subordinate - negated), tuple(scopes), spans, hidden
+    )
+
+
+def _breaks(text: str, spans: tuple[tuple[int, int], ...]) -> frozenset[int]:
+    """The tokens followed by punctuation that ends a scope."""
+    return frozenset(
+        k
+        for k in range(len(spans) - 1)
+        if _BREAK.search(text, spans[k][1], spans[k + 1][0]) is not None
+    )
+
+
+def _scope_end(
+    tokens: list[str],
+    breaks: frozenset[int],
+    start: int,
+    reach: int,
+    cue: int,
+    ends: frozenset[str] = _ENDS,
+) -> int:
+    """One past the last token of a scope opened at ``start`` by the cue ending at ``cue``;
+    the scope stops before any of ``ends``."""
+    if cue in breaks:
+        return start  # "don't." opens nothing
+    end = start
+    while end < len(tokens) and end - start < reach and tokens[end] not in ends:
+        end += 1
+        if end - 1 in breaks:
+            break
+    return end

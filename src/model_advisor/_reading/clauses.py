@@ -1,0 +1,107 @@
+"""Subordinate clauses (a relative clause about a thing acted on, a purpose clause) and the
+clauses that trail a request (its reason, or more about a thing), which are background."""
+
+from __future__ import annotations
+
+from .scopes import Scope
+from .words import _FULL_STOP, _PURPOSE_VERBS, BACKGROUND_REST
+
+CLAUSE_REACH = 8
+"""The most words a subordinate clause covers; it also ends at punctuation or a conjunction."""
+
+# a clause goes on through its own subject ("that we wrote") up to a conjunction
+_CLAUSE_ENDS = frozenset("but and or then yet though although however because while".split())
+
+# A that/which clause after these says what is wanted, not what is acted on.
+_ACTORS = frozenset(
+    """tool tools app apps application model models system systems ai bot bots chatbot
+    assistant agent agents program programs software script scripts service services
+    something someone anything way ways robot robots machine network pipeline algorithm
+    platform solution api feature plugin extension website site engine one classifier
+    detector generator function method workflow product""".split()
+)
+# "that" after these opens the object of the request ("check that ...", "make sure that ...")
+_SAYING = frozenset(
+    """sure check checks verify verifies ensure ensures confirm confirms say says said know
+    knows think predict predicts decide decides determine determines tell tells show shows
+    prove proves flag flags mean means assume so given such fact now is are was were""".split()
+)
+_RELATIVES = frozenset("that which who whom whose".split())
+# "to" after these carries the request itself ("I want to ...", "how to ...")
+_TO_FRAMES = frozenset(
+    """want wants wanted need needs needed like love would how able trying try tries going
+    have has had used use uses using wish hope plan plans planning ought helps help learn
+    learns teach ask asked get allow allows enable enables lets let supposed meant aim
+    aims intend expected required way ways task goal job idea order asking expect
+    it them me us him her you this""".split()
+)
+_USE_FRAMES = frozenset("use using leverage apply employ utilise utilize".split())
+# A clause after the request that gives its reason or says more about a thing: after a
+# comma ("..., which the team has already labelled", "..., because we want to...") or, for
+# a reason, anywhere ("... so that we can write guides", "... because we plan to...")
+_BECAUSE = frozenset("because since".split())
+_TRAILING = _BECAUSE | frozenset("which who whom whose where".split())
+
+
+def _may_trail(text: str, tokens: list[str]) -> bool:
+    """Whether ``text`` may end a request with a clause that gives a reason or says more
+    (from its words alone)."""
+    if _TRAILING.isdisjoint(tokens) and "so" not in tokens:
+        return False
+    return "," in text or "because" in tokens or "so" in tokens
+
+
+def _trailing(
+    text: str, spans: tuple[tuple[int, int], ...], tokens: list[str], breaks: frozenset[int]
+) -> list[Scope]:
+    """The clauses after a request that only give its reason or say more about a thing (see
+    the package's docstring): each from its cue to the next punctuation mark."""
+    found: list[Scope] = []
+    start = 0  # the first word of the current sentence
+    for i in range(1, len(tokens)):
+        if i - 1 in breaks and _FULL_STOP.search(text, spans[i - 1][1], spans[i][0]):
+            start = i
+            continue
+        token, after = tokens[i], tokens[i + 1 : i + 2]
+        comma = i - 1 in breaks and "," in text[spans[i - 1][1] : spans[i][0]]
+        if token in _TRAILING:
+            opens = comma and (token in _BECAUSE or tokens[i - 1] not in _ACTORS)
+            opens = opens or (token in _BECAUSE and i - 1 not in breaks)
+        else:
+            opens = token == "so" and after in (["that"], ["we"], ["i"], ["they"])
+            opens = opens and (comma or after == ["that"])
+        if not opens or i - start < BACKGROUND_REST or (found and found[-1].end > i):
+            continue
+        end = i + 1
+        while end < len(tokens) and end - 1 not in breaks:
+            end += 1
+        if text[spans[end - 1][1] :].lstrip().startswith("?"):
+            continue  # "..., which model?" asks
+        found.append(Scope("background", i, i, end))
+    return found
+
+
+def _clause(tokens: list[str], i: int) -> int | None:
+    """The first token of a subordinate clause that the cue at ``i`` opens, if it opens one."""
+    token, before = tokens[i], tokens[i - 1]
+    if token in _RELATIVES:
+        if before in _ACTORS or before in _SAYING or before in _FUNCTION_WORDS:
+            return None
+        return i + 1
+    if token == "so" and tokens[i + 1 : i + 2] == ["that"]:
+        return i + 2
+    if token == "order" and before == "in" and tokens[i + 1 : i + 2] == ["to"]:
+        return i + 2  # "in order to": the clause is counted from "order"
+    if token == "to" and i + 1 < len(tokens) and tokens[i + 1] in _PURPOSE_VERBS:
+        if before in _TO_FRAMES or before in _ACTORS or tokens[0] in _USE_FRAMES:
+            return None
+        return i + 1
+    return None
+
+
+# Words after which "that", "which" or "who" is not a relative clause ("by who is in them",
+# "tell me which", "all that").
+_FUNCTION_WORDS = frozenset(
+    """a an the by of in on at for from to with about me us you him her them it all and or
+    but if whether out see find guess identify spot pick choose know which what""".split()
+)

@@ -1,0 +1,51 @@
+"""Negated scopes: the cues that open one ("don't", "not", "no need to", "instead of",
+"without" + -ing...) and the words that end it."""
+
+from __future__ import annotations
+
+NEGATION_REACH = 6
+"""The most words a negation covers; a scope also ends at punctuation or a contrast word."""
+
+# contractions split at the apostrophe: "don't" is "don" + "t"
+_NT = frozenset(
+    """don doesn didn isn aren wasn weren won wouldn shouldn can couldn mustn needn haven
+    hasn""".split()
+)
+_NOT_WORDS = frozenset("never cannot dont doesnt didnt cant wont shouldnt mustnt".split())
+# words that end a scope: contrast, coordination, and the start of the request proper
+_ENDS = frozenset(
+    """but just only instead rather and or so then yet though although however because while
+    whereas please simply merely also i we""".split()
+)
+_NOT_A_CUE_AFTER_NOT = frozenset("only just sure necessarily know".split())
+_ACTION_ENDINGS = ("ing", "ion", "ions")
+_NEEDED = frozenset("needed required necessary wanted".split())
+_NOT_ING = frozenset("anything nothing something everything thing things king any".split())
+
+
+def _negation(tokens: list[str], i: int, opens: bool) -> int:
+    """How many tokens a negation cue starting at ``i`` has (0: none starts there).
+
+    ``opens`` tells whether ``i`` starts a clause (where "skip" and "forget" are orders).
+    """
+    token = tokens[i]
+    after = tokens[i + 1] if i + 1 < len(tokens) else ""
+    if token == "not":
+        before = tokens[i - 1] if i else ""
+        return 0 if before == "or" or after in _NOT_A_CUE_AFTER_NOT else 1
+    if token in _NOT_WORDS:
+        return 0 if after in _NOT_A_CUE_AFTER_NOT else 1
+    if token == "t":
+        return 1 if i and tokens[i - 1] in _NT and after not in _NOT_A_CUE_AFTER_NOT else 0
+    if token == "no" and after == "need" and tokens[i + 2 : i + 3] == ["to"]:
+        return 3
+    needed = not _NEEDED.isdisjoint(tokens[i + 2 : i + 4])
+    if token == "no" and (after.endswith(_ACTION_ENDINGS) or needed):
+        return 1  # "no drafting", "no classification needed"
+    if opens and token in ("skip", "forget"):
+        return 1
+    if token == "without" and after.endswith("ing") and after not in _NOT_ING:
+        return 1
+    if (token, after) in (("instead", "of"), ("rather", "than")):
+        return 2
+    return 0
