@@ -134,7 +134,7 @@ def decision_temperature(
     rules = RuleEngine(compiled.rules, compiled.known_words)
     log_scores = []
     for example, probabilities in zip(examples, held_out, strict=True):
-        hits = match_rules(rules, example.task)[3]
+        _, _, _, hits = match_rules(rules, example.task)
         scores = combine(hits, probabilities, categories=categories).scores
         log_scores.append([math.log(max(scores[c], SMALLEST_SCORE)) for c in categories])
     return best_temperature(log_scores, [categories.index(e.label) for e in examples])

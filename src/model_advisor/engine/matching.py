@@ -414,10 +414,11 @@ class RuleEngine:
         keys = found.keys()
         reading = analysis.reading
         stems = set(analysis.stems)
-        vetoing = keys  # the conditions a veto may see matched
+        vetoing = keys  # the conditions a veto may see matched (found skipped negated words)
         unseen = reading.negated | reading.background if reading.scopes else frozenset()
         if unseen:
             stems = {s for i, s in enumerate(analysis.stems) if i not in unseen}
+        if reading.background:
             vetoing = self._index.found_outside(analysis, unseen).keys()
         pairs: set[str] | None = None
         joined = ""
