@@ -420,7 +420,8 @@ class RuleEngine:
             stems = {s for i, s in enumerate(analysis.stems) if i not in unseen}
         if reading.background:
             vetoing = self._index.found_outside(analysis, unseen).keys()
-        pairs: set[str] | None = None
+        kept: list[str] | None = None  # the stems a veto phrase may run over
+        pairs: set[str] = set()
         joined = ""
         fired = []
         for index in candidates:
@@ -433,11 +434,11 @@ class RuleEngine:
             if veto_stems and not veto_stems.isdisjoint(stems):
                 continue
             if veto_pairs:
-                if pairs is None:
+                if kept is None:
                     kept = _kept_stems(analysis.stems, unseen)
                     pairs = set(map(" ".join, pairwise(kept)))
                 if not veto_pairs.isdisjoint(pairs):
-                    joined = joined or f" {' '.join(_kept_stems(analysis.stems, unseen))} "
+                    joined = joined or f" {' '.join(kept)} "
                     if any(phrase in joined for phrase in phrases):
                         continue
             fired.append(index)

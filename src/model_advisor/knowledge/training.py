@@ -160,8 +160,7 @@ def best_temperature(scores: Any, truth: Sequence[int]) -> float:
     rows = np.arange(len(truth))
     best, best_loss = 1.0, math.inf
     for temperature in np.geomspace(0.1, 10.0, 401):
-        scaled = scores / temperature
-        scaled -= scaled.max(axis=1, keepdims=True)
+        scaled = _shifted(scores, temperature)
         log_p = scaled - np.log(np.exp(scaled).sum(axis=1, keepdims=True))
         loss = -float(log_p[rows, truth].mean())
         if loss < best_loss - 1e-12:
@@ -173,8 +172,16 @@ def softmax(logits: Any, temperature: float) -> list[list[float]]:
     """Each row of ``logits`` divided by ``temperature`` and turned into probabilities."""
     import numpy as np
 
-    scaled = np.asarray(logits, dtype=np.float64) / temperature
-    scaled -= scaled.max(axis=1, keepdims=True)
-    exp = np.exp(scaled)
+    exp = np.exp(_shifted(logits, temperature))
     result: list[list[float]] = (exp / exp.sum(axis=1, keepdims=True)).tolist()
     return result
+
+
+def _shifted(scores: Any, temperature: float) -> Any:
+    """``scores`` divided by ``temperature``, each row less its largest value (so that its
+    exponentials cannot overflow)."""
+    import numpy as np
+
+    scaled = np.asarray(scores, dtype=np.float64) / temperature
+    scaled -= scaled.max(axis=1, keepdims=True)
+    return scaled
