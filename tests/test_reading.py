@@ -304,6 +304,24 @@ def test_rules_matched_only_in_a_subordinate_clause_count_at_half_weight() -> No
     assert not main.subordinate and main.weight == 0.8
 
 
+def test_a_regex_matched_only_in_a_subordinate_clause_counts_at_half_weight() -> None:
+    hits = ENGINE.match("write up the essays that the judges are scoring")
+    assert [(h.rule_id, h.subordinate) for h in hits] == [("score", True), ("write", False)]
+    (minor,) = ENGINE.match("sort the essays, which the judges are scoring")
+    assert minor.rule_id == "score" and minor.subordinate
+    assert minor.weight == pytest.approx(0.8 * SUBORDINATE_WEIGHT)
+    (brief,) = ENGINE.weigh("sort the essays, which the judges are scoring")
+    assert brief.weight == minor.weight
+    # a second match in the main clause counts in full, whichever comes first
+    (full,) = ENGINE.match("the essays, which the judges are scoring; score them again")
+    assert not full.subordinate and full.weight == 0.8
+
+
+def test_a_regex_counts_where_a_match_is_not_negated() -> None:
+    (hit,) = ENGINE.match("don't bother scoring the essays by length; score them by clarity")
+    assert hit.rule_id == "score" and hit.matched == ("score",)
+
+
 def test_reading_changes_nothing_for_a_plain_text() -> None:
     analysis = Analysis.of("write a poem about the sea")
     assert analysis.reading is PLAIN and analysis.seen == analysis.normalized

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import pairwise
 from typing import Any, NamedTuple
 
@@ -56,7 +56,6 @@ class ConditionIndex:
         # phrases by their first two stems ("customer servic"), so common first words are cheap
         self._phrases = tables.phrases
         self._patterns = tables.patterns
-        self._regex_keys = frozenset(key for _, key in self._patterns)  # they count in full
         self._variants: dict[str, list[str]] | None = None  # built on the first unknown word
         # by length: the beginnings and the endings of the long keywords of that length
         self._ends: list[tuple[frozenset[str], frozenset[str]]] = []
@@ -97,16 +96,11 @@ class ConditionIndex:
         subordinate = reading.subordinate
         if not subordinate:
             return found, frozenset()
-        main = self._found(analysis, False, reading.negated | subordinate, regexes=False)
-        only = frozenset(k for k in found if k not in main and k not in self._regex_keys)
-        return found, only
+        main = self._found(analysis, False, reading.negated | subordinate)
+        return found, frozenset(k for k in found if k not in main)
 
     def _found(
-        self,
-        analysis: Analysis,
-        matched_text: bool,
-        skipped: frozenset[int],
-        regexes: bool = True,
+        self, analysis: Analysis, matched_text: bool, skipped: frozenset[int]
     ) -> dict[int, str]:
         normalized, tokens, stems = analysis.normalized, analysis.tokens, analysis.stems
         found: dict[int, str] = {}
@@ -126,15 +120,17 @@ class ConditionIndex:
                 for sequence, key in self._phrases.get(f"{token_stem} {stems[i + 1]}", ()):
                     if tuple(stems[i : i + len(sequence)]) == sequence:
                         found.setdefault(key, " ".join(tokens[i : i + len(sequence)]))
-        if self._patterns and regexes:
+        if self._patterns:
+            # a pattern counts where one of its matches starts on a word that is not skipped
+            outside = (lambda at: not _starts_in(analysis, at, skipped)) if skipped else None
             for index in self._matched_patterns(normalized):
                 keys = self._pattern_keys[index]
                 if not matched_text and not skipped:
                     for key in keys:
                         found.setdefault(key, "")
                     continue
-                hit = self._regexes.search(index, normalized)
-                if hit is not None and not (skipped and _starts_in(analysis, hit.start(), skipped)):
+                hit = self._regexes.search(index, normalized, outside)
+                if hit is not None:
                     text = hit.group(0)
                     for key in keys:
                         found.setdefault(key, text)
@@ -247,13 +243,16 @@ class _Patterns:
             self._filter = built  # only once compiled: other threads may be matching
         return sorted(self._set.Match(text) or ()) if self._patterns else []
 
-    def search(self, number: int, text: str) -> Any:
-        """Pattern ``number``'s first match in ``text`` (an RE2 match object), or None."""
+    def search(self, number: int, text: str, where: Callable[[int], bool] | None = None) -> Any:
+        """Pattern ``number``'s first match in ``text`` (an RE2 match object), or None; with
+        ``where``, its first match whose start position ``where`` accepts."""
         compiled = self._compiled.get(number)
         if compiled is None:
             options = _pattern_options(PATTERN_MEMORY)
             compiled = self._compiled[number] = re2.compile(self._patterns[number], options)
-        return compiled.search(text)
+        if where is None:
+            return compiled.search(text)
+        return next((hit for hit in compiled.finditer(text) if where(hit.start())), None)
 
 
 FILTER_AFTER = 1000
