@@ -67,6 +67,9 @@ def test_reading_scope_stops_at_reach() -> None:
     [
         ("spot product reviews that a bot wrote", ["that a bot wrote"]),
         ("invent patient records to stress-test our model", ["to stress-test our model"]),
+        # what a machine made, and things in the plural, are acted on
+        ("spot AI-written reviews that a bot posted", ["that a bot posted"]),
+        ("sort the robot arm photos that the camera took", ["that the camera took"]),
     ],
 )
 def test_reading_marks_clauses_about_what_is_acted_on(text: str, subordinate: list[str]) -> None:
@@ -82,6 +85,8 @@ def test_reading_marks_clauses_about_what_is_acted_on(text: str, subordinate: li
         "train a model to detect fraud",
         "sort my photos by who is in them",  # an indirect question, not a clause
         "check that the totals add up",
+        "an AI site foreman who orders materials and settles disputes",  # a machine in a role
+        "a robot butler that cooks, cleans and answers the door",
     ],
 )
 def test_reading_keeps_what_is_wanted_in_the_main_clause(text: str) -> None:

@@ -87,6 +87,8 @@ def _clause(tokens: list[str], i: int) -> int | None:
     if token in _RELATIVES:
         if before in _ACTORS or before in _SAYING or before in _FUNCTION_WORDS:
             return None
+        if _machine_role(tokens, i):
+            return None
         return i + 1
     if token == "so" and tokens[i + 1 : i + 2] == ["that"]:
         return i + 2
@@ -98,6 +100,30 @@ def _clause(tokens: list[str], i: int) -> int | None:
         return i + 1
     return None
 
+
+def _machine_role(tokens: list[str], i: int) -> bool:
+    """Whether the words before the relative at ``i`` name a machine in a role ("an AI site
+    foreman who ...", "a robot butler that ..."): what it does is what is wanted. A thing a
+    machine made ("AI-written reviews that ...") is acted on, and so are things in the
+    plural ("robot arm images that ..."): a role is one."""
+    before = tokens[max(0, i - ROLE_REACH) : i]
+    head = before[-1]
+    if head.endswith("s") and not head.endswith("ss"):
+        return False
+    if not any(word in _MACHINES for word in before[:-1]):
+        return False
+    start = max(k for k, word in enumerate(before) if word in _MACHINES)
+    return not any(word in _MADE for word in before[start + 1 :])
+
+
+ROLE_REACH = 4
+"""How far before a relative word a machine may name the role it plays (an AI + up to three
+words: "an AI executive director who ...")."""
+_MACHINES = frozenset("ai robot robotic autonomous android".split())
+_MADE = frozenset(
+    """written generated made created drawn produced composed synthesised synthesized
+    edited faked cloned""".split()
+)
 
 # Words after which "that", "which" or "who" is not a relative clause ("by who is in them",
 # "tell me which", "all that").
