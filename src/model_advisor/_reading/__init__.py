@@ -15,7 +15,11 @@
   wrote*") or of a purpose clause ("invent records *to stress-test our model*", "so that ...").
   A rule that matched only there counts for less (:data:`SUBORDINATE_WEIGHT` in the engine).
   A clause that says what is wanted is the main one: after a thing that acts ("a tool that
-  writes ...", "a model to detect ...") or a frame ("I want to ...", "use the logs to ...").
+  writes ...", "a model to detect ...", "an AI site foreman who ..."), or a frame ("I want
+  to ...", "use the logs to ...").
+  What a word of judging is "of", "for" or "on" is subordinate too, and unseen by the
+  classifier, which reads the judging: "evaluation metrics *for music generation*",
+  "plausibility checks *for generated poses*" measure what others made.
 - **Background** (subordinate too, and also unseen by the classifier): a clause put before the
   request to set the scene, from the start of a sentence to its first comma, when it opens
   with a subordinating word ("since", "because", "once", "whenever", "considering", "using",
@@ -68,7 +72,16 @@ from __future__ import annotations
 
 import re
 
-from .clauses import _CLAUSE_ENDS, _RELATIVES, CLAUSE_REACH, _clause, _may_trail, _trailing
+from .clauses import (
+    _CLAUSE_ENDS,
+    _RELATIVES,
+    CLAUSE_REACH,
+    JUDGING,
+    OBJECT_CUES,
+    _clause,
+    _may_trail,
+    _trailing,
+)
 from .negation import _ENDS, _NOT_WORDS, _NT, NEGATION_REACH, _negation
 from .scene import BACKGROUND_REACH, SCENE_REST, _background, _may_set_scene, _scene_sentences
 from .scopes import PLAIN, Reading, Scope
@@ -101,11 +114,13 @@ def read(normalized: str, tokens: list[str]) -> Reading:
     """Mark the negated and subordinate words of ``normalized`` (``tokens`` are its words)."""
     unseen = _unseen_verbs(tokens)
     fronted = _may_set_scene(normalized, tokens) or _may_trail(normalized, tokens)
-    if not fronted and not unseen and _TRIGGERS.isdisjoint(tokens):
+    # "of", "for" and "on" are cues only in a text that judges something
+    triggers = _TRIGGERS if JUDGING.isdisjoint(tokens) else _TRIGGERS | OBJECT_CUES
+    if not fronted and not unseen and triggers.isdisjoint(tokens):
         return PLAIN
     # most texts with a trigger word ("to", "that") open nothing: find that out from the
     # words alone before placing them in the text
-    cues = [i for i, token in enumerate(tokens) if token in _TRIGGERS]
+    cues = [i for i, token in enumerate(tokens) if token in triggers]
     if not (fronted or unseen) and not any(
         _negation(tokens, i, True) or (i and _clause(tokens, i)) for i in cues
     ):
@@ -149,6 +164,8 @@ def read(normalized: str, tokens: list[str]) -> Reading:
             cue = i - 1 if tokens[i] == "order" else i  # "in order to" starts at "in"
             scopes.append(Scope("subordinate", cue, start, end))
             subordinate.update(range(i, end))
+            if tokens[i] in OBJECT_CUES:  # the thing judged: the classifier reads the judging
+                hidden |= frozenset(range(start, end))
     if not scopes and not hidden:
         return PLAIN
     scopes += [Scope(_unread_kind(tokens[i]), i, i, i + 1) for i in sorted(unseen)]

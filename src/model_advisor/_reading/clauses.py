@@ -36,6 +36,18 @@ _TO_FRAMES = frozenset(
     it them me us him her you this""".split()
 )
 _USE_FRAMES = frozenset("use using leverage apply employ utilise utilize".split())
+# "of", "for" or "on" after a word of judging opens the thing judged ("evaluation metrics
+# *for music generation*", "plausibility checks *for generated poses*"): what it names is
+# acted on, not made
+OBJECT_CUES = frozenset("of for on".split())
+JUDGING = frozenset(
+    """evaluation evaluations evaluating evaluate evaluates evaluator evaluators metric
+    metrics benchmark benchmarks benchmarking check checks checker checkers checking
+    detector detectors detection detecting guardrail guardrails assessment assessments
+    scoring scorer scorers verification verifier verifiers validator validators validation
+    audit audits auditing moderation critic critics judge judges judging discriminator
+    discriminators classifier classifiers classification test tests testing""".split()
+)
 # A clause after the request that gives its reason or says more about a thing: after a
 # comma ("..., which the team has already labelled", "..., because we want to...") or, for
 # a reason, anywhere ("... so that we can write guides", "... because we plan to...")
@@ -90,6 +102,9 @@ def _clause(tokens: list[str], i: int) -> int | None:
         if _machine_role(tokens, i):
             return None
         return i + 1
+    if token in OBJECT_CUES:
+        judging = before in JUDGING or (i > 1 and tokens[i - 2] in JUDGING)
+        return i + 1 if judging else None  # "evaluation (framework) for ..."
     if token == "so" and tokens[i + 1 : i + 2] == ["that"]:
         return i + 2
     if token == "order" and before == "in" and tokens[i + 1 : i + 2] == ["to"]:
