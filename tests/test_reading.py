@@ -70,10 +70,6 @@ def test_reading_scope_stops_at_reach() -> None:
         # what a machine made, and things in the plural, are acted on
         ("spot AI-written reviews that a bot posted", ["that a bot posted"]),
         ("sort the robot arm photos that the camera took", ["that the camera took"]),
-        # the thing a judging word is "of" or "for" is acted on, not made
-        ("evaluation metrics for music generation", ["for music generation"]),
-        ("an evaluation framework for image generation", ["for image generation"]),
-        ("a detector of deepfake voices in calls", ["of deepfake voices in calls"]),
     ],
 )
 def test_reading_marks_clauses_about_what_is_acted_on(text: str, subordinate: list[str]) -> None:
@@ -329,6 +325,26 @@ def test_a_regex_matched_only_in_a_subordinate_clause_counts_at_half_weight() ->
 def test_a_regex_counts_where_a_match_is_not_negated() -> None:
     (hit,) = ENGINE.match("don't bother scoring the essays by length; score them by clarity")
     assert hit.rule_id == "score" and hit.matched == ("score",)
+
+
+@pytest.mark.parametrize(
+    ("text", "judged"),
+    [
+        ("evaluation metrics for music generation", ["for music generation"]),
+        ("an evaluation framework for image generation", ["for image generation"]),
+        ("a detector of deepfake voices in calls", ["of deepfake voices in calls"]),
+    ],
+)
+def test_reading_marks_what_a_word_of_judging_is_for(text: str, judged: list[str]) -> None:
+    assert marked(text, "judged") == judged
+
+
+def test_advice_says_what_is_judged_went_unread(shipped: Advisor) -> None:
+    advice = shipped.advise("evaluation metrics for symbolic music generation")
+    assert advice.category == "discriminative"
+    (discount,) = advice.evidence.discounted
+    assert discount.kind == "judged" and discount.phrase == "for symbolic music generation"
+    assert "names what is judged, not what is made" in advice.explanation
 
 
 def test_the_classifier_does_not_read_the_thing_a_judging_word_is_for() -> None:

@@ -60,12 +60,14 @@ class Discount(_Frozen):
     ``subordinate`` ones ("reviews *that a bot wrote*") describe what is acted on, and the
     rules matched there counted at half weight; a ``background`` clause ("*since churn is
     rising,* ...") sets the scene: the classifier did not read it and rules matched there
-    counted at half weight. An ``answer`` verb makes a closed answer ("*write* a 0 or 1") and
-    a ``continuation`` verb predicts the rest of a work ("*predict* the next chapter"): the
+    counted at half weight. What is ``judged`` ("evaluation metrics *for music generation*")
+    is acted on too: the classifier did not read it and rules matched there counted at half
+    weight. An ``answer`` verb makes a closed answer ("*write* a 0 or 1") and a
+    ``continuation`` verb predicts the rest of a work ("*predict* the next chapter"): the
     classifier did not read the verb.
     """
 
-    kind: Literal["negated", "subordinate", "background", "answer", "continuation"]
+    kind: Literal["negated", "subordinate", "judged", "background", "answer", "continuation"]
     phrase: str
     rules: tuple[str, ...] = ()  # the rules it kept from firing, or that it weakened
 

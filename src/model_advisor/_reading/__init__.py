@@ -162,9 +162,10 @@ def read(normalized: str, tokens: list[str]) -> Reading:
         end = _scope_end(tokens, breaks, start, CLAUSE_REACH, i, _CLAUSE_ENDS)
         if end > start:
             cue = i - 1 if tokens[i] == "order" else i  # "in order to" starts at "in"
-            scopes.append(Scope("subordinate", cue, start, end))
+            judged = tokens[i] in OBJECT_CUES
+            scopes.append(Scope("judged" if judged else "subordinate", cue, start, end))
             subordinate.update(range(i, end))
-            if tokens[i] in OBJECT_CUES:  # the thing judged: the classifier reads the judging
+            if judged:  # the thing judged: the classifier reads the judging without it
                 hidden |= frozenset(range(start, end))
     if not scopes and not hidden:
         return PLAIN

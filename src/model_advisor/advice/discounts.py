@@ -39,6 +39,9 @@ def discounts(rules: RuleEngine, analysis: Analysis, hits: Sequence[RuleHit]) ->
         elif scope.kind == "background":  # unseen by the classifier, rules at half weight
             named = _matched_among(weakened, stems)
             found.append(Discount(kind="background", phrase=phrase, rules=named))
+        elif scope.kind == "judged":  # unseen by the classifier too
+            named = _matched_among(weakened, stems)
+            found.append(Discount(kind="judged", phrase=phrase, rules=named))
         elif scope.kind == "answer":  # a verb left unread: it makes a closed answer
             found.append(Discount(kind="answer", phrase=phrase))
         elif scope.kind == "continuation":  # a verb left unread: it asks for more of a work
@@ -67,6 +70,12 @@ def describe(found: Sequence[Discount]) -> str:
             weakened = f", and {rules} counted at half weight" if rules else ""
             sentences.append(
                 f'"{phrase}" only sets the scene, so the classifier did not read it{weakened}.'
+            )
+        elif discount.kind == "judged":
+            weakened = f", and {rules} counted at half weight" if rules else ""
+            sentences.append(
+                f'"{phrase}" names what is judged, not what is made, so the classifier did not '
+                f"read it{weakened}."
             )
         elif discount.kind == "answer":
             sentences.append(
