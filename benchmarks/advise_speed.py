@@ -20,6 +20,8 @@ import sys
 import time
 from pathlib import Path
 
+from installed import model_advisor_command
+
 import model_advisor
 from model_advisor import Advisor
 
@@ -73,10 +75,7 @@ def main() -> None:
         f"best round's median {best:.3f} ms (target < 0.5 ms)"
     )
 
-    # the command installed beside this Python (a venv's), not another one found on PATH
-    executable = Path(sys.executable).with_name("model-advisor")
-    advise = [str(executable)] if executable.is_file() else [sys.executable, "-m", "model_advisor"]
-    advise += ["advise", "predict weather"]
+    advise = [*model_advisor_command(), "advise", "predict weather"]
     baseline = [sys.executable, "-c", "import click, yaml, pydantic"]
     # pip compiles an installed package's bytecode; a checkout run with
     # PYTHONDONTWRITEBYTECODE set would compile every module again in each process

@@ -15,7 +15,6 @@ Run: ``python benchmarks/batch_memory.py [--distinct] [--small N] [--large N] [-
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,12 +22,20 @@ import time
 from pathlib import Path
 
 from batch_throughput import write_input
+from installed import model_advisor_command
 
 
 def batch_command(source: Path, target: Path, jobs: int) -> list[str]:
-    executable = shutil.which("model-advisor")
-    command = [executable] if executable else [sys.executable, "-m", "model_advisor"]
-    return [*command, "batch", str(source), "-o", str(target), "--quiet", "--jobs", str(jobs)]
+    return [
+        *model_advisor_command(),
+        "batch",
+        str(source),
+        "-o",
+        str(target),
+        "--quiet",
+        "--jobs",
+        str(jobs),
+    ]
 
 
 def peak_rss_mb(source: Path, target: Path, jobs: int) -> float:

@@ -28,7 +28,6 @@ import os
 import resource
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -37,6 +36,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from batch_throughput import distinct_share, distinct_tasks
 from distributed import Client, LocalCluster
+from installed import model_advisor_command
 
 
 def write_parquet(directory: Path, rows: int, file_rows: int) -> None:
@@ -51,9 +51,7 @@ def write_parquet(directory: Path, rows: int, file_rows: int) -> None:
 
 
 def command(*args: str) -> list[str]:
-    executable = shutil.which("model-advisor")
-    base = [executable] if executable else [sys.executable, "-m", "model_advisor"]
-    return [*base, "batch", *args, "--quiet"]
+    return [*model_advisor_command(), "batch", *args, "--quiet"]
 
 
 def timed(arguments: list[str]) -> tuple[float, float]:
