@@ -7,7 +7,7 @@ with its target.
   their figures are optimistic;
 - the development sets of hard requests (``benchmarks/data/dev-hard.csv``, and
   ``requests.csv`` of ``dev-2/`` and ``dev-3/``) and of real texts (``real.csv`` of ``dev-2/``
-  to ``dev-7/``), written blind for developers to read: their figures per pattern show where
+  to ``dev-8/``), written blind for developers to read: their figures per pattern show where
   wording still misleads;
 - the blind pairs (``benchmarks/data/blind/`` to ``blind-4/``), each written by someone who
   had seen nothing of the project, with the labelling rule written first (``LABELLING.md``).
@@ -46,7 +46,7 @@ DEV_HARD = (
 )
 DEV_REAL = tuple(
     HERE / "data" / name / "real.csv"
-    for name in ("dev-2", "dev-3", "dev-4", "dev-5", "dev-6", "dev-7")
+    for name in ("dev-2", "dev-3", "dev-4", "dev-5", "dev-6", "dev-7", "dev-8")
 )
 
 
