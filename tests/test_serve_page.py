@@ -136,6 +136,7 @@ def test_serve_page_ambiguous_task_asks_the_question(
         "write or classify",
         "score and caption photos",
         "translate or tag product reviews",
+        "summarise or rank the reviews",
     ]
     advisor = Advisor.default()
     torn = [a for a in map(advisor.advise, candidates) if a.ambiguous and a.question]
