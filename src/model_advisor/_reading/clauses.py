@@ -116,6 +116,16 @@ def _clause(tokens: list[str], i: int) -> int | None:
     return None
 
 
+ROLE_REACH = 4
+"""How far before a relative word a machine may name the role it plays (an AI + up to three
+words: "an AI executive director who ...")."""
+_MACHINES = frozenset("ai robot robotic autonomous android".split())
+_MADE = frozenset(
+    """written generated made created drawn produced composed synthesised synthesized
+    edited faked cloned""".split()
+)
+
+
 def _machine_role(tokens: list[str], i: int) -> bool:
     """Whether the words before the relative at ``i`` name a machine in a role ("an AI site
     foreman who ...", "a robot butler that ..."): what it does is what is wanted. A thing a
@@ -130,15 +140,6 @@ def _machine_role(tokens: list[str], i: int) -> bool:
     start = max(k for k, word in enumerate(before) if word in _MACHINES)
     return not any(word in _MADE for word in before[start + 1 :])
 
-
-ROLE_REACH = 4
-"""How far before a relative word a machine may name the role it plays (an AI + up to three
-words: "an AI executive director who ...")."""
-_MACHINES = frozenset("ai robot robotic autonomous android".split())
-_MADE = frozenset(
-    """written generated made created drawn produced composed synthesised synthesized
-    edited faked cloned""".split()
-)
 
 # Words after which "that", "which" or "who" is not a relative clause ("by who is in them",
 # "tell me which", "all that").
