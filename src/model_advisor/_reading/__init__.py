@@ -108,6 +108,7 @@ _TRIGGERS = (
     | _RELATIVES
     | frozenset("t not no without instead rather to skip forget so order".split())
 )
+_JUDGED_TRIGGERS = _TRIGGERS | OBJECT_CUES
 
 
 def read(normalized: str, tokens: list[str]) -> Reading:
@@ -115,7 +116,7 @@ def read(normalized: str, tokens: list[str]) -> Reading:
     unseen = _unseen_verbs(tokens)
     fronted = _may_set_scene(normalized, tokens) or _may_trail(normalized, tokens)
     # "of", "for" and "on" are cues only in a text that judges something
-    triggers = _TRIGGERS if JUDGING.isdisjoint(tokens) else _TRIGGERS | OBJECT_CUES
+    triggers = _TRIGGERS if JUDGING.isdisjoint(tokens) else _JUDGED_TRIGGERS
     if not fronted and not unseen and triggers.isdisjoint(tokens):
         return PLAIN
     # most texts with a trigger word ("to", "that") open nothing: find that out from the
