@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from model_advisor import Advisor, __version__, knowledge_sha256
-from model_advisor.advice.aspects import split_tasks
+from model_advisor.advice.aspects import split_alternatives, split_shared, split_tasks
 from model_advisor.cli import cli
 
 RULES = Path(__file__).parents[1] / "rules"
@@ -193,6 +193,55 @@ def test_aspects_split_keeps_a_one_word_piece_with_its_neighbour() -> None:
     assert split_tasks("sort the mail; then write replies") == ["sort the mail", "write replies"]
 
 
+def test_aspects_split_shared_gives_each_word_what_follows() -> None:
+    assert split_shared("caption or classify images") == (
+        ["caption images", "classify images"],
+        True,
+    )
+    assert split_shared("please tag, rank and summarise the posts.") == (
+        ["tag the posts", "rank the posts", "summarise the posts"],
+        False,
+    )
+    assert split_shared("classify the photos of cats and dogs") == ([], False)
+
+
+def test_aspects_split_alternatives_keeps_one_word_pieces_joined() -> None:
+    assert split_alternatives("write a poem, or classify the photos") == [
+        "write a poem",
+        "classify the photos",
+    ]
+    assert split_alternatives("tag or rank the posts") == ["tag or rank the posts"]
+
+
+@pytest.mark.parametrize(
+    "task",
+    [
+        "summarise or classify the support tickets",
+        "write a short poem or classify the holiday photos",
+        "I want to translate or categorise the customer letters",
+    ],
+)
+def test_aspects_alternatives_of_two_kinds_are_parts_to_choose_from(
+    shipped: Advisor, task: str
+) -> None:
+    advice = shipped.advise(task)
+    assert advice.alternatives
+    assert {p.category for p in advice.parts} == {"discriminative", "generative"}
+    assert advice.combines == ()
+    assert "alternatives" in advice.explanation
+    assert advice.recommendation.startswith("Choose the task you need")
+    assert not any("combines discriminative and generative" in c.quote for c in advice.citations)
+
+
+@pytest.mark.parametrize(
+    "task", ["summarise or translate the quarterly reports", "detect or flag forged invoices"]
+)
+def test_aspects_alternatives_of_one_kind_are_one_task(shipped: Advisor, task: str) -> None:
+    advice = shipped.advise(task)
+    assert advice.parts == ()
+    assert not advice.alternatives
+
+
 def test_aspects_agi_answer_points_to_achievable_parts(shipped: Advisor) -> None:
     advice = shipped.advise(
         "an AI that runs our whole newsroom on its own: transcribe interviews, "
@@ -232,6 +281,7 @@ def test_aspects_schema_command_describes_every_field(runner: CliRunner) -> None
         "question",
         "parts",
         "combines",
+        "alternatives",
         "provenance",
     }
     assert expected <= set(schema["properties"])

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from model_advisor import Advisor, load_examples
-from model_advisor._reading import PLAIN
+from model_advisor._reading import PLAIN, alternatives
 from model_advisor._text import Analysis, classifier_text
 from model_advisor.engine.matching import SUBORDINATE_WEIGHT, RuleEngine
 from model_advisor.errors import RuleFileError
@@ -536,3 +536,20 @@ def test_shipped_rules_tell_editing_from_dense_prediction(
 ) -> None:
     fired = {h.rule_id for h in shipped.engine.decide(text).hits}
     assert fires in fired and silent not in fired
+
+
+@pytest.mark.parametrize(
+    ("text", "groups"),
+    [
+        ("caption or classify images", [["caption", "classify"]]),
+        ("I want to tag, rank or summarise the posts", [["tag", "rank", "summarise"]]),
+        ("I want to tag, rank and summarise the posts", []),  # "and" joins tasks wanted
+        ("Photos: crop, or enhance them", [["crop", "enhance"]]),
+        ("classify the captions and subtitles", []),  # not where a request begins
+        ("Hello, I need a model", []),  # no "and" or "or"
+    ],
+)
+def test_reading_finds_words_offered_as_alternatives(text: str, groups: list[list[str]]) -> None:
+    analysis = Analysis.of(text)
+    found = alternatives(analysis.normalized, analysis.tokens)
+    assert [[analysis.tokens[i] for i in sorted(g)] for g in found] == groups

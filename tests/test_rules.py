@@ -695,3 +695,18 @@ def test_a_veto_does_not_see_negated_words_or_words_that_only_set_the_scene(
     ) == ["spot"]
     assert fired(engine, "no need to write a guide, just spot the cracks") == ["spot"]
     assert engine.weigh("spot the cracks so that we can write a guide")[0].rule_id == "spot"
+
+
+def test_a_veto_word_offered_as_an_alternative_to_the_rules_own_word_does_not_veto() -> None:
+    caption = rule("caption", "generative", any=[keyword("caption")], none=[keyword("classify")])
+    engine = RuleEngine.from_rules([caption])
+
+    assert fired(engine, "classify the captions") == []  # the captions are what is classified
+    assert fired(engine, "caption or classify the images") == ["caption"]
+    assert fired(engine, "I want to classify, tag or caption the images") == ["caption"]
+    assert engine.weigh("classify or caption the images")[0].rule_id == "caption"
+    assert fired(engine, "classify and caption the images") == []  # "and": as the veto says
+    # side by side with another word, the veto word still vetoes
+    assert fired(engine, "classify or sort the captions") == []
+    # offered beside the rule's word, but also used on its own elsewhere: it vetoes
+    assert fired(engine, "caption or classify the images, then classify the captions") == []

@@ -128,6 +128,7 @@ class Advice(_Frozen):
     question: str | None = None
     parts: tuple[Part, ...] = ()
     combines: tuple[Category, ...] = ()
+    alternatives: bool = False
     provenance: Provenance | None = None
 
 

@@ -60,6 +60,8 @@ of ``model_advisor``: training and the engine read a text the same way.
 :func:`read` (here) puts the parts together; each part is a module, and imports run one way,
 from here down to the last two:
 
+- ``alternatives``: words offered as alternatives ("caption or classify"), which the engine
+  asks for only when a rule's veto word is present.
 - ``negation``: the cues of a negated scope and the words that end it.
 - ``clauses``: subordinate clauses, and the clauses that trail a request.
 - ``scene``: background clauses and sentences that set the scene.
@@ -72,6 +74,7 @@ from __future__ import annotations
 
 import re
 
+from .alternatives import alternatives
 from .clauses import (
     _CLAUSE_ENDS,
     _RELATIVES,
@@ -98,6 +101,7 @@ __all__ = [
     "SCENE_REST",
     "Reading",
     "Scope",
+    "alternatives",
     "read",
 ]
 

@@ -36,7 +36,7 @@ from ..types import (
     RuleHit,
     TermWeight,
 )
-from .aspects import Aspects, split_tasks
+from .aspects import Aspects, split_alternatives, split_shared, split_tasks
 from .discounts import describe, discounts
 
 MAX_PARTS = 6
@@ -135,12 +135,14 @@ class Advisor:
         ]
         kind = self.aspects.kind(category, analysis)
         passages = self._passages(category, analysis, kind)
-        parts, combines = self._parts(text, category)
+        parts, combines, alternatives = self._parts(text, category)
+        if alternatives:
+            combines = ()  # one of them is wanted, not all together
         if combines and self.aspects.combining is not None:
             passages.append(self.aspects.combining)
         runner_up = self._runner_up(decision)
         discounted = discounts(self.engine.rules, analysis, hits)
-        explanation = self._explain(decision, hits, parts, combines)
+        explanation = self._explain(decision, hits, parts, combines, alternatives)
         if discounted:
             explanation = f"{explanation} {describe(discounted)}"
         return Advice(
@@ -151,7 +153,7 @@ class Advisor:
             ambiguous=decision.ambiguous,
             evidence=Evidence(rules=tuple(hits), terms=tuple(terms), discounted=tuple(discounted)),
             citations=tuple(self.cite(p) for p in passages),
-            recommendation=self._recommend(category, parts, combines),
+            recommendation=self._recommend(category, parts, alternatives),
             explanation=explanation,
             truncated=truncated,
             kind=kind,
@@ -164,46 +166,64 @@ class Advisor:
             question=self.aspects.question(category, runner_up) if decision.ambiguous else None,
             parts=parts,
             combines=combines,
+            alternatives=alternatives,
             provenance=self.provenance,
         )
 
     def _parts(
         self, text: str, category: Category
-    ) -> tuple[tuple[Part, ...], tuple[Category, ...]]:
-        """The tasks inside a compound task, or the achievable pieces of an AGI-sized one.
+    ) -> tuple[tuple[Part, ...], tuple[Category, ...], bool]:
+        """The tasks inside a compound task, the alternatives a task offers, or the
+        achievable pieces of an AGI-sized one; and whether they are alternatives.
 
         A compound task is reported only when its pieces are each clear (not ambiguous) and
         call for different categories; pieces of the same category are one task. A text of
         more than ``MAX_PARTS`` pieces is a description, not a list of tasks, and is not split.
         Each piece after the first must start with a rule keyword (a verb such as "draft" or
-        "forecast"), so "cats and dogs" or "...and our planners..." are not split.
+        "forecast"), so "cats and dogs" or "...and our planners..." are not split. Words
+        offered side by side share what follows them ("caption or classify images" holds
+        "caption images" and "classify images"), and pieces offered with "or" are
+        alternatives: the task asks for one of them.
         """
         aspirational = self.info[category].aspirational
-        pieces = split_tasks(text, list_items=aspirational)
+        pieces, alternatives = self._pieces(text, aspirational)
         if not 2 <= len(pieces) <= MAX_PARTS:
-            return (), ()
-        if not aspirational and not all(
-            self.engine.rules.is_keyword(p.split()[0]) for p in pieces[1:]
-        ):
-            return (), ()  # a new task starts with what to do ("draft", "predict"...)
+            return (), (), False
         groups: list[tuple[str, Category]] = []  # pieces, neighbours of one category joined
         for piece in pieces:
             decision = self.engine.decide(piece, matched_words=False).decision
             if decision.category == UNDETERMINED or decision.ambiguous:
                 if aspirational:
                     continue
-                return (), ()
+                return (), (), False
             if aspirational and self.info[decision.category].aspirational:
                 continue
             if groups and groups[-1][1] == decision.category and not aspirational:
-                groups[-1] = (f"{groups[-1][0]} and {piece}", decision.category)
+                join = "or" if alternatives else "and"
+                groups[-1] = (f"{groups[-1][0]} {join} {piece}", decision.category)
                 continue
             groups.append((piece, decision.category))
         parts = tuple(part for piece, _ in groups if (part := self._part(piece)) is not None)
         kinds = tuple(c for c in self.categories if any(p.category == c for p in parts))
         if not aspirational and len(kinds) < 2:
-            return (), ()
-        return parts, kinds
+            return (), (), False
+        return parts, kinds, alternatives
+
+    def _pieces(self, text: str, aspirational: bool) -> tuple[list[str], bool]:
+        """The pieces :meth:`_parts` decides, and whether they are alternatives."""
+        if aspirational:
+            return split_tasks(text, list_items=True), False
+        is_keyword = self.engine.rules.is_keyword
+        shared, alternatives = split_shared(text)
+        if shared and all(is_keyword(p.split()[0]) for p in shared):
+            return shared, alternatives
+        pieces, alternatives = split_tasks(text), False
+        if len(pieces) < 2:
+            pieces = split_alternatives(text)
+            alternatives = len(pieces) > 1
+        if not all(is_keyword(p.split()[0]) for p in pieces[1:]):
+            return [], False  # a new task starts with what to do ("draft", "predict"...)
+        return pieces, alternatives
 
     def _part(self, piece: str) -> Part | None:
         decided = self.engine.decide(piece)
@@ -218,13 +238,13 @@ class Advisor:
             citation=self.cite(self._passages(category, decided.analysis)[0]),
         )
 
-    def _recommend(
-        self, category: Category, parts: Sequence[Part], combines: Sequence[Category]
-    ) -> str:
+    def _recommend(self, category: Category, parts: Sequence[Part], alternatives: bool) -> str:
         recommendation = self.info[category].recommendation
         if not parts:
             return recommendation
         pieces = "; ".join(f'{self.info[p.category].name} for "{p.text}"' for p in parts)
+        if alternatives:
+            return f"Choose the task you need; each calls for its own kind of model: {pieces}."
         if self.info[category].aspirational:
             return f"{recommendation} Parts you could build today: {pieces}."
         return f"Combine models, one per task: {pieces}; feed the first one's output to the next."
@@ -334,6 +354,7 @@ class Advisor:
         hits: Sequence[RuleHit],
         parts: Sequence[Part] = (),
         combines: Sequence[Category] = (),
+        alternatives: bool = False,
     ) -> str:
         if decision.category == UNDETERMINED:
             return _NO_EVIDENCE
@@ -350,6 +371,11 @@ class Advisor:
             )
         if info.caveat:
             text += f" {info.caveat}"
+        elif alternatives:
+            text += (
+                f" It offers {len(parts)} tasks as alternatives, and they call for different "
+                "kinds of model: the answer is for the task as a whole, see its parts."
+            )
         elif combines:
             names = " and ".join(combines)
             text += (

@@ -25,6 +25,17 @@ _CONNECTORS = re.compile(
 )
 # An AGI-sized task is also split at commas and colons, to list its achievable pieces.
 _LIST_SEPARATORS = re.compile(r"\s*[,:]\s*")
+# Alternatives offered with "or": "write a poem or classify the photos"
+_OR = re.compile(r",?\s+\bor\b\s+", re.IGNORECASE)
+# Single words offered side by side before what they share: "caption or classify images",
+# "please tag, rank and summarise the posts"
+_SHARED = re.compile(
+    r"^(?P<lead>(?:please|i\s+want\s+to|we\s+need\s+to|help\s+me)\s+)?"
+    r"(?P<words>[^\W\d_]+(?:\s*,\s*[^\W\d_]+)*,?\s+(?:and|or)\s+[^\W\d_]+)"
+    r"\s+(?P<rest>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_WORD_JOINS = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+", re.IGNORECASE)
 MIN_PART_WORDS = 2
 
 
@@ -125,6 +136,33 @@ def split_tasks(text: str, *, list_items: bool = False) -> list[str]:
     if carry and merged:
         merged[-1] = f"{merged[-1]} and {carry}"
     return merged
+
+
+def split_shared(text: str) -> tuple[list[str], bool]:
+    """Split a task whose first words are offered side by side before what they share.
+
+    "caption or classify images" gives ``["caption images", "classify images"]`` and True:
+    the words were offered with "or", as alternatives. A task of another shape gives no
+    pieces.
+    """
+    found = _SHARED.match(text.strip())
+    if found is None:
+        return [], False
+    words = [w for w in _WORD_JOINS.split(found["words"]) if w]
+    rest = found["rest"].rstrip(" .;,:!?")
+    alternatives = re.search(r"\bor\b", found["words"], re.IGNORECASE) is not None
+    return [f"{word} {rest}" for word in words], alternatives
+
+
+def split_alternatives(text: str) -> list[str]:
+    """Split a task into the alternatives it offers with "or" (one piece when it offers none).
+
+    Pieces of fewer than two words stay joined, as in :func:`split_tasks`.
+    """
+    pieces = [p.strip(" .;,:") for p in _OR.split(text)]
+    if any(len(p.split()) < MIN_PART_WORDS for p in pieces):
+        return [text.strip()]
+    return pieces
 
 
 def _mentioning(knowledge: KnowledgeBase, mention: str) -> Passage:

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 import re2
 
+from .._reading import alternatives
 from .._text import Analysis, normalize, stem
 from ..knowledge.compiled import FUZZY_MIN_LENGTH, ConditionTables, CueTables, RuleTables
 from ..knowledge.schema import Condition, Rule, regex_options
@@ -422,6 +423,7 @@ class RuleEngine:
         kept: list[str] | None = None  # the stems a veto phrase may run over
         pairs: set[str] = set()
         joined = ""
+        groups: tuple[frozenset[int], ...] | None = None  # words offered as alternatives
         fired = []
         for index in candidates:
             any_keys, all_keys, veto_keys, veto_stems, veto_pairs, phrases = self._checks[index]
@@ -431,7 +433,10 @@ class RuleEngine:
             if veto_keys and not vetoing.isdisjoint(veto_keys):
                 continue
             if veto_stems and not veto_stems.isdisjoint(stems):
-                continue
+                if groups is None:
+                    groups = alternatives(analysis.normalized, analysis.tokens)
+                if not groups or not self._offered_instead(index, analysis, found, groups, unseen):
+                    continue
             if veto_pairs:
                 if kept is None:
                     kept = _kept_stems(analysis.stems, unseen)
@@ -443,6 +448,32 @@ class RuleEngine:
             fired.append(index)
         fired.sort(key=self._rank.__getitem__)
         return fired
+
+    def _offered_instead(
+        self,
+        index: int,
+        analysis: Analysis,
+        found: dict[int, str],
+        groups: tuple[frozenset[int], ...],
+        unseen: frozenset[int],
+    ) -> bool:
+        """Whether each veto word of rule ``index`` in the text is only offered instead of a word
+        that fired the rule ("caption or classify images": "classify" does not veto the
+        caption rule), so the veto does not hold."""
+        veto_stems = self._checks[index].veto_stems
+        any_keys, all_keys = self._groups[index]
+        own = {k for k in (*any_keys, *all_keys) if k in found}
+        keys_of = self._index.stems.get
+        stems = analysis.stems
+        for position, word in enumerate(stems):
+            if word not in veto_stems or position in unseen:
+                continue
+            group = next((g for g in groups if position in g), None)
+            if group is None or not any(
+                not own.isdisjoint(keys_of(stems[p], ())) for p in group if p != position
+            ):
+                return False
+        return True
 
 
 class CueMatcher:

@@ -57,6 +57,7 @@ def cached_model_path(stamp: str) -> Path:
 
 BUILDERS = (
     "_reading/__init__.py",
+    "_reading/alternatives.py",
     "_reading/clauses.py",
     "_reading/negation.py",
     "_reading/scene.py",
