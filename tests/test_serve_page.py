@@ -124,6 +124,15 @@ def test_serve_page_shared_url_asks_at_once(server: str, browser: webdriver.Chro
         "Generative AI",
         "Discriminative model",
     ]
+    assert browser.find_element(By.ID, "parts-title").text == "Parts of the task"
+
+
+def test_serve_page_alternatives_say_to_choose(server: str, browser: webdriver.Chrome) -> None:
+    browser.get(f"{server}/?task={quote('summarise or classify the support tickets')}")
+    answer(browser)
+    title = browser.find_element(By.ID, "parts-title").text
+    assert title == "Alternatives: choose the one you need"
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#parts li")) == 2
 
 
 def test_serve_page_ambiguous_task_asks_the_question(

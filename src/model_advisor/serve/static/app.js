@@ -117,6 +117,9 @@ function showParts(advice) {
     if (part.citation) item.append(element("div", where(part.citation), "where"));
     list.append(item);
   }
+  $("parts-title").textContent = advice.alternatives
+    ? "Alternatives: choose the one you need"
+    : "Parts of the task";
   $("parts-block").hidden = advice.parts.length === 0;
 }
 
