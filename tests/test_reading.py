@@ -169,6 +169,8 @@ def test_reading_marks_whole_sentences_that_set_the_scene(text: str, scene: list
          "who was already sorted by table"),
         ("Compose a lullaby for my niece, which I will sing while the nanny sorts her toys",
          "which i will sing while the nanny sorts her toys"),
+        ("Score each lead, so our reps can write warmer emails",
+         "so our reps can write warmer emails"),
     ],
 )  # fmt: skip
 def test_reading_marks_a_trailing_reason_or_aside(text: str, aside: str) -> None:
@@ -231,6 +233,9 @@ def test_reading_sentence_of_background_counts_its_rules_at_half_weight() -> Non
         ("make a map showing where the roof tiles are missing", "make"),
         ("generate per-row masks of the weeds", "generate"),
         ("condense every complaint into one of six topic codes", "condense"),
+        ("write down whether each tenant paid on time", "write"),
+        ("write out which of the twelve hazard codes apply to each site report", "write"),
+        ("generate which of the two offers is cheaper", "generate"),
     ],
 )
 def test_classifier_does_not_read_a_verb_that_what_comes_out_contradicts(
@@ -249,6 +254,7 @@ def test_classifier_does_not_read_a_verb_that_what_comes_out_contradicts(
         "write a number of short stories",
         "make a map of the hiking trails",
         "translate the leaflet into one language after another",
+        "write out the whole speech for the wedding",
     ],
 )
 def test_classifier_reads_a_verb_that_what_comes_out_agrees_with(text: str) -> None:

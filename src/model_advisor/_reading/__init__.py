@@ -42,13 +42,15 @@
   background as well, from its cue to the next punctuation mark: after a comma, "which",
   "who", "where", "because" or "since" ("draft the minutes, which the system has already
   labelled by speaker"), and anywhere, "because" and "so that" ("detect the defects so that
-  we can write better guides"). A "which" after a thing that acts ("an app, which writes
+  we can write better guides"), and after a comma "so" with a subject ("..., so our reps can
+  write warmer emails"). A "which" after a thing that acts ("an app, which writes
   ...") and a clause ending in a question mark ("..., which model?") stay.
 - **Unseen verbs** (by the classifier only): a verb of making whose object is a closed
   answer ("write a 0 or 1 for each row", "generate labels", "produce a yes/no answer",
   "write a number from 1 to 10", "generate a go/no-go decision", "create a per-pixel mask",
   "write down the expected output") or a listing of which ("draft a list of which...",
-  "create a map showing where..."), a verb that turns its input "into one of" a set
+  "create a map showing where...") or a closed question straight after it ("write down
+  whether...", "write out which of the codes apply"), a verb that turns its input "into one of" a set
   ("summarise each record into one of four codes"), and a verb of predicting whose object
   is the rest of a work ("predict the next chapter", "forecast the rest of this melody").
   What comes out decides, not the verb: the classifier reads such a task without the verb,

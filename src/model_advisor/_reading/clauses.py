@@ -53,6 +53,8 @@ JUDGING = frozenset(
 # a reason, anywhere ("... so that we can write guides", "... because we plan to...")
 _BECAUSE = frozenset("because since".split())
 _TRAILING = _BECAUSE | frozenset("which who whom whose where".split())
+# "so" + a subject opens a clause of what follows ("..., so our reps can write emails")
+_SO_SUBJECTS = frozenset("that we i they our my your their you he she it the staff people".split())
 
 
 def _may_trail(text: str, tokens: list[str]) -> bool:
@@ -80,7 +82,7 @@ def _trailing(
             opens = comma and (token in _BECAUSE or tokens[i - 1] not in _ACTORS)
             opens = opens or (token in _BECAUSE and i - 1 not in breaks)
         else:
-            opens = token == "so" and after in (["that"], ["we"], ["i"], ["they"])
+            opens = token == "so" and bool(after) and after[0] in _SO_SUBJECTS
             opens = opens and (comma or after == ["that"])
         if not opens or i - start < BACKGROUND_REST or (found and found[-1].end > i):
             continue
@@ -145,5 +147,6 @@ def _machine_role(tokens: list[str], i: int) -> bool:
 # "tell me which", "all that").
 _FUNCTION_WORDS = frozenset(
     """a an the by of in on at for from to with about me us you him her them it all and or
-    but if whether out see find guess identify spot pick choose know which what""".split()
+    but if whether out down see find guess identify spot pick choose know which what write
+    generate produce create output""".split()
 )

@@ -46,8 +46,7 @@ def _unseen_verbs(tokens: list[str]) -> frozenset[int]:
         return frozenset()  # most texts: no verb of either kind
     present = set(tokens)
     making = not _MAKING.isdisjoint(present) and not (
-        _ANSWERS.isdisjoint(present)
-        and (_LISTINGS.isdisjoint(present) or _WHICH.isdisjoint(present))
+        _ANSWERS.isdisjoint(present) and _WHICH.isdisjoint(present)
     )
     turning = not _TURNING.isdisjoint(present) and "one" in present
     if not (making or turning) and (_PREDICTING.isdisjoint(present) or _REST.isdisjoint(present)):
@@ -79,7 +78,10 @@ def _closed(after: list[str]) -> bool:
     for k, word in enumerate(after[:3]):
         if word in _LISTINGS and not _WHICH.isdisjoint(after[k + 1 : k + 3]):
             return True
-    return False
+    # "write down whether...", "write out which of the codes apply": a closed question
+    return after[:1] in (["which"], ["whether"]) or (
+        after[:1] in (["down"], ["out"]) and after[1:2] in (["which"], ["whether"])
+    )
 
 
 def _unread_kind(verb: str) -> str:
