@@ -50,8 +50,9 @@
   "write a number from 1 to 10", "generate a go/no-go decision", "create a per-pixel mask",
   "write down the expected output") or a listing of which ("draft a list of which...",
   "create a map showing where...") or a closed question straight after it ("write down
-  whether...", "write out which of the codes apply"), a verb that turns its input "into one of" a set
-  ("summarise each record into one of four codes"), and a verb of predicting whose object
+  whether...", "write out which of the codes apply"), a verb that turns its input "into
+  one of" a set ("summarise each record into one of four codes"), and a verb of predicting
+  whose object
   is the rest of a work ("predict the next chapter", "forecast the rest of this melody").
   What comes out decides, not the verb: the classifier reads such a task without the verb,
   and the rules' `output` conditions see what comes out.
