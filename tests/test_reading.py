@@ -361,7 +361,7 @@ def test_the_classifier_does_not_read_the_thing_a_judging_word_is_for() -> None:
 
 
 def test_reading_changes_nothing_for_a_plain_text() -> None:
-    analysis = Analysis.of("write a poem about the sea")
+    analysis = Analysis.of("write a poem for my mother")
     assert analysis.reading is PLAIN and analysis.seen == analysis.normalized
 
 
@@ -559,3 +559,35 @@ def test_reading_finds_words_offered_as_alternatives(text: str, groups: list[lis
     analysis = Analysis.of(text)
     found = alternatives(analysis.normalized, analysis.tokens)
     assert [[analysis.tokens[i] for i in sorted(g)] for g in found] == groups
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("write an essay about thinking machines", ["about thinking machines"]),
+        ("produce a short weekly report on which stores sold out", ["on which stores sold out"]),
+        ("draft a briefing of the risks in our supply chain", ["of the risks in our supply chain"]),
+    ],
+)
+def test_reading_marks_the_topic_of_a_written_work(text: str, topic: list[str]) -> None:
+    assert marked(text, "topic") == topic
+    assert topic[0].split()[1] not in Analysis.of(text).seen.split()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a blog post about fine-tuning a sentiment model",  # no verb asks for the work
+        "classify the reports on fraud",  # not a written work asked for
+    ],
+)
+def test_reading_needs_a_work_asked_for_to_mark_a_topic(text: str) -> None:
+    assert not any(s.kind == "topic" for s in Analysis.of(text).reading.scopes)
+
+
+def test_advice_says_the_topic_of_a_written_work_went_unread(shipped: Advisor) -> None:
+    advice = shipped.advise("write an essay about artificial general intelligence")
+    assert advice.category == "generative"
+    (discount,) = advice.evidence.discounted
+    assert discount.kind == "topic" and discount.phrase == "about artificial general intelligence"
+    assert "names what the written work is about, not the work to do" in advice.explanation

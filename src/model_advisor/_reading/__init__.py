@@ -84,7 +84,10 @@ from .clauses import (
     CLAUSE_REACH,
     JUDGING,
     OBJECT_CUES,
+    TOPIC_CUES,
+    WRITTEN,
     _clause,
+    _judging,
     _may_trail,
     _trailing,
 )
@@ -116,6 +119,8 @@ _TRIGGERS = (
     | frozenset("t not no without instead rather to skip forget so order".split())
 )
 _JUDGED_TRIGGERS = _TRIGGERS | OBJECT_CUES
+_TOPIC_TRIGGERS = _TRIGGERS | TOPIC_CUES
+_BOTH_TRIGGERS = _JUDGED_TRIGGERS | TOPIC_CUES
 
 
 def read(normalized: str, tokens: list[str]) -> Reading:
@@ -123,7 +128,7 @@ def read(normalized: str, tokens: list[str]) -> Reading:
     unseen = _unseen_verbs(tokens)
     fronted = _may_set_scene(normalized, tokens) or _may_trail(normalized, tokens)
     # "of", "for" and "on" are cues only in a text that judges something
-    triggers = _TRIGGERS if JUDGING.isdisjoint(tokens) else _JUDGED_TRIGGERS
+    triggers = _triggers(tokens)
     if not fronted and not unseen and triggers.isdisjoint(tokens):
         return PLAIN
     # most texts with a trigger word ("to", "that") open nothing: find that out from the
@@ -170,10 +175,11 @@ def read(normalized: str, tokens: list[str]) -> Reading:
         end = _scope_end(tokens, breaks, start, CLAUSE_REACH, i, _CLAUSE_ENDS)
         if end > start:
             cue = i - 1 if tokens[i] == "order" else i  # "in order to" starts at "in"
-            judged = tokens[i] in OBJECT_CUES
-            scopes.append(Scope("judged" if judged else "subordinate", cue, start, end))
+            kind = _kind(tokens, i)
+            scopes.append(Scope(kind, cue, start, end))
             subordinate.update(range(i, end))
-            if judged:  # the thing judged: the classifier reads the judging without it
+            if kind != "subordinate":  # what is judged or written about: the classifier
+                # reads the judging or the writing without it
                 hidden |= frozenset(range(start, end))
     if not scopes and not hidden:
         return PLAIN
@@ -182,6 +188,25 @@ def read(normalized: str, tokens: list[str]) -> Reading:
     return Reading(
         frozenset(negated), frozenset(subordinate - negated), tuple(scopes), spans, hidden
     )
+
+
+def _triggers(tokens: list[str]) -> frozenset[str]:
+    """The cue words worth looking at in ``tokens``: "of", "for" and "on" only in a text that
+    judges something, "on", "about" and "of" only in one that names a written work."""
+    judging = not JUDGING.isdisjoint(tokens)
+    written = not WRITTEN.isdisjoint(tokens)
+    if judging:
+        return _BOTH_TRIGGERS if written else _JUDGED_TRIGGERS
+    return _TOPIC_TRIGGERS if written else _TRIGGERS
+
+
+def _kind(tokens: list[str], i: int) -> str:
+    """The kind of the clause that the cue at ``i`` opens (see :func:`read`)."""
+    if tokens[i] in OBJECT_CUES and _judging(tokens, i):
+        return "judged"
+    if tokens[i] in TOPIC_CUES:
+        return "topic"
+    return "subordinate"
 
 
 def _breaks(text: str, spans: tuple[tuple[int, int], ...]) -> frozenset[int]:

@@ -48,6 +48,23 @@ JUDGING = frozenset(
     audit audits auditing moderation critic critics judge judges judging discriminator
     discriminators classifier classifiers classification test tests testing""".split()
 )
+# "on", "about" or "of" after a written work that a verb of making asks for opens its topic
+# ("write an essay *about AGI*", "produce a report *on which jobs AI may take*"): the topic
+# is what the work is about, not the work to do
+TOPIC_CUES = frozenset("on about of".split())
+WRITTEN = frozenset(
+    """report reports essay essays article articles blog post posts newsletter newsletters
+    explainer explainers briefing briefings presentation presentations speech speeches story
+    stories poem poems song songs podcast podcasts lecture lectures talk column op ed
+    overview guide guides summary summaries""".split()
+)
+_MAKING_WORK = frozenset(
+    """write writes writing draft drafts produce produces create creates compose composes
+    prepare prepares generate generates give make makes put""".split()
+)
+TOPIC_REACH = 4
+"""How far before a written work its verb of making may be ("write *a short weekly* report")."""
+
 # A clause after the request that gives its reason or says more about a thing: after a
 # comma ("..., which the team has already labelled", "..., because we want to...") or, for
 # a reason, anywhere ("... so that we can write guides", "... because we plan to...")
@@ -104,9 +121,12 @@ def _clause(tokens: list[str], i: int) -> int | None:
         if _machine_role(tokens, i):
             return None
         return i + 1
+    if token in OBJECT_CUES and _judging(tokens, i):
+        return i + 1  # "evaluation (framework) for ..."
+    if token in TOPIC_CUES and _topic(tokens, i):
+        return i + 1  # "write an essay about ..."
     if token in OBJECT_CUES:
-        judging = before in JUDGING or (i > 1 and tokens[i - 2] in JUDGING)
-        return i + 1 if judging else None  # "evaluation (framework) for ..."
+        return None
     if token == "so" and tokens[i + 1 : i + 2] == ["that"]:
         return i + 2
     if token == "order" and before == "in" and tokens[i + 1 : i + 2] == ["to"]:
@@ -116,6 +136,21 @@ def _clause(tokens: list[str], i: int) -> int | None:
             return None
         return i + 1
     return None
+
+
+def _judging(tokens: list[str], i: int) -> bool:
+    """Whether the "of", "for" or "on" at ``i`` follows a word of judging (one word between
+    them at most: "evaluation framework for")."""
+    return tokens[i - 1] in JUDGING or (i > 1 and tokens[i - 2] in JUDGING)
+
+
+def _topic(tokens: list[str], i: int) -> bool:
+    """Whether the "on", "about" or "of" at ``i`` follows a written work that a verb of making
+    asks for, a few words before it ("write a short report on")."""
+    if tokens[i - 1] not in WRITTEN:
+        return False
+    before = tokens[max(0, i - 1 - TOPIC_REACH) : i - 1]
+    return not _MAKING_WORK.isdisjoint(before)
 
 
 ROLE_REACH = 4

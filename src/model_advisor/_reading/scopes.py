@@ -8,7 +8,8 @@ from typing import NamedTuple
 class Scope(NamedTuple):
     """One negated or subordinate stretch: its cue's first token and its words' tokens."""
 
-    # "negated", "subordinate", "judged", "background", or for one verb "answer"/"continuation"
+    # "negated", "subordinate", "judged", "topic", "background", or for one verb
+    # "answer"/"continuation"
     kind: str
     cue: int  # the token that opens it ("not", "that", "to")
     start: int  # its first word's token

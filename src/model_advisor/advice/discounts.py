@@ -42,6 +42,9 @@ def discounts(rules: RuleEngine, analysis: Analysis, hits: Sequence[RuleHit]) ->
         elif scope.kind == "judged":  # unseen by the classifier too
             named = _matched_among(weakened, stems)
             found.append(Discount(kind="judged", phrase=phrase, rules=named))
+        elif scope.kind == "topic":  # unseen by the classifier too
+            named = _matched_among(weakened, stems)
+            found.append(Discount(kind="topic", phrase=phrase, rules=named))
         elif scope.kind == "answer":  # a verb left unread: it makes a closed answer
             found.append(Discount(kind="answer", phrase=phrase))
         elif scope.kind == "continuation":  # a verb left unread: it asks for more of a work
@@ -76,6 +79,12 @@ def describe(found: Sequence[Discount]) -> str:
             sentences.append(
                 f'"{phrase}" names what is judged, not what is made, so the classifier did not '
                 f"read it{weakened}."
+            )
+        elif discount.kind == "topic":
+            weakened = f", and {rules} counted at half weight" if rules else ""
+            sentences.append(
+                f'"{phrase}" names what the written work is about, not the work to do, so the '
+                f"classifier did not read it{weakened}."
             )
         elif discount.kind == "answer":
             sentences.append(
