@@ -108,6 +108,8 @@ def test_reading_keeps_what_is_wanted_in_the_main_clause(text: str) -> None:
          "churn was already predicted"),
         ("Write a poem. Once it is done, count its syllables per line",
          "once it is done"),
+        ("To celebrate the harbour's centenary, compose a short fanfare",
+         "to celebrate the harbour's centenary"),
     ],
 )  # fmt: skip
 def test_reading_marks_a_clause_that_sets_the_scene(text: str, background: str) -> None:
@@ -124,6 +126,7 @@ def test_reading_marks_a_clause_that_sets_the_scene(text: str, background: str) 
         "For our newsletter, write a short story",  # a beneficiary, not a clause
         "When will the shipment arrive",  # no comma: a question, not a clause
         "Predict sales. Write a summary, then email it",  # no cue opens the sentence
+        "To-do list app for our team, with shared reminders and due dates",  # "to do": no verb
     ],
 )
 def test_reading_keeps_a_request_without_a_scene_setting_clause(text: str) -> None:

@@ -148,13 +148,19 @@ def _states(sentence: list[str]) -> bool:
     return any(pair in _STATE_PAIRS for pair in pairwise(sentence))
 
 
+# after a "to" that opens a sentence, the words that begin no purpose clause
+_NOT_PURPOSES = frozenset(
+    "do dos date the a an my our your their this that these those me us".split()
+)
+
+
 def _sets_scene(clause: list[str]) -> bool:
     """Whether ``clause``, at a sentence's start, sets the scene rather than asks."""
     first, second = clause[0], clause[1] if len(clause) > 1 else ""
     if first == "now":
         return second == "that"
-    if first == "to":
-        return second in _PURPOSE_VERBS or second in ("help", "let", "make", "get", "support")
+    if first == "to":  # "to reach AGI, we need ...": any verb but "do" ("to-do list")
+        return bool(second) and second not in _NOT_PURPOSES
     if first == "in":
         return clause[1:3] == ["order", "to"]
     if first == "for":
