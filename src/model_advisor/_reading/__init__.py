@@ -24,8 +24,8 @@
   request to set the scene, from the start of a sentence to its first comma, when it opens
   with a subordinating word ("since", "because", "once", "whenever", "considering", "using",
   "to help us...", "to reach AGI...": any verb but "do", "in order to...", "for the model
-  we are training...") or says what is done already ("churn has already been predicted, so ..."). "Because we plan to compose music
-  later, I need the old tracks classified by mood" asks for classifying: the classifier
+  we are training...") or says what is done already ("churn has already been predicted,
+  so ..."). "Because we plan to compose music later, I need the old tracks classified by mood" asks for classifying: the classifier
   reads "I need the old tracks classified by mood", and a rule matched only in the clause
   counts at half weight. The request must go on for at least ``BACKGROUND_REST`` words after
   the comma ("Since I must classify emails, which model?" keeps its clause).
