@@ -20,15 +20,16 @@
   What a word of judging is "of", "for" or "on" is subordinate too, and unseen by the
   classifier, which reads the judging: "evaluation metrics *for music generation*",
   "plausibility checks *for generated poses*" measure what others made.
-- **Background** (subordinate too, and also unseen by the classifier): a clause put before the
-  request to set the scene, from the start of a sentence to its first comma, when it opens
-  with a subordinating word ("since", "because", "once", "whenever", "considering", "using",
-  "to help us...", "to reach AGI...": any verb but "do", "in order to...", "for the model
-  we are training...") or says what is done already ("churn has already been predicted,
-  so ..."). "Because we plan to compose music later, I need the old tracks classified by mood" asks for classifying: the classifier
-  reads "I need the old tracks classified by mood", and a rule matched only in the clause
-  counts at half weight. The request must go on for at least ``BACKGROUND_REST`` words after
-  the comma ("Since I must classify emails, which model?" keeps its clause).
+- **Background** (subordinate too, and also unseen by the classifier): a clause put before
+  the request to set the scene, from the start of a sentence to its first comma, when it
+  opens with a subordinating word ("since", "because", "once", "whenever", "considering",
+  "using", "to help us...", "to reach AGI...": any verb but "do", "in order to...", "for the
+  model we are training...") or says what is done already ("churn has already been
+  predicted, so ..."). "Because we plan to compose music later, I need the old tracks
+  classified by mood" asks for classifying: the classifier reads "I need the old tracks
+  classified by mood", and a rule matched only in the clause counts at half weight. The
+  request must go on for at least ``BACKGROUND_REST`` words after the comma ("Since I must
+  classify emails, which model?" keeps its clause).
   Whole sentences are background too when another sentence of the text asks: one that
   wishes ("I want", "what we need now is", "I'd like", "management wants"), pleads
   ("please", "can you", "help me"), names the request ("the new project:"), opens with a
