@@ -12,15 +12,17 @@ with its target.
 - the blind pairs (``benchmarks/data/blind/`` to ``blind-5/``), each written by someone who
   had seen nothing of the project, with the labelling rule written first (``LABELLING.md``).
   Nobody tunes on them: a pair is run once before and once after a change, and its mistakes
-  are not printed. All five have been measured before and after a round of work already: the
-  next round needs a new pair.
+  are not printed. ``blind-6/`` marks its real texts ``border`` when a careful reader of the
+  notes could label them otherwise (``BORDER.md``), ``clear`` if not, and the figures are
+  printed per slice too. All six have been measured before and after a round of work
+  already: the next round needs a new pair.
   Targets: macro-F1 at least 0.95 on the requests and 0.85 on their hard slice, at least 0.93
   on the real texts, expected calibration error at most 0.05, and no AGI answer on a set
   that holds no AGI task.
 
 Run: ``python benchmarks/accuracy.py [--knowledge DIR] [--skip-cv] [--skip-blind]
 [--blind PAIR]``; while tuning, always with ``--skip-blind``; before and after a round, with
-``--blind`` naming the pair written for it (``--skip-cv --blind blind-5``).
+``--blind`` naming the pair written for it (``--skip-cv --blind blind-6``).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from model_advisor.quality.metrics import reliability, score
 HERE = Path(__file__).parent
 ROOT = HERE.parent
 DEV_SETS = ("heldout.csv", "heldout-2.csv", "heldout-3.csv")
-BLIND_PAIRS = ("blind", "blind-2", "blind-3", "blind-4", "blind-5")
+BLIND_PAIRS = ("blind", "blind-2", "blind-3", "blind-4", "blind-5", "blind-6")
 DEV_HARD = (
     HERE / "data" / "dev-hard.csv",
     HERE / "data" / "dev-2" / "requests.csv",
@@ -189,7 +191,7 @@ def blind_set(
     kinds = slices(path)
     for kind in sorted(set(kinds) - {""}):
         chosen = [a for a, k in zip(report.answers, kinds, strict=True) if k == kind]
-        slice_line(f"  slice {kind}", chosen, categories, 0.85 if kind == "hard" else 0.95)
+        slice_line(f"  slice {kind}", chosen, categories, 0.85 if kind == "hard" else target)
     category_line(report)
     confidence_lines(report)
     agi_line(report, aspirational)

@@ -46,7 +46,8 @@ JUDGING = frozenset(
     detector detectors detection detecting guardrail guardrails assessment assessments
     scoring scorer scorers verification verifier verifiers validator validators validation
     audit audits auditing moderation critic critics judge judges judging discriminator
-    discriminators classifier classifiers classification test tests testing""".split()
+    discriminators classifier classifiers classification test tests testing distance
+    distances similarity measure measures measurement measurements filter filters""".split()
 )
 # "on", "about" or "of" after a written work that a verb of making asks for opens its topic
 # ("write an essay *about AGI*", "produce a report *on which jobs AI may take*"): the topic
