@@ -9,7 +9,7 @@ with its target.
   ``requests.csv`` of ``dev-2/``, ``dev-3/`` and ``dev-10/``) and of real texts (``real.csv``
   of ``dev-2/`` to ``dev-10/``), written blind for developers to read: their figures per pattern show where
   wording still misleads;
-- the blind pairs (``benchmarks/data/blind/`` to ``blind-5/``), each written by someone who
+- the blind pairs (``benchmarks/data/blind/`` to ``blind-6/``), each written by someone who
   had seen nothing of the project, with the labelling rule written first (``LABELLING.md``).
   Nobody tunes on them: a pair is run once before and once after a change, and its mistakes
   are not printed. ``blind-6/`` marks its real texts ``border`` when a careful reader of the
