@@ -594,3 +594,43 @@ def test_advice_says_the_topic_of_a_written_work_went_unread(shipped: Advisor) -
     (discount,) = advice.evidence.discounted
     assert discount.kind == "topic" and discount.phrase == "about artificial general intelligence"
     assert "names what the written work is about, not the work to do" in advice.explanation
+
+
+@pytest.mark.parametrize(
+    ("text", "duties"),
+    [
+        ("AI harbour master: schedule berths, talk to captains, set fees and forecast traffic",
+         "schedule berths, talk to captains, set fees and forecast traffic"),
+        ("Replace our bookkeeper: invoices, payroll, reconciling accounts, chasing late payers. "
+         "Thanks!", "invoices, payroll, reconciling accounts, chasing late payers"),
+    ],
+)  # fmt: skip
+def test_reading_marks_the_duties_listed_after_a_role(text: str, duties: str) -> None:
+    analysis = Analysis.of(text)
+    (scope,) = [s for s in analysis.reading.scopes if s.kind == "duties"]
+    assert analysis.reading.phrase(scope, analysis.normalized) == duties.lower()
+    assert set(range(scope.start, scope.end)) <= analysis.reading.subordinate
+    assert "captains" in analysis.seen or "payroll" in analysis.seen  # the classifier reads them
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "AI assistant for my shop: write descriptions, answer emails, post ads, make banners",
+        "Classify support tickets into: billing, bugs, feature requests, other",
+        "AI harbour master: schedule berths and talk to captains",  # too few duties
+    ],
+)
+def test_reading_lists_no_duties_without_a_role_and_four_of_them(text: str) -> None:
+    assert not any(s.kind == "duties" for s in Analysis.of(text).reading.scopes)
+
+
+def test_advice_says_the_duties_of_a_role_counted_at_half_weight(shipped: Advisor) -> None:
+    advice = shipped.advise(
+        "AI harbour master: schedule berths, talk to captains, handle emergencies, set fees "
+        "and forecast traffic"
+    )
+    assert advice.category == "agi"
+    (discount,) = [d for d in advice.evidence.discounted if d.kind == "duties"]
+    assert "forecast-predict" in discount.rules
+    assert "lists the duties of the role named before it" in advice.explanation

@@ -62,14 +62,23 @@ class Discount(_Frozen):
     rising,* ...") sets the scene: the classifier did not read it and rules matched there
     counted at half weight. What is ``judged`` ("evaluation metrics *for music generation*")
     is acted on too: the classifier did not read it and rules matched there counted at half
-    weight, and so for the ``topic`` of a written work ("write an essay *about AGI*"). An
+    weight, and so for the ``topic`` of a written work ("write an essay *about AGI*"). The
+    ``duties`` listed after a role ("AI farm manager: *plant, hire, sell, ...*") count at
+    half weight in the rules, like a subordinate clause. An
     ``answer`` verb makes a closed answer ("*write* a 0 or 1") and a
     ``continuation`` verb predicts the rest of a work ("*predict* the next chapter"): the
     classifier did not read the verb.
     """
 
     kind: Literal[
-        "negated", "subordinate", "judged", "topic", "background", "answer", "continuation"
+        "negated",
+        "subordinate",
+        "judged",
+        "topic",
+        "duties",
+        "background",
+        "answer",
+        "continuation",
     ]
     phrase: str
     rules: tuple[str, ...] = ()  # the rules it kept from firing, or that it weakened

@@ -66,6 +66,7 @@ from here down to the last two:
 
 - ``alternatives``: words offered as alternatives ("caption or classify"), which the engine
   asks for only when a rule's veto word is present.
+- ``duties``: the duties listed after a role's colon ("AI farm manager: plant, hire, ...").
 - ``negation``: the cues of a negated scope and the words that end it.
 - ``clauses``: subordinate clauses, and the clauses that trail a request.
 - ``scene``: background clauses and sentences that set the scene.
@@ -92,6 +93,7 @@ from .clauses import (
     _may_trail,
     _trailing,
 )
+from .duties import _duties, _may_list_duties
 from .negation import _ENDS, _NOT_WORDS, _NT, NEGATION_REACH, _negation
 from .scene import BACKGROUND_REACH, SCENE_REST, _background, _may_set_scene, _scene_sentences
 from .scopes import PLAIN, Reading, Scope
@@ -128,14 +130,15 @@ def read(normalized: str, tokens: list[str]) -> Reading:
     """Mark the negated and subordinate words of ``normalized`` (``tokens`` are its words)."""
     unseen = _unseen_verbs(tokens)
     fronted = _may_set_scene(normalized, tokens) or _may_trail(normalized, tokens)
+    listing = _may_list_duties(normalized, tokens)
     # "of", "for" and "on" are cues only in a text that judges something
     triggers = _triggers(tokens)
-    if not fronted and not unseen and triggers.isdisjoint(tokens):
+    if not (fronted or unseen or listing) and triggers.isdisjoint(tokens):
         return PLAIN
     # most texts with a trigger word ("to", "that") open nothing: find that out from the
     # words alone before placing them in the text
     cues = [i for i, token in enumerate(tokens) if token in triggers]
-    if not (fronted or unseen) and not any(
+    if not (fronted or unseen or listing) and not any(
         _negation(tokens, i, True) or (i and _clause(tokens, i)) for i in cues
     ):
         return PLAIN
@@ -169,6 +172,9 @@ def read(normalized: str, tokens: list[str]) -> Reading:
     for scope in background:
         subordinate.update(range(scope.cue, scope.end))
     hidden = frozenset(subordinate) | unseen
+    if listing and (duties := _duties(normalized, spans, tokens)) is not None:
+        scopes.append(duties)  # the classifier reads them: rules matched there count half
+        subordinate.update(range(duties.start, duties.end))
     for i in cues:
         start = _clause(tokens, i) if i else None
         if start is None or i in negated or i in subordinate:

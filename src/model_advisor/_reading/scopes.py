@@ -8,7 +8,7 @@ from typing import NamedTuple
 class Scope(NamedTuple):
     """One negated or subordinate stretch: its cue's first token and its words' tokens."""
 
-    # "negated", "subordinate", "judged", "topic", "background", or for one verb
+    # "negated", "subordinate", "judged", "topic", "duties", "background", or for one verb
     # "answer"/"continuation"
     kind: str
     cue: int  # the token that opens it ("not", "that", "to")

@@ -45,6 +45,9 @@ def discounts(rules: RuleEngine, analysis: Analysis, hits: Sequence[RuleHit]) ->
         elif scope.kind == "topic":  # unseen by the classifier too
             named = _matched_among(weakened, stems)
             found.append(Discount(kind="topic", phrase=phrase, rules=named))
+        elif scope.kind == "duties":  # the classifier reads them; their rules count half
+            if named := _matched_among(weakened, stems):
+                found.append(Discount(kind="duties", phrase=phrase, rules=named))
         elif scope.kind == "answer":  # a verb left unread: it makes a closed answer
             found.append(Discount(kind="answer", phrase=phrase))
         elif scope.kind == "continuation":  # a verb left unread: it asks for more of a work
@@ -85,6 +88,11 @@ def describe(found: Sequence[Discount]) -> str:
             sentences.append(
                 f'"{phrase}" names what the written work is about, not the work to do, so the '
                 f"classifier did not read it{weakened}."
+            )
+        elif discount.kind == "duties":
+            sentences.append(
+                f'"{phrase}" lists the duties of the role named before it, so {rules} counted '
+                "at half weight."
             )
         elif discount.kind == "answer":
             sentences.append(

@@ -59,6 +59,7 @@ BUILDERS = (
     "_reading/__init__.py",
     "_reading/alternatives.py",
     "_reading/clauses.py",
+    "_reading/duties.py",
     "_reading/negation.py",
     "_reading/scene.py",
     "_reading/scopes.py",
