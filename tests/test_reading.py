@@ -634,3 +634,26 @@ def test_advice_says_the_duties_of_a_role_counted_at_half_weight(shipped: Adviso
     (discount,) = [d for d in advice.evidence.discounted if d.kind == "duties"]
     assert "forecast-predict" in discount.rules
     assert "lists the duties of the role named before it" in advice.explanation
+
+
+def test_several_rules_of_a_subordinate_clause_count_together_for_half() -> None:
+    engine = RuleEngine.from_rules(
+        [
+            rule("invent", "generative", [{"kind": "keyword", "words": ["invent"]}]),
+            rule("flag", "discriminative", [{"kind": "keyword", "words": ["flags"]}]),
+            rule("triage", "discriminative", [{"kind": "keyword", "words": ["triage"]}]),
+            rule("sepsis", "discriminative", [{"kind": "keyword", "words": ["sepsis"]}]),
+        ]
+    )
+    text = "invent records to stress-test our triage model that flags sepsis"
+    hits = engine.match(text)
+    minor = [h for h in hits if h.subordinate]
+    assert {h.rule_id for h in minor} == {"flag", "triage", "sepsis"}
+    missing = 1.0
+    for hit in minor:
+        missing *= 1 - hit.weight
+    # together they weigh half of what they would in full: 1 - 0.2 ** 3 = 0.992
+    assert 1 - missing == pytest.approx(SUBORDINATE_WEIGHT * (1 - 0.2**3), abs=1e-5)
+    assert [h.weight for h in engine.weigh(text)] == [h.weight for h in hits]
+    (main,) = [h for h in hits if not h.subordinate]
+    assert main.weight == 0.8  # the request's own rule keeps its weight

@@ -710,3 +710,13 @@ def test_a_veto_word_offered_as_an_alternative_to_the_rules_own_word_does_not_ve
     assert fired(engine, "classify or sort the captions") == []
     # offered beside the rule's word, but also used on its own elsewhere: it vetoes
     assert fired(engine, "caption or classify the images, then classify the captions") == []
+
+
+def test_a_veto_does_not_see_the_words_of_a_subordinate_clause() -> None:
+    engine = RuleEngine.from_rules(
+        [rule("write", any=[keyword("write")], none=[keyword("classify")])]
+    )
+
+    assert fired(engine, "classify the tickets and write replies") == []
+    assert fired(engine, "write replies so that we can classify tickets faster") == ["write"]
+    assert fired(engine, "write notes on the records that we classify each week") == ["write"]

@@ -8,6 +8,7 @@ whether the rules were just compiled or read from a model file.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -25,7 +26,10 @@ from ..types import Category, RuleHit
 _NEAR_CACHE_SIZE = 20_000  # unknown long words and the keywords near them; cleared when full
 SUBORDINATE_WEIGHT = 0.5
 """A rule matched only inside a subordinate clause ("reviews that a bot *wrote*") counts
-with this share of its weight: the clause describes what is acted on, not the request."""
+with this share of its weight: the clause describes what is acted on, not the request.
+Several such rules of one category count together for this share of what they would count
+in full (see :func:`_minor_weights`), so a clause full of cue words cannot outvote the
+request."""
 
 
 class ConditionIndex:
@@ -272,6 +276,33 @@ def _pattern_options(memory: int) -> re2.Options:
     return options
 
 
+def _minor_weights(rules: Sequence[tuple[str, float]], minor: Sequence[bool]) -> list[float]:
+    """The weights of rules (category, weight) that fired, those matched only in subordinate
+    words (``minor``) scaled down.
+
+    The minor rules of one category together count for ``SUBORDINATE_WEIGHT`` of their
+    noisy-or strength in full: each weight ``w`` becomes ``1 - (1 - w) ** k``, with ``k``
+    such that their noisy-or is that share. One minor rule alone gets exactly
+    ``SUBORDINATE_WEIGHT`` of its weight; several no longer add up to more than their
+    clause is worth.
+    """
+    kept: dict[str, float] = {}  # per category: the product of (1 - w) over its minor rules
+    for (category, weight), is_minor in zip(rules, minor, strict=True):
+        if is_minor:
+            kept[category] = kept.get(category, 1.0) * max(1.0 - weight, _LEAST_MISSING)
+    powers = {}
+    for category, missing in kept.items():
+        target = SUBORDINATE_WEIGHT * (1.0 - missing)  # the share of their strength in full
+        powers[category] = math.log1p(-target) / math.log(missing) if missing < 1.0 else 1.0
+    return [
+        round(1.0 - max(1.0 - w, _LEAST_MISSING) ** powers[c], 6) if is_minor else w
+        for (c, w), is_minor in zip(rules, minor, strict=True)
+    ]
+
+
+_LEAST_MISSING = 1e-9  # a weight of 1 would make the strength's logarithm infinite
+
+
 def _starts_in(analysis: Analysis, position: int, tokens: frozenset[int]) -> bool:
     """Whether the text at ``position`` lies in one of ``tokens`` (by character span)."""
     spans = analysis.reading.spans
@@ -364,20 +395,22 @@ class RuleEngine:
         """Return the rules that fire on ``text``, with the words they matched, sorted by id."""
         analysis = Analysis.of(text)
         found, subordinate = self._index.read(analysis)
+        fired = self._fired(analysis, found)
+        minor = [bool(subordinate) and self._only_in(i, found, subordinate) for i in fired]
+        weights = _minor_weights([self._rules[i][1:3] for i in fired], minor)
         hits = []
-        for index in self._fired(analysis, found):
+        for index, weight, is_minor in zip(fired, weights, minor, strict=True):
             any_keys, all_keys = self._groups[index]
             words = [found[k] for k in (*any_keys, *all_keys) if found.get(k)]
-            rule_id, category, weight, rationale = self._rules[index]
-            minor = bool(subordinate) and self._only_in(index, found, subordinate)
+            rule_id, category, _, rationale = self._rules[index]
             hits.append(
                 RuleHit(
                     rule_id=rule_id,
                     category=category,
-                    weight=round(weight * SUBORDINATE_WEIGHT, 6) if minor else weight,
+                    weight=weight,
                     matched=tuple(dict.fromkeys(words)),
                     rationale=rationale,
-                    subordinate=minor,
+                    subordinate=is_minor,
                 )
             )
         return hits
@@ -393,9 +426,13 @@ class RuleEngine:
         fired = self._fired(analysis, found)
         if not subordinate:
             return list(map(self._hits.__getitem__, fired))
+        minor = [self._only_in(index, found, subordinate) for index in fired]
+        if not any(minor):
+            return list(map(self._hits.__getitem__, fired))
+        weights = _minor_weights([self._rules[i][1:3] for i in fired], minor)
         return [
-            self._minor(index) if self._only_in(index, found, subordinate) else self._hits[index]
-            for index in fired
+            Hit(self._rules[index][0], self._rules[index][1], weight)
+            for index, weight in zip(fired, weights, strict=True)
         ]
 
     def _only_in(self, index: int, found: dict[int, str], keys: frozenset[int]) -> bool:
@@ -404,10 +441,6 @@ class RuleEngine:
         matched = [k for k in (*any_keys, *all_keys) if k in found]
         return bool(matched) and all(k in keys for k in matched)
 
-    def _minor(self, index: int) -> Hit:
-        rule_id, category, weight = self._hits[index]
-        return Hit(rule_id, category, round(weight * SUBORDINATE_WEIGHT, 6))
-
     def _fired(self, analysis: Analysis, found: dict[int, str]) -> list[int]:
         candidates = set(map(self._by_condition.__getitem__, found))
         candidates.discard(-1)
@@ -415,10 +448,11 @@ class RuleEngine:
         reading = analysis.reading
         stems = set(analysis.stems)
         vetoing = keys  # the conditions a veto may see matched (found skipped negated words)
-        unseen = reading.negated | reading.background if reading.scopes else frozenset()
+        # a veto sees neither negated words nor those of a subordinate or background clause
+        unseen = reading.negated | reading.subordinate if reading.scopes else frozenset()
         if unseen:
             stems = {s for i, s in enumerate(analysis.stems) if i not in unseen}
-        if reading.background:
+        if reading.subordinate:
             vetoing = self._index.found_outside(analysis, unseen).keys()
         kept: list[str] | None = None  # the stems a veto phrase may run over
         pairs: set[str] = set()
