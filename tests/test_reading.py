@@ -80,6 +80,7 @@ def test_reading_marks_clauses_about_what_is_acted_on(text: str, subordinate: li
     "text",
     [
         "a tool that writes the code for a photo sorter",  # after a thing that acts
+        "a package to classify bird calls in field recordings",  # a package acts too
         "I want to generate images of cats",  # a frame saying what is wanted
         "use sales history to predict demand",
         "train a model to detect fraud",
@@ -127,6 +128,7 @@ def test_reading_marks_a_clause_that_sets_the_scene(text: str, background: str) 
         "When will the shipment arrive",  # no comma: a question, not a clause
         "Predict sales. Write a summary, then email it",  # no cue opens the sentence
         "To-do list app for our team, with shared reminders and due dates",  # "to do": no verb
+        "Using a model to write source code from a description, a snippet or a test",  # does
     ],
 )
 def test_reading_keeps_a_request_without_a_scene_setting_clause(text: str) -> None:

@@ -18,7 +18,9 @@ _ACTORS = frozenset(
     assistant agent agents program programs software script scripts service services
     something someone anything way ways robot robots machine network pipeline algorithm
     platform solution api feature plugin extension website site engine one classifier
-    detector generator function method workflow product""".split()
+    detector generator function method workflow product package packages library libraries
+    module modules toolkit toolbox framework frameworks sdk cli utility utilities wrapper
+    implementation project repository repo notebook approach architecture technique""".split()
 )
 # "that" after these opens the object of the request ("check that ...", "make sure that ...")
 _SAYING = frozenset(

@@ -165,4 +165,6 @@ def _sets_scene(clause: list[str]) -> bool:
         return clause[1:3] == ["order", "to"]
     if first == "for":
         return not _SUBJECTS.isdisjoint(clause)  # "for the generator we are training"
+    if first == "using" and "to" in clause[2:]:
+        return False  # "using a model to write code, ...": what the tool is used to do
     return first in _FRONT_CUES or not _DONE.isdisjoint(clause)
