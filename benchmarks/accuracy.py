@@ -6,9 +6,9 @@ with its target.
 - the development held-out sets (``benchmarks/data/heldout*.csv``): read while tuning, so
   their figures are optimistic;
 - the development sets of hard requests (``benchmarks/data/dev-hard.csv``, and
-  ``requests.csv`` of ``dev-2/``, ``dev-3/`` and ``dev-10/``) and of real texts (``real.csv``
-  of ``dev-2/`` to ``dev-10/``), written blind for developers to read: their figures per pattern show where
-  wording still misleads;
+  ``requests.csv`` of ``dev-2/``, ``dev-3/``, ``dev-10/`` and ``dev-11/``) and of real texts
+  (``real.csv`` of ``dev-2/`` to ``dev-11/``), written blind for developers to read: their
+  figures per pattern show where wording still misleads;
 - the blind pairs (``benchmarks/data/blind/`` to ``blind-6/``), each written by someone who
   had seen nothing of the project, with the labelling rule written first (``LABELLING.md``).
   Nobody tunes on them: a pair is run once before and once after a change, and its mistakes
@@ -47,10 +47,22 @@ DEV_HARD = (
     HERE / "data" / "dev-2" / "requests.csv",
     HERE / "data" / "dev-3" / "requests.csv",
     HERE / "data" / "dev-10" / "requests.csv",
+    HERE / "data" / "dev-11" / "requests.csv",
 )
 DEV_REAL = tuple(
     HERE / "data" / name / "real.csv"
-    for name in ("dev-2", "dev-3", "dev-4", "dev-5", "dev-6", "dev-7", "dev-8", "dev-9", "dev-10")
+    for name in (
+        "dev-2",
+        "dev-3",
+        "dev-4",
+        "dev-5",
+        "dev-6",
+        "dev-7",
+        "dev-8",
+        "dev-9",
+        "dev-10",
+        "dev-11",
+    )
 )
 
 

@@ -241,6 +241,7 @@ def test_reading_sentence_of_background_counts_its_rules_at_half_weight() -> Non
         ("write down whether each tenant paid on time", "write"),
         ("write out which of the twelve hazard codes apply to each site report", "write"),
         ("generate which of the two offers is cheaper", "generate"),
+        ("write me which of these photos show a cat", "write"),
     ],
 )
 def test_classifier_does_not_read_a_verb_that_what_comes_out_contradicts(

@@ -80,7 +80,7 @@ def _closed(after: list[str]) -> bool:
             return True
     # "write down whether...", "write out which of the codes apply": a closed question
     return after[:1] in (["which"], ["whether"]) or (
-        after[:1] in (["down"], ["out"]) and after[1:2] in (["which"], ["whether"])
+        after[:1] in (["down"], ["out"], ["me"], ["us"]) and after[1:2] in (["which"], ["whether"])
     )
 
 
