@@ -9,20 +9,20 @@ with its target.
   ``requests.csv`` of ``dev-2/``, ``dev-3/``, ``dev-10/`` and ``dev-11/``) and of real texts
   (``real.csv`` of ``dev-2/`` to ``dev-11/``), written blind for developers to read: their
   figures per pattern show where wording still misleads;
-- the blind pairs (``benchmarks/data/blind/`` to ``blind-6/``), each written by someone who
+- the blind pairs (``benchmarks/data/blind/`` to ``blind-7/``), each written by someone who
   had seen nothing of the project, with the labelling rule written first (``LABELLING.md``).
   Nobody tunes on them: a pair is run once before and once after a change, and its mistakes
-  are not printed. ``blind-6/`` marks its real texts ``border`` when a careful reader of the
-  notes could label them otherwise (``BORDER.md``), ``clear`` if not, and the figures are
-  printed per slice too. All six have been measured before and after a round of work
-  already: the next round needs a new pair.
+  are not printed. ``blind-6/`` and ``blind-7/`` mark their real texts ``border`` when a
+  careful reader of the notes could label them otherwise (``BORDER.md``), ``clear`` if not,
+  and the figures are printed per slice too. All seven have been measured before and after
+  a round of work already: the next round needs a new pair.
   Targets: macro-F1 at least 0.95 on the requests and 0.85 on their hard slice, at least 0.93
   on the real texts, expected calibration error at most 0.05, and no AGI answer on a set
   that holds no AGI task.
 
 Run: ``python benchmarks/accuracy.py [--knowledge DIR] [--skip-cv] [--skip-blind]
 [--blind PAIR]``; while tuning, always with ``--skip-blind``; before and after a round, with
-``--blind`` naming the pair written for it (``--skip-cv --blind blind-6``).
+``--blind`` naming the pair written for it (``--skip-cv --blind blind-7``).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from model_advisor.quality.metrics import reliability, score
 HERE = Path(__file__).parent
 ROOT = HERE.parent
 DEV_SETS = ("heldout.csv", "heldout-2.csv", "heldout-3.csv")
-BLIND_PAIRS = ("blind", "blind-2", "blind-3", "blind-4", "blind-5", "blind-6")
+BLIND_PAIRS = ("blind", "blind-2", "blind-3", "blind-4", "blind-5", "blind-6", "blind-7")
 DEV_HARD = (
     HERE / "data" / "dev-hard.csv",
     HERE / "data" / "dev-2" / "requests.csv",
