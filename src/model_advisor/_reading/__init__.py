@@ -19,7 +19,11 @@
   to ...", "use the logs to ...").
   What a word of judging is "of", "for" or "on" is subordinate too, and unseen by the
   classifier, which reads the judging: "evaluation metrics *for music generation*",
-  "plausibility checks *for generated poses*" measure what others made.
+  "plausibility checks *for generated poses*" measure what others made. So is the **topic**
+  of a written work that a verb of making asks for, unseen by the classifier too: "write an
+  essay *about AGI*", "produce a report *on which jobs AI may take*". And the **duties**
+  listed after a role's colon ("AI harbour master: *schedule berths, talk to captains, ...*")
+  are subordinate, though the classifier reads them (``duties``).
 - **Background** (subordinate too, and also unseen by the classifier): a clause put before
   the request to set the scene, from the start of a sentence to its first comma, when it
   opens with a subordinating word ("since", "because", "once", "whenever", "considering",
@@ -53,8 +57,8 @@
   "create a map showing where...") or a closed question straight after it ("write down
   whether...", "write out which of the codes apply"), a verb that turns its input "into
   one of" a set ("summarise each record into one of four codes"), and a verb of predicting
-  whose object
-  is the rest of a work ("predict the next chapter", "forecast the rest of this melody").
+  whose object is the rest of a work ("predict the next chapter", "forecast the rest of this
+  melody").
   What comes out decides, not the verb: the classifier reads such a task without the verb,
   and the rules' `output` conditions see what comes out.
 
