@@ -53,6 +53,10 @@ class TermWeight(_Frozen):
     weight: float
 
 
+UnreadKind = Literal["background", "judged", "topic"]
+"""The kinds of :class:`Discount` the classifier did not read, their rules at half weight."""
+
+
 class Discount(_Frozen):
     """Words of the task that counted for less than they would alone.
 

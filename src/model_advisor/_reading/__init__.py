@@ -81,8 +81,6 @@ from here down to the last two:
 
 from __future__ import annotations
 
-import re
-
 from .alternatives import alternatives
 from .clauses import (
     _CLAUSE_ENDS,
@@ -102,7 +100,7 @@ from .negation import _ENDS, _NOT_WORDS, _NT, NEGATION_REACH, _negation
 from .scene import BACKGROUND_REACH, SCENE_REST, _background, _may_set_scene, _scene_sentences
 from .scopes import PLAIN, Reading, Scope
 from .verbs import ANSWER_REACH, _unread_kind, _unseen_verbs
-from .words import _BREAK, BACKGROUND_REST
+from .words import _BREAK, _TOKEN, BACKGROUND_REST
 
 __all__ = [
     "ANSWER_REACH",
@@ -118,7 +116,6 @@ __all__ = [
     "read",
 ]
 
-_TOKEN = re.compile(r"[^\W_]+")  # the same word tokens as _text.words
 _TRIGGERS = (
     _NT
     | _NOT_WORDS

@@ -12,15 +12,12 @@ their cost is that of a rare case.
 
 from __future__ import annotations
 
-import re
-
-from .words import _BREAK
+from .words import _BREAK, _TOKEN
 
 _JOINS = frozenset("and or".split())
 _OR = "or"
 # words after which a request begins: "to caption or classify", "please tag and rank"
 _OPENERS = frozenset("to please then also just you i we".split())
-_TOKEN = re.compile(r"[^\W_]+")  # the same word tokens as _text.words
 
 
 def alternatives(normalized: str, tokens: list[str]) -> tuple[frozenset[int], ...]:

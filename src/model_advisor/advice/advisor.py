@@ -136,8 +136,6 @@ class Advisor:
         kind = self.aspects.kind(category, analysis)
         passages = self._passages(category, analysis, kind)
         parts, combines, alternatives = self._parts(text, category)
-        if alternatives:
-            combines = ()  # one of them is wanted, not all together
         if combines and self.aspects.combining is not None:
             passages.append(self.aspects.combining)
         runner_up = self._runner_up(decision)
@@ -174,7 +172,8 @@ class Advisor:
         self, text: str, category: Category
     ) -> tuple[tuple[Part, ...], tuple[Category, ...], bool]:
         """The tasks inside a compound task, the alternatives a task offers, or the
-        achievable pieces of an AGI-sized one; and whether they are alternatives.
+        achievable pieces of an AGI-sized one; the categories they combine (none for
+        alternatives); and whether they are alternatives.
 
         A compound task is reported only when its pieces are each clear (not ambiguous) and
         call for different categories; pieces of the same category are one task. A text of
@@ -207,7 +206,9 @@ class Advisor:
         kinds = tuple(c for c in self.categories if any(p.category == c for p in parts))
         if not aspirational and len(kinds) < 2:
             return (), (), False
-        return parts, kinds, alternatives
+        if alternatives:
+            return parts, (), True  # one of them is wanted: nothing is combined
+        return parts, kinds, False
 
     def _pieces(self, text: str, aspirational: bool) -> tuple[list[str], bool]:
         """The pieces :meth:`_parts` decides, and whether they are alternatives."""

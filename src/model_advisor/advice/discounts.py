@@ -14,7 +14,15 @@ from collections.abc import Sequence
 from .._reading import PLAIN
 from .._text import Analysis
 from ..engine.matching import RuleEngine
-from ..types import Discount, RuleHit
+from ..types import Discount, RuleHit, UnreadKind
+
+# The stretches the classifier does not read and whose rules count at half weight, by kind:
+# why, in the explanation's words
+_UNREAD: dict[str, tuple[UnreadKind, str]] = {
+    "background": ("background", "only sets the scene"),
+    "judged": ("judged", "names what is judged, not what is made"),
+    "topic": ("topic", "names what the written work is about, not the work to do"),
+}
 
 
 def discounts(rules: RuleEngine, analysis: Analysis, hits: Sequence[RuleHit]) -> list[Discount]:
@@ -36,15 +44,9 @@ def discounts(rules: RuleEngine, analysis: Analysis, hits: Sequence[RuleHit]) ->
         if scope.kind == "negated":
             named = _matched_among(kept_out, stems)
             found.append(Discount(kind="negated", phrase=phrase, rules=named))
-        elif scope.kind == "background":  # unseen by the classifier, rules at half weight
+        elif scope.kind in _UNREAD:  # unseen by the classifier, rules at half weight
             named = _matched_among(weakened, stems)
-            found.append(Discount(kind="background", phrase=phrase, rules=named))
-        elif scope.kind == "judged":  # unseen by the classifier too
-            named = _matched_among(weakened, stems)
-            found.append(Discount(kind="judged", phrase=phrase, rules=named))
-        elif scope.kind == "topic":  # unseen by the classifier too
-            named = _matched_among(weakened, stems)
-            found.append(Discount(kind="topic", phrase=phrase, rules=named))
+            found.append(Discount(kind=_UNREAD[scope.kind][0], phrase=phrase, rules=named))
         elif scope.kind == "duties":  # the classifier reads them; their rules count half
             if named := _matched_among(weakened, stems):
                 found.append(Discount(kind="duties", phrase=phrase, rules=named))
@@ -72,23 +74,10 @@ def describe(found: Sequence[Discount]) -> str:
         if discount.kind == "negated":
             fired = f" (it kept {rules} from firing)" if rules else ""
             sentences.append(f'"{phrase}" is negated, so it was not counted{fired}.')
-        elif discount.kind == "background":
+        elif discount.kind in _UNREAD:
+            why = _UNREAD[discount.kind][1]
             weakened = f", and {rules} counted at half weight" if rules else ""
-            sentences.append(
-                f'"{phrase}" only sets the scene, so the classifier did not read it{weakened}.'
-            )
-        elif discount.kind == "judged":
-            weakened = f", and {rules} counted at half weight" if rules else ""
-            sentences.append(
-                f'"{phrase}" names what is judged, not what is made, so the classifier did not '
-                f"read it{weakened}."
-            )
-        elif discount.kind == "topic":
-            weakened = f", and {rules} counted at half weight" if rules else ""
-            sentences.append(
-                f'"{phrase}" names what the written work is about, not the work to do, so the '
-                f"classifier did not read it{weakened}."
-            )
+            sentences.append(f'"{phrase}" {why}, so the classifier did not read it{weakened}.')
         elif discount.kind == "duties":
             sentences.append(
                 f'"{phrase}" lists the duties of the role named before it, so {rules} counted '

@@ -276,6 +276,9 @@ def _pattern_options(memory: int) -> re2.Options:
     return options
 
 
+_LEAST_MISSING = 1e-9  # a weight of 1 would make the strength's logarithm infinite
+
+
 def _minor_weights(rules: Sequence[tuple[str, float]], minor: Sequence[bool]) -> list[float]:
     """The weights of rules (category, weight) that fired, those matched only in subordinate
     words (``minor``) scaled down.
@@ -298,9 +301,6 @@ def _minor_weights(rules: Sequence[tuple[str, float]], minor: Sequence[bool]) ->
         round(1.0 - max(1.0 - w, _LEAST_MISSING) ** powers[c], 6) if is_minor else w
         for (c, w), is_minor in zip(rules, minor, strict=True)
     ]
-
-
-_LEAST_MISSING = 1e-9  # a weight of 1 would make the strength's logarithm infinite
 
 
 def _starts_in(analysis: Analysis, position: int, tokens: frozenset[int]) -> bool:
