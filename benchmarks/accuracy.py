@@ -41,7 +41,17 @@ from model_advisor.quality.metrics import reliability, score
 HERE = Path(__file__).parent
 ROOT = HERE.parent
 DEV_SETS = ("heldout.csv", "heldout-2.csv", "heldout-3.csv")
-BLIND_PAIRS = ("blind", "blind-2", "blind-3", "blind-4", "blind-5", "blind-6", "blind-7")
+BLIND_PAIRS = (
+    "blind",
+    "blind-2",
+    "blind-3",
+    "blind-4",
+    "blind-5",
+    "blind-6",
+    "blind-7",
+    "blind-8",
+    "blind-9",
+)
 DEV_HARD = (
     HERE / "data" / "dev-hard.csv",
     HERE / "data" / "dev-2" / "requests.csv",
