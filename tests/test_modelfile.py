@@ -258,15 +258,28 @@ def test_load_rejects_a_file_that_is_not_a_model(saved: Path, content: bytes) ->
     assert "not a model-advisor model" in load_error(saved)
 
 
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf], ids=["nan", "inf", "-inf"])
 @pytest.mark.parametrize("coef", [False, True], ids=["idf", "coef"])
-def test_load_rejects_nan_weights(saved: Path, coef: bool) -> None:
+def test_load_rejects_weights_that_are_not_finite(saved: Path, coef: bool, bad: float) -> None:
     def poison(values: array[float]) -> array[float]:
-        values[1] = math.nan
+        values[1] = bad
         return values
 
     edit_column(saved, poison, coef)
 
     assert "finite" in load_error(saved)
+
+
+def test_load_takes_finite_weights_whose_sum_overflows(saved: Path) -> None:
+    # the finiteness check sums a column first: an overflowing sum must not reject it
+    def huge(values: array[float]) -> array[float]:
+        values[0] = values[1] = 1e308
+        return values
+
+    edit_column(saved, huge, True)
+
+    knowledge = load_knowledge(saved.parent)
+    assert knowledge.classifier.word.coef[0][:2] == array("d", [1e308, 1e308])
 
 
 def test_load_rejects_a_nan_intercept(saved: Path) -> None:

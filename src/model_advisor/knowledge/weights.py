@@ -13,6 +13,7 @@ from array import array
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from .._text import STOP_WORDS
@@ -35,18 +36,22 @@ class Weights:
         self.idf = idf
         self.coef = tuple(coef)
         self.index = dict(zip(terms, range(len(terms)), strict=True))
-        # rows of single content words ("weather", not "the" or "predict weather")
-        self.content_rows = frozenset(
-            row
-            for row, term in enumerate(terms)
-            if len(term) > 2 and " " not in term and term not in STOP_WORDS
-        )
         # What one occurrence of an n-gram adds before the l2 normalisation, as plain lists:
         # itemgetter picks many items of a list in one C call, the fastest way to sum them here.
         self.idf_squared = list(map(operator.mul, idf, idf))
         self.push = tuple(list(map(operator.mul, idf, c)) for c in self.coef)
         self._columns = (*self.push, self.idf_squared)
         self._zeros: Sums = (0.0,) * len(self._columns)
+
+    @cached_property
+    def content_rows(self) -> frozenset[int]:
+        """Rows of single content words ("weather", not "the" or "predict weather"); only the
+        word vectorizer's are ever asked for, so they are found on first use."""
+        return frozenset(
+            row
+            for row, term in enumerate(self.terms)
+            if len(term) > 2 and " " not in term and term not in STOP_WORDS
+        )
 
     def sums(self, rows: Sequence[int]) -> Sums:
         """Sum over ``rows`` (repeats included) each label's push, then the squared idf."""
