@@ -58,6 +58,7 @@ DEV_HARD = (
     HERE / "data" / "dev-3" / "requests.csv",
     HERE / "data" / "dev-10" / "requests.csv",
     HERE / "data" / "dev-11" / "requests.csv",
+    HERE / "data" / "dev-12" / "requests.csv",
 )
 DEV_REAL = tuple(
     HERE / "data" / name / "real.csv"
@@ -72,6 +73,7 @@ DEV_REAL = tuple(
         "dev-9",
         "dev-10",
         "dev-11",
+        "dev-12",
     )
 )
 
