@@ -14,7 +14,12 @@ from hypothesis import strategies as st
 from model_advisor import ExampleDataError, ModelFileError, load_examples
 from model_advisor._text import classifier_text
 from model_advisor.engine.classifier import TaskClassifier
-from model_advisor.knowledge.training import Hyperparameters, best_temperature, fit_weights
+from model_advisor.knowledge.training import (
+    Hyperparameters,
+    best_temperature,
+    fit_weights,
+    vocabularies,
+)
 
 CATEGORIES = ("discriminative", "generative", "agi")  # the shipped knowledge's, in order
 
@@ -437,6 +442,18 @@ def test_calibration_temperature_is_fitted_out_of_fold_and_deterministic(
         fit_weights(texts[:6], labels[:6], Hyperparameters()),
     ):
         assert trained.weights.temperature == 1.0 and trained.held_out is None
+
+
+def test_vocabularies_keep_every_word_but_only_shared_pairs_and_char_ngrams() -> None:
+    texts = ["forecast rain in lisbon", "forecast rain tomorrow", "write a sonnet"]
+    words, chars = vocabularies(texts, Hyperparameters())
+    assert {"lisbon", "sonnet", "forecast rain"} <= set(words)  # a word from one example
+    assert "rain lisbon" not in words and "write sonnet" not in words  # one example's pair
+    assert " fo" in chars and "sonn" not in chars  # held by two examples, by one
+    weights = fit_weights(texts, ["sorting", "sorting", "making"], Hyperparameters()).weights
+    assert weights.word.terms == words and weights.char.terms == chars
+    # a knowledge whose examples share no n-gram of a kind keeps them all
+    assert {" ab", "cd "} <= set(vocabularies(["ab", "cd"], Hyperparameters())[1])
 
 
 def test_best_temperature_sharpens_under_confident_scores_and_softens_over_confident_ones() -> None:

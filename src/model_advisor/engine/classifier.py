@@ -92,11 +92,11 @@ class TaskClassifier:
             ValueError: when the labels hold fewer than two categories.
         """
         params = Hyperparameters(
-            self.word_ngrams,
-            self.char_ngrams,
-            self.regularization,
-            self.random_state,
-            self.stop_words,
+            word_ngrams=self.word_ngrams,
+            char_ngrams=self.char_ngrams,
+            regularization=self.regularization,
+            random_state=self.random_state,
+            stop_words=self.stop_words,
         )
         trained = fit_weights(texts, labels, params)
         self.pipeline_ = trained.pipeline

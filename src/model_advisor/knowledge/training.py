@@ -25,35 +25,91 @@ class Hyperparameters:
 
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (3, 5)
+    min_examples: int = 2
+    """A pair of words or a character n-gram is learned only when this many examples hold it
+    (see :func:`vocabularies`); a single word is learned from one example."""
     regularization: float = 10.0
     random_state: int = 0
     stop_words: Literal["english"] | None = "english"
     calibration_folds: int = 5  # 0: no calibration (temperature 1)
 
 
-def build_pipeline(params: Hyperparameters) -> Any:
-    """Return the unfitted scikit-learn pipeline for ``params``."""
-    import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
+Vocabularies = tuple[list[str], list[str]]
+"""The word and the character n-grams a pipeline learns."""
+
+
+def build_pipeline(params: Hyperparameters, learned: Vocabularies) -> Any:
+    """Return the unfitted scikit-learn pipeline for ``params``, over the word and character
+    n-grams ``learned``."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion, Pipeline
 
-    def vectorizer(analyzer: str, ngrams: tuple[int, int], **more: Any) -> TfidfVectorizer:
-        return TfidfVectorizer(
-            analyzer=analyzer, ngram_range=ngrams, sublinear_tf=True, dtype=np.float64, **more
-        )
-
+    word, char = learned
     # Function words ("for our", "that") only teach the model quirks of the examples.
     features = FeatureUnion(
         [
-            ("word", vectorizer("word", params.word_ngrams, stop_words=params.stop_words)),
-            ("char", vectorizer("char_wb", params.char_ngrams)),
+            ("word", _vectorizer("word", params.word_ngrams, params.stop_words, word)),
+            ("char", _vectorizer("char_wb", params.char_ngrams, None, char)),
         ]
     )
     model = LogisticRegression(
         C=params.regularization, max_iter=2000, random_state=params.random_state
     )
     return Pipeline([("features", features), ("model", model)])
+
+
+def vocabularies(read: Sequence[str], params: Hyperparameters) -> Vocabularies:
+    """The n-grams worth learning from the texts ``read``: every single word, and the pairs of
+    words and character n-grams that ``params.min_examples`` texts hold.
+
+    An n-gram that only one example holds teaches one example's wording: in long examples most
+    pairs of words are such, and keeping them doubled the model file and the time to load it,
+    for no answer gained on the development sets. A new word is kept even from one example: a
+    user who adds one with a word the knowledge lacked expects it to be learned. (Should no
+    n-gram of a kind be held twice, as in a knowledge of two unlike examples, all are kept.)
+    """
+    import numpy as np
+
+    kept: list[list[str]] = []
+    for analyzer, ngrams, stop_words in (
+        ("word", params.word_ngrams, params.stop_words),
+        ("char_wb", params.char_ngrams, None),
+    ):
+        counts = _vectorizer(analyzer, ngrams, stop_words, None, counts=True)
+        held = np.asarray((counts.fit_transform(read) > 0).sum(axis=0)).ravel()
+        terms = [str(term) for term in counts.get_feature_names_out()]
+        common = [
+            term
+            for term, examples in zip(terms, held, strict=True)
+            if examples >= params.min_examples or (analyzer == "word" and " " not in term)
+        ]
+        kept.append(common or terms)
+    return kept[0], kept[1]
+
+
+def _vectorizer(
+    analyzer: str,
+    ngrams: tuple[int, int],
+    stop_words: str | None,
+    vocabulary: list[str] | None,  # None: every n-gram it is fitted on
+    *,
+    counts: bool = False,
+) -> Any:
+    """A TF-IDF vectorizer as the pipeline has it, or (``counts``) a counter that splits texts
+    into the very same n-grams."""
+    import numpy as np
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+    if counts:
+        return CountVectorizer(analyzer=analyzer, ngram_range=ngrams, stop_words=stop_words)
+    return TfidfVectorizer(
+        analyzer=analyzer,
+        ngram_range=ngrams,
+        stop_words=stop_words,
+        vocabulary=vocabulary,
+        sublinear_tf=True,
+        dtype=np.float64,
+    )
 
 
 class Trained(NamedTuple):
@@ -81,9 +137,10 @@ def fit_weights(
     if len(set(labels)) < 2:
         raise ValueError("labels must hold at least two categories")
     read = [classifier_text(t) for t in texts]
-    pipeline = build_pipeline(params).fit(read, list(labels))
+    learned = vocabularies(read, params)
+    pipeline = build_pipeline(params, learned).fit(read, list(labels))
     classes = [str(c) for c in pipeline.classes_]
-    logits = held_out_logits(read, labels, params)
+    logits = held_out_logits(read, labels, params, learned)
     temperature, held_out = 1.0, None
     if logits is not None:
         truth = [classes.index(label) for label in labels]
@@ -122,11 +179,14 @@ def fit_weights(
 
 
 def held_out_logits(
-    read: Sequence[str], labels: Sequence[Category], params: Hyperparameters
+    read: Sequence[str],
+    labels: Sequence[Category],
+    params: Hyperparameters,
+    learned: Vocabularies,
 ) -> Any:
     """Each text's logits (a row per text, a column per sorted label) from a model that did
-    not see it: stratified folds with a fixed seed. None when no folds are asked for or a
-    category has fewer examples than folds.
+    not see it: stratified folds with a fixed seed, over the n-grams ``learned``. None when no
+    folds are asked for or a category has fewer examples than folds.
     """
     import numpy as np
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -137,7 +197,11 @@ def held_out_logits(
         return None
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=params.random_state)
     logits = cross_val_predict(
-        build_pipeline(params), list(read), list(labels), cv=splitter, method="decision_function"
+        build_pipeline(params, learned),
+        list(read),
+        list(labels),
+        cv=splitter,
+        method="decision_function",
     )
     if logits.ndim == 1:  # binary: the second class's logit against the first's
         logits = np.stack([-logits / 2, logits / 2], axis=1)
