@@ -59,6 +59,7 @@ DEV_HARD = (
     HERE / "data" / "dev-10" / "requests.csv",
     HERE / "data" / "dev-11" / "requests.csv",
     HERE / "data" / "dev-12" / "requests.csv",
+    HERE / "data" / "dev-13" / "requests.csv",
 )
 DEV_REAL = tuple(
     HERE / "data" / name / "real.csv"
@@ -74,6 +75,7 @@ DEV_REAL = tuple(
         "dev-10",
         "dev-11",
         "dev-12",
+        "dev-13",
     )
 )
 
