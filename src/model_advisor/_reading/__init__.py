@@ -19,7 +19,9 @@
   to ...", "use the logs to ...").
   What a word of judging is "of", "for" or "on" is subordinate too, and unseen by the
   classifier, which reads the judging: "evaluation metrics *for music generation*",
-  "plausibility checks *for generated poses*" measure what others made. So is the **topic**
+  "plausibility checks *for generated poses*" measure what others made; so is what a verb of
+  judging acts on when it names a made thing ("benchmarking *text-to-image generative
+  models*", "evaluating *generated captions*"), the verb staying the request. So is the **topic**
   of a written work that a verb of making asks for, unseen by the classifier too: "write an
   essay *about AGI*", "produce a report *on which jobs AI may take*". And the **duties**
   listed after a role's colon ("AI harbour master: *schedule berths, talk to captains, ...*")
@@ -87,6 +89,8 @@ from .clauses import (
     _RELATIVES,
     CLAUSE_REACH,
     JUDGING,
+    JUDGING_VERBS,
+    MADE,
     OBJECT_CUES,
     TOPIC_CUES,
     WRITTEN,
@@ -122,9 +126,17 @@ _TRIGGERS = (
     | _RELATIVES
     | frozenset("t not no without instead rather to skip forget so order".split())
 )
-_JUDGED_TRIGGERS = _TRIGGERS | OBJECT_CUES
-_TOPIC_TRIGGERS = _TRIGGERS | TOPIC_CUES
-_BOTH_TRIGGERS = _JUDGED_TRIGGERS | TOPIC_CUES
+# the cue words worth looking at, by whether a text judges something, names a written work
+# and names a made thing
+_TRIGGER_SETS = {
+    (judging, written, made): _TRIGGERS
+    | (OBJECT_CUES if judging else frozenset())
+    | (TOPIC_CUES if written else frozenset())
+    | (JUDGING_VERBS if made else frozenset())
+    for judging in (False, True)
+    for written in (False, True)
+    for made in (False, True)
+}
 
 
 def read(normalized: str, tokens: list[str]) -> Reading:
@@ -140,7 +152,8 @@ def read(normalized: str, tokens: list[str]) -> Reading:
     # words alone before placing them in the text
     cues = [i for i, token in enumerate(tokens) if token in triggers]
     if not (fronted or unseen or listing) and not any(
-        _negation(tokens, i, True) or (i and _clause(tokens, i)) for i in cues
+        _negation(tokens, i, True) or ((i or tokens[i] in JUDGING_VERBS) and _clause(tokens, i))
+        for i in cues
     ):
         return PLAIN
     spans = tuple(m.span() for m in _TOKEN.finditer(normalized))
@@ -177,15 +190,17 @@ def read(normalized: str, tokens: list[str]) -> Reading:
         scopes.append(duties)  # the classifier reads them: rules matched there count half
         subordinate.update(range(duties.start, duties.end))
     for i in cues:
-        start = _clause(tokens, i) if i else None
+        start = _clause(tokens, i) if i or tokens[i] in JUDGING_VERBS else None
         if start is None or i in negated or i in subordinate:
             continue
         end = _scope_end(tokens, breaks, start, CLAUSE_REACH, i, _CLAUSE_ENDS)
         if end > start:
-            cue = i - 1 if tokens[i] == "order" else i  # "in order to" starts at "in"
+            # "in order to" starts at "in"; what a verb of judging acts on, after the verb
+            cue = i - 1 if tokens[i] == "order" else start if tokens[i] in JUDGING_VERBS else i
             kind = _kind(tokens, i)
             scopes.append(Scope(kind, cue, start, end))
-            subordinate.update(range(i, end))
+            # a verb of judging is the request itself; other cues belong to their clause
+            subordinate.update(range(start if tokens[i] in JUDGING_VERBS else i, end))
             if kind != "subordinate":  # what is judged or written about: the classifier
                 # reads the judging or the writing without it
                 hidden |= frozenset(range(start, end))
@@ -200,17 +215,16 @@ def read(normalized: str, tokens: list[str]) -> Reading:
 
 def _triggers(tokens: list[str]) -> frozenset[str]:
     """The cue words worth looking at in ``tokens``: "of", "for" and "on" only in a text that
-    judges something, "on", "about" and "of" only in one that names a written work."""
+    judges something, "on", "about" and "of" only in one that names a written work, verbs of
+    judging only in one that names a made thing."""
     judging = not JUDGING.isdisjoint(tokens)
     written = not WRITTEN.isdisjoint(tokens)
-    if judging:
-        return _BOTH_TRIGGERS if written else _JUDGED_TRIGGERS
-    return _TOPIC_TRIGGERS if written else _TRIGGERS
+    return _TRIGGER_SETS[judging, written, not MADE.isdisjoint(tokens)]
 
 
 def _kind(tokens: list[str], i: int) -> str:
     """The kind of the clause that the cue at ``i`` opens (see :func:`read`)."""
-    if tokens[i] in OBJECT_CUES and _judging(tokens, i):
+    if tokens[i] in JUDGING_VERBS or (tokens[i] in OBJECT_CUES and _judging(tokens, i)):
         return "judged"
     if tokens[i] in TOPIC_CUES:
         return "topic"

@@ -51,6 +51,19 @@ JUDGING = frozenset(
     discriminators classifier classifiers classification test tests testing distance
     distances similarity measure measures measurement measurements filter filters""".split()
 )
+# A verb of judging followed by a thing that was made ("*benchmarking* text-to-image
+# generative models", "scoring images generated from prompts", "compare the answers of two
+# LLMs"): what follows it is judged too, as after "of" or "for". Only forms that are no noun:
+# "a benchmark dataset generator" and "production-grade generation" judge nothing
+JUDGING_VERBS = frozenset(
+    """evaluate evaluates evaluating assess assesses assessing detect detects detecting verify
+    verifies verifying compare compares comparing benchmarking scoring rating grading ranking
+    testing auditing judging measuring""".split()
+)
+MADE = frozenset(
+    """generated generative generation generator generators synthetic synthesized synthesised
+    fake fakes deepfake deepfakes cloned llm llms chatbot chatbots completions""".split()
+)
 # "on", "about" or "of" after a written work that a verb of making asks for opens its topic
 # ("write an essay *about AGI*", "produce a report *on which jobs AI may take*"): the topic
 # is what the work is about, not the work to do
@@ -117,7 +130,11 @@ def _trailing(
 
 def _clause(tokens: list[str], i: int) -> int | None:
     """The first token of a subordinate clause that the cue at ``i`` opens, if it opens one."""
-    token, before = tokens[i], tokens[i - 1]
+    token = tokens[i]
+    if token in JUDGING_VERBS:
+        made = not MADE.isdisjoint(tokens[i + 1 : i + 1 + CLAUSE_REACH])
+        return i + 1 if made else None
+    before = tokens[i - 1]
     if token in _RELATIVES:
         if before in _ACTORS or before in _SAYING or before in _FUNCTION_WORDS:
             return None
