@@ -345,6 +345,15 @@ def test_load_rejects_duplicate_terms(saved: Path) -> None:
     assert "not unique" in load_error(saved)
 
 
+@pytest.mark.parametrize("term", [7, None, ["nested"]], ids=["number", "null", "list"])
+def test_load_rejects_a_term_that_is_not_a_string(saved: Path, term: object) -> None:
+    header, body = read(saved)
+    body["classifier"]["char"]["terms"][3] = term
+    write(saved, header, body)
+
+    assert "malformed model" in load_error(saved)
+
+
 def test_model_keeps_the_calibration_temperature_it_was_trained_with(saved: Path) -> None:
     _, body = read(saved)
     temperature = body["classifier"]["temperature"]

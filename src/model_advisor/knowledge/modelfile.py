@@ -13,7 +13,6 @@ import json
 import math
 import os
 import sys
-import tempfile
 from array import array
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,8 @@ def frame(header: dict[str, Any], body: dict[str, Any]) -> bytes:
 
 def write_atomic(path: Path, content: bytes) -> None:
     """Write ``content`` to ``path`` atomically (a temporary file beside it, then a rename)."""
+    import tempfile  # and shutil with it: only a training writes, not a start
+
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

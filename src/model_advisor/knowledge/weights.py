@@ -105,16 +105,18 @@ class Weights:
             ValueError, TypeError, KeyError: when the data does not have that shape.
         """
         terms = data["terms"]
-        if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+        if not isinstance(terms, list):
             raise TypeError("terms must be a list of strings")
-        if len(set(terms)) != len(terms):
-            raise ValueError("terms are not unique")
+        "".join(terms)  # a TypeError unless every term is a string (one C loop)
         if not isinstance(data["coef"], list) or len(data["coef"]) != labels:
             raise ValueError("there must be one coefficient column per label")
         columns = [decode_column(data["idf"]), *(decode_column(c) for c in data["coef"])]
         if any(len(column) != len(terms) for column in columns):
             raise ValueError("the number of weights does not match the terms")
-        return cls(terms, columns[0], columns[1:])
+        weights = cls(terms, columns[0], columns[1:])
+        if len(weights.index) != len(terms):
+            raise ValueError("terms are not unique")
+        return weights
 
 
 @dataclass(frozen=True)
