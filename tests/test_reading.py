@@ -163,6 +163,50 @@ def test_reading_marks_whole_sentences_that_set_the_scene(text: str, scene: list
 
 
 @pytest.mark.parametrize(
+    ("text", "scene"),
+    [
+        ("Later we may want drafted replies, but for now I only need the tickets sorted by "
+         "team", ["later we may want drafted replies"]),
+        ("Eventually this should write our reports; the first step is flagging late orders",
+         ["eventually this should write our reports"]),
+        ("Down the line a classifier will read them. Today I need fake receipts generated.",
+         ["down the line a classifier will read them"]),
+        # the present told without asking puts nothing off: the later part is the request,
+        # and the present only sets its scene
+        ("Today we sort the tickets by hand; later we want an AI to draft the replies",
+         ["today we sort the tickets by hand"]),
+        # nothing asked for now
+        ("Eventually we want an AI that drafts the replies to every ticket", []),
+    ],
+)  # fmt: skip
+def test_reading_marks_what_is_put_off_beside_what_is_asked_now(
+    text: str, scene: list[str]
+) -> None:
+    assert marked(text, "background") == scene
+
+
+@pytest.mark.parametrize(
+    ("text", "scene"),
+    [
+        ("We run a fraud team and need short explanations written for each flagged payment",
+         ["we run a fraud team"]),
+        ("I'm writing a book about robots and need my notes sorted by chapter",
+         ["i'm writing a book about robots"]),
+        ("We're building a voice app, and to clean its data we need each clip's noise rated",
+         ["we're building a voice app"]),
+        # a wish before "and", no wish after it, or another subject wishing: no scene
+        ("We need the photos sorted and the blurry ones flagged", []),
+        ("We sort the photos by hand and the team wants a poster", []),
+        ("I run a bakery and the shop needs a jingle", []),
+    ],
+)  # fmt: skip
+def test_reading_marks_what_the_writer_does_before_and_what_they_need(
+    text: str, scene: list[str]
+) -> None:
+    assert marked(text, "background") == scene
+
+
+@pytest.mark.parametrize(
     ("text", "aside"),
     [
         ("Spot the cracked tiles in each roof photo, because we plan to design new roofs",

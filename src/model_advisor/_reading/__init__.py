@@ -45,6 +45,12 @@
   season", "used to", "has been", "relies on"), only sets the scene: "Our bakery already
   forecasts demand with a model. What I want now is a jingle" is read as its second
   sentence. At least ``SCENE_REST`` words must remain.
+  So is a part put off till later ("later", "eventually", "down the line", "the end goal")
+  beside one that asks for something now ("but for now I only need", "today I need", "the
+  first step is"): "Eventually a model will write the replies, but for now I need the emails
+  routed" asks for routing. And so is what the writer says they do at the start, before
+  "and" and what they need: "We run a fraud team and need short explanations written" asks
+  for the explanations.
   Last, a clause after the request that gives its reason or says more about a thing is
   background as well, from its cue to the next punctuation mark: after a comma, "which",
   "who", "where", "because" or "since" ("draft the minutes, which the system has already
@@ -101,7 +107,15 @@ from .clauses import (
 )
 from .duties import _duties, _may_list_duties
 from .negation import _ENDS, _NOT_WORDS, _NT, NEGATION_REACH, _negation
-from .scene import BACKGROUND_REACH, SCENE_REST, _background, _may_set_scene, _scene_sentences
+from .scene import (
+    BACKGROUND_REACH,
+    SCENE_REST,
+    _background,
+    _deferred,
+    _doing_and_needing,
+    _may_set_scene,
+    _scene_sentences,
+)
 from .scopes import PLAIN, Reading, Scope
 from .verbs import ANSWER_REACH, _unread_kind, _unseen_verbs
 from .words import _BREAK, _TOKEN, BACKGROUND_REST
@@ -169,6 +183,10 @@ def read(normalized: str, tokens: list[str]) -> Reading:
         inside = {i for scope in scene for i in range(scope.start, scope.end)}
         background = sorted(
             scene + [b for b in background if b.start not in inside], key=lambda b: b.start
+        )
+    if fronted and not background:
+        background = _deferred(normalized, spans, tokens) or _doing_and_needing(
+            normalized, spans, tokens
         )
     scopes += background
     negated: set[int] = set()

@@ -1,5 +1,6 @@
 """Background that sets the scene: a clause before the request, from a sentence's start
-to its first comma, and whole sentences before or beside the one that asks."""
+to its first comma, whole sentences before or beside the one that asks, what is put off till
+later beside what is wanted now, and what the writer does before "and" what they need."""
 
 from __future__ import annotations
 
@@ -55,9 +56,39 @@ _DONE = frozenset("already".split())  # "churn has already been predicted, so ..
 _FRONT_TRIGGERS = _FRONT_CUES | _DONE | frozenset("to in for".split())
 
 
+# What is put off ("later", "eventually", "down the line") beside what is asked for now
+# ("but for now I only need", "today I need", "the first step is"): the part put off only
+# sets the scene. A part that names the present without asking ("today we sort them by
+# hand") says how things are, and puts nothing off.
+_LATER = frozenset("later eventually someday afterwards afterward ultimately".split())
+_LATER_PAIRS = frozenset(
+    [("down", "line"), ("down", "road"), ("long", "term"), ("end", "goal"), ("in", "future"),
+     ("one", "day")]
+)  # fmt: skip
+_NOW = frozenset("now today immediately".split())
+_NOW_PAIRS = frozenset(
+    [("at", "moment"), ("this", "week"), ("this", "month"), ("this", "quarter"),
+     ("this", "year")]
+)  # fmt: skip
+_FIRST_PAIRS = frozenset([("first", "step"), ("to", "start"), ("for", "starters")])
+_ARTICLES = frozenset("the a an".split())  # left out of the pairs: "down *the* line"
+_TURNS = frozenset("but yet however whereas".split())  # and ";" or ".": where a part ends
+# "I run a bakery and need a jingle": a sentence that opens with the writer doing something,
+# then "and" + what they need
+_WRITERS = frozenset("i we our my".split())
+_AND_WISHES = frozenset("need needs want wants require looking like".split())
+_ASKING = _AND_WISHES | frozenset("just only please".split())
+AND_WISH_REACH = 8
+"""How far after "and" the wish may come ("and to clean its training data we need ..."); past
+the word after "and", the writer must be its subject ("we need", "I'd like")."""
+_WISHERS = frozenset("i we d".split())
+
+
 def _may_set_scene(text: str, tokens: list[str]) -> bool:
     """Whether ``text`` may open a sentence with a background clause, or hold a sentence of
     background (from its words alone)."""
+    if _may_defer(tokens) or (tokens and tokens[0] in _WRITERS and "and" in tokens):
+        return True
     if _LATER_SENTENCE.search(text) is not None and _FULL_STOP.search(text) is not None:
         return True  # more than one sentence: one may only set the scene
     if _FRONT_TRIGGERS.isdisjoint(tokens) or _BREAK.search(text) is None:
@@ -168,3 +199,71 @@ def _sets_scene(clause: list[str]) -> bool:
     if first == "using" and "to" in clause[2:]:
         return False  # "using a model to write code, ...": what the tool is used to do
     return first in _FRONT_CUES or not _DONE.isdisjoint(clause)
+
+
+def _may_defer(tokens: list[str]) -> bool:
+    """Whether ``tokens`` may name both something put off and something asked for now."""
+    pairs = _pairs(tokens)
+    if _LATER.isdisjoint(tokens) and _LATER_PAIRS.isdisjoint(pairs):
+        return False
+    return not (_NOW.isdisjoint(tokens) and (_NOW_PAIRS | _FIRST_PAIRS).isdisjoint(pairs))
+
+
+def _deferred(text: str, spans: tuple[tuple[int, int], ...], tokens: list[str]) -> list[Scope]:
+    """The parts of a text that put something off till later beside one that asks for
+    something now (see the package's docstring): each part from a sentence's start, a ";"
+    or a "but" to the next."""
+    cuts = [
+        k + 1
+        for k in range(len(spans) - 1)
+        if _SENTENCE_END.search(text, spans[k][1], spans[k + 1][0]) is not None
+        or tokens[k + 1] in _TURNS
+    ]
+    bounds = list(zip([0, *cuts], [*cuts, len(tokens)], strict=True))
+    parts = [tokens[a:b] for a, b in bounds]
+    later = [not _LATER.isdisjoint(p) or not _LATER_PAIRS.isdisjoint(_pairs(p)) for p in parts]
+    now = [_asks_now(p) for p in parts]
+    if not any(n and not put_off for n, put_off in zip(now, later, strict=True)):
+        return []
+    scene = [(a, b) for k, (a, b) in enumerate(bounds) if later[k] and not now[k]]
+    if len(tokens) - sum(b - a for a, b in scene) < SCENE_REST:
+        return []
+    return [Scope("background", a, a, b) for a, b in scene]
+
+
+def _asks_now(part: list[str]) -> bool:
+    """Whether ``part`` asks for something now ("for now I only need", "the first step")."""
+    pairs = _pairs(part)
+    if not _FIRST_PAIRS.isdisjoint(pairs):
+        return True
+    names_now = not _NOW.isdisjoint(part) or not _NOW_PAIRS.isdisjoint(pairs)
+    return names_now and not _ASKING.isdisjoint(part)
+
+
+def _pairs(tokens: list[str]) -> set[tuple[str, str]]:
+    """The pairs of neighbouring words of ``tokens``, articles left out."""
+    return set(pairwise(t for t in tokens if t not in _ARTICLES))
+
+
+def _doing_and_needing(
+    text: str, spans: tuple[tuple[int, int], ...], tokens: list[str]
+) -> list[Scope]:
+    """What the writer says they do at the start of a text, before "and" and what they need
+    ("We run a fraud team and need ...", "I'm writing a book about robots and need ...")."""
+    if not tokens or tokens[0] not in _WRITERS or "and" not in tokens:
+        return []
+    cut = tokens.index("and")
+    if cut < 2 or not _AND_WISHES.isdisjoint(tokens[:cut]):
+        return []
+    wish = next(
+        (k for k in range(cut + 1, min(len(tokens), cut + 1 + AND_WISH_REACH))
+         if tokens[k] in _AND_WISHES),
+        None,
+    )  # fmt: skip
+    if wish is None or (wish > cut + 1 and tokens[wish - 1] not in _WISHERS):
+        return []
+    if _SENTENCE_END.search(text, spans[0][1], spans[cut][0]) is not None:
+        return []  # the "and" is in a later sentence
+    if len(tokens) - cut < SCENE_REST:
+        return []
+    return [Scope("background", 0, 0, cut)]
