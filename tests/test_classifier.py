@@ -445,12 +445,14 @@ def test_calibration_temperature_is_fitted_out_of_fold_and_deterministic(
 
 
 def test_vocabularies_keep_every_word_but_only_shared_pairs_and_char_ngrams() -> None:
-    texts = ["forecast rain in lisbon", "forecast rain tomorrow", "write a sonnet"]
+    texts = ["forecast rain in lisbon", "forecast rain tomorrow", "write a sonnet", "forest"]
     words, chars = vocabularies(texts, Hyperparameters())
     assert {"lisbon", "sonnet", "forecast rain"} <= set(words)  # a word from one example
     assert "rain lisbon" not in words and "write sonnet" not in words  # one example's pair
-    assert " fo" in chars and "sonn" not in chars  # held by two examples, by one
-    weights = fit_weights(texts, ["sorting", "sorting", "making"], Hyperparameters()).weights
+    assert " fore" in chars  # held by three examples
+    assert " rai" not in chars and "sonn" not in chars  # by two, by one
+    labels = ["sorting", "sorting", "making", "making"]
+    weights = fit_weights(texts, labels, Hyperparameters()).weights
     assert weights.word.terms == words and weights.char.terms == chars
     # a knowledge whose examples share no n-gram of a kind keeps them all
     assert {" ab", "cd "} <= set(vocabularies(["ab", "cd"], Hyperparameters())[1])

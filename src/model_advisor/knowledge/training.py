@@ -25,9 +25,11 @@ class Hyperparameters:
 
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (3, 5)
-    min_examples: int = 2
-    """A pair of words or a character n-gram is learned only when this many examples hold it
-    (see :func:`vocabularies`); a single word is learned from one example."""
+    min_pair_examples: int = 2
+    """A pair of words is learned only when this many examples hold it (see
+    :func:`vocabularies`); a single word is learned from one example."""
+    min_char_examples: int = 3
+    """A character n-gram is learned only when this many examples hold it."""
     regularization: float = 10.0
     random_state: int = 0
     stop_words: Literal["english"] | None = "english"
@@ -59,21 +61,25 @@ def build_pipeline(params: Hyperparameters, learned: Vocabularies) -> Any:
 
 
 def vocabularies(read: Sequence[str], params: Hyperparameters) -> Vocabularies:
-    """The n-grams worth learning from the texts ``read``: every single word, and the pairs of
-    words and character n-grams that ``params.min_examples`` texts hold.
+    """The n-grams worth learning from the texts ``read``: every single word, the pairs of
+    words that ``params.min_pair_examples`` texts hold, and the character n-grams that
+    ``params.min_char_examples`` hold.
 
     An n-gram that only one example holds teaches one example's wording: in long examples most
     pairs of words are such, and keeping them doubled the model file and the time to load it,
-    for no answer gained on the development sets. A new word is kept even from one example: a
-    user who adds one with a word the knowledge lacked expects it to be learned. (Should no
-    n-gram of a kind be held twice, as in a knowledge of two unlike examples, all are kept.)
+    for no answer gained on the development sets; character n-grams, there for misspelt and
+    unknown words, are kept from three examples on for the same reason (the same answers on
+    the development sets and on misspelt tasks, a sixth of the model file less). A new word
+    is kept even from one example: a user who adds one with a word the knowledge lacked
+    expects it to be learned. (Should no n-gram of a kind be held often enough, as in a
+    knowledge of two unlike examples, all are kept.)
     """
     import numpy as np
 
     kept: list[list[str]] = []
-    for analyzer, ngrams, stop_words in (
-        ("word", params.word_ngrams, params.stop_words),
-        ("char_wb", params.char_ngrams, None),
+    for analyzer, ngrams, stop_words, least in (
+        ("word", params.word_ngrams, params.stop_words, params.min_pair_examples),
+        ("char_wb", params.char_ngrams, None, params.min_char_examples),
     ):
         counts = _vectorizer(analyzer, ngrams, stop_words, None, counts=True)
         held = np.asarray((counts.fit_transform(read) > 0).sum(axis=0)).ravel()
@@ -81,7 +87,7 @@ def vocabularies(read: Sequence[str], params: Hyperparameters) -> Vocabularies:
         common = [
             term
             for term, examples in zip(terms, held, strict=True)
-            if examples >= params.min_examples or (analyzer == "word" and " " not in term)
+            if examples >= least or (analyzer == "word" and " " not in term)
         ]
         kept.append(common or terms)
     return kept[0], kept[1]
