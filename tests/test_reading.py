@@ -35,6 +35,9 @@ def marked(text: str, kind: str) -> list[str]:
         ("translate it without changing the tone", ["without changing the tone"]),
         ("no drafting needed; flag the risky clauses", ["no drafting needed"]),
         ("never write code for this, only rank the bugs", ["never write code for this"]),
+        # "not just X": X is not what is asked for, or not all of it
+        ("answer the email for me, don't just sort it", ["don't just sort it"]),
+        ("not only classify but also explain the photos", ["not only classify"]),
     ],
 )
 def test_reading_marks_the_scope_of_a_negation(text: str, negated: list[str]) -> None:
@@ -46,7 +49,6 @@ def test_reading_marks_the_scope_of_a_negation(text: str, negated: list[str]) ->
     [
         "tell me whether or not the email is spam",
         "predict weather",
-        "not only classify but also explain the photos",
         "run the clinic without human doctors",  # absence of people, not of an action
         "is it spam or not",
         "there is no need for a poem",
@@ -312,15 +314,13 @@ def test_classifier_reads_a_verb_that_what_comes_out_agrees_with(text: str) -> N
 
 
 def test_classifier_reads_the_text_without_its_negated_words() -> None:
-    assert classifier_text("No need to write, just tell me").split() == [
-        "no",
-        "need",
-        "to",
-        ",",
-        "just",
-        "tell",
-        "me",
-    ]
+    # nor the cue of a negation that opened one: it would only teach which labels the
+    # examples' negated texts happen to have
+    assert classifier_text("No need to write, just tell me").split() == [",", "just", "tell", "me"]
+    assert classifier_text("I don't want a classifier; I want replies").split() == [
+        "i", "'", ";", "i", "want", "replies"
+    ]  # fmt: skip
+    assert "don" in classifier_text("we don't know who will leave next")  # no negation
     assert classifier_text("Predict Weather") == "predict weather"
 
 

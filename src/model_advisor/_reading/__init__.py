@@ -9,8 +9,12 @@
   "No need to write anything, just tell me which supplier sent each invoice" asks for no
   writing. Negated words are not evidence: the rules skip them and the classifier does not
   see them (the NOT_ marking of the sentiment-analysis literature, the marked words carrying
-  no weight, since the examples teach none). The cue words themselves stay, so a rule may
-  name a phrase that starts with one ("without human oversight", "instead of hiring").
+  no weight, since the examples teach none). The cue words themselves stay for the rules,
+  so a rule may name a phrase that starts with one ("without human oversight", "instead of
+  hiring"); the classifier reads no cue of a negation that opened a scope (a cue word would
+  only teach which labels the examples' negated texts happen to have). "Don't just X", "not
+  only X" negate X: it is not what is asked for, or not all of it ("answer the email, don't
+  just sort it").
 - **Subordinate**: the words of a relative clause about a thing acted on ("reviews *that a bot
   wrote*") or of a purpose clause ("invent records *to stress-test our model*", "so that ...").
   A rule that matched only there counts for less (:data:`SUBORDINATE_WEIGHT` in the engine).
@@ -190,6 +194,7 @@ def read(normalized: str, tokens: list[str]) -> Reading:
         )
     scopes += background
     negated: set[int] = set()
+    cue_words: set[int] = set()  # the classifier reads no cue of a negation that opened one
     reached = 0  # the first token after the last negated scope: a cue inside one opens none
     for i in cues:
         width = _negation(tokens, i, i == 0 or i - 1 in breaks) if i >= reached else 0
@@ -199,11 +204,12 @@ def read(normalized: str, tokens: list[str]) -> Reading:
                 cue = i - 1 if tokens[i] == "t" else i  # "don't" starts at "don"
                 scopes.append(Scope("negated", cue, i + width, end))
                 negated.update(range(i + width, end))
+                cue_words.update(range(cue, i + width))
             reached = max(end, i + 1)
     subordinate: set[int] = set()
     for scope in background:
         subordinate.update(range(scope.cue, scope.end))
-    hidden = frozenset(subordinate) | unseen
+    hidden = frozenset(subordinate) | unseen | frozenset(cue_words)
     if listing and (duties := _duties(normalized, spans, tokens)) is not None:
         scopes.append(duties)  # the classifier reads them: rules matched there count half
         subordinate.update(range(duties.start, duties.end))

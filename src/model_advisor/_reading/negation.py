@@ -18,6 +18,9 @@ _ENDS = frozenset(
     whereas please simply merely also i we""".split()
 )
 _NOT_A_CUE_AFTER_NOT = frozenset("only just sure necessarily know".split())
+# "don't just sort it", "not only classify them": what follows is not what is asked for, or
+# not all of it (the request is the other thing named)
+_JUST = frozenset("just only merely simply".split())
 _ACTION_ENDINGS = ("ing", "ion", "ions")
 _NEEDED = frozenset("needed required necessary wanted".split())
 _NOT_ING = frozenset("anything nothing something everything thing things king any".split())
@@ -32,11 +35,11 @@ def _negation(tokens: list[str], i: int, opens: bool) -> int:
     after = tokens[i + 1] if i + 1 < len(tokens) else ""
     if token == "not":
         before = tokens[i - 1] if i else ""
-        return 0 if before == "or" or after in _NOT_A_CUE_AFTER_NOT else 1
+        return 0 if before == "or" else _not_width(after)
     if token in _NOT_WORDS:
-        return 0 if after in _NOT_A_CUE_AFTER_NOT else 1
+        return _not_width(after)
     if token == "t":
-        return 1 if i and tokens[i - 1] in _NT and after not in _NOT_A_CUE_AFTER_NOT else 0
+        return _not_width(after) if i and tokens[i - 1] in _NT else 0
     if token == "no" and after == "need" and tokens[i + 2 : i + 3] == ["to"]:
         return 3
     needed = not _NEEDED.isdisjoint(tokens[i + 2 : i + 4])
@@ -49,3 +52,11 @@ def _negation(tokens: list[str], i: int, opens: bool) -> int:
     if (token, after) in (("instead", "of"), ("rather", "than")):
         return 2
     return 0
+
+
+def _not_width(after: str) -> int:
+    """How many tokens a "not" (or "don't") cue has, given the word after it: "not just"
+    has two, "not sure" none."""
+    if after in _JUST:
+        return 2
+    return 0 if after in _NOT_A_CUE_AFTER_NOT else 1
