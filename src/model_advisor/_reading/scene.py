@@ -71,6 +71,8 @@ _NOW_PAIRS = frozenset(
      ("this", "year")]
 )  # fmt: skip
 _FIRST_PAIRS = frozenset([("first", "step"), ("to", "start"), ("for", "starters")])
+_NOW_OR_FIRST_PAIRS = _NOW_PAIRS | _FIRST_PAIRS
+_LATER_ENDS = frozenset(second for _, second in _LATER_PAIRS)  # rarer than "in" or "one"
 _ARTICLES = frozenset("the a an".split())  # left out of the pairs: "down *the* line"
 _TURNS = frozenset("but yet however whereas".split())  # and ";" or ".": where a part ends
 # "I run a bakery and need a jingle": a sentence that opens with the writer doing something,
@@ -202,11 +204,14 @@ def _sets_scene(clause: list[str]) -> bool:
 
 
 def _may_defer(tokens: list[str]) -> bool:
-    """Whether ``tokens`` may name both something put off and something asked for now."""
-    pairs = _pairs(tokens)
-    if _LATER.isdisjoint(tokens) and _LATER_PAIRS.isdisjoint(pairs):
+    """Whether ``tokens`` may name both something put off and something asked for now (most
+    texts name neither word of a pair: their pairs are never listed)."""
+    later = not _LATER.isdisjoint(tokens) or (
+        not _LATER_ENDS.isdisjoint(tokens) and not _LATER_PAIRS.isdisjoint(_pairs(tokens))
+    )
+    if not later:
         return False
-    return not (_NOW.isdisjoint(tokens) and (_NOW_PAIRS | _FIRST_PAIRS).isdisjoint(pairs))
+    return not _NOW.isdisjoint(tokens) or not _NOW_OR_FIRST_PAIRS.isdisjoint(_pairs(tokens))
 
 
 def _deferred(text: str, spans: tuple[tuple[int, int], ...], tokens: list[str]) -> list[Scope]:
