@@ -100,7 +100,7 @@ from .clauses import (
     CLAUSE_REACH,
     JUDGING,
     JUDGING_VERBS,
-    MADE,
+    MADE_THINGS,
     OBJECT_CUES,
     TOPIC_CUES,
     WRITTEN,
@@ -170,8 +170,7 @@ def read(normalized: str, tokens: list[str]) -> Reading:
     # words alone before placing them in the text
     cues = [i for i, token in enumerate(tokens) if token in triggers]
     if not (fronted or unseen or listing) and not any(
-        _negation(tokens, i, True) or ((i or tokens[i] in JUDGING_VERBS) and _clause(tokens, i))
-        for i in cues
+        _negation(tokens, i, True) or _clause(tokens, i) for i in cues
     ):
         return PLAIN
     spans = tuple(m.span() for m in _TOKEN.finditer(normalized))
@@ -214,17 +213,18 @@ def read(normalized: str, tokens: list[str]) -> Reading:
         scopes.append(duties)  # the classifier reads them: rules matched there count half
         subordinate.update(range(duties.start, duties.end))
     for i in cues:
-        start = _clause(tokens, i) if i or tokens[i] in JUDGING_VERBS else None
+        start = _clause(tokens, i)
         if start is None or i in negated or i in subordinate:
             continue
         end = _scope_end(tokens, breaks, start, CLAUSE_REACH, i, _CLAUSE_ENDS)
         if end > start:
-            # "in order to" starts at "in"; what a verb of judging acts on, after the verb
-            cue = i - 1 if tokens[i] == "order" else start if tokens[i] in JUDGING_VERBS else i
+            # a verb of judging is the request itself, what it acts on starts after it; other
+            # cues belong to their clause ("in order to" is shown from "in")
+            first = start if tokens[i] in JUDGING_VERBS else i
+            cue = i - 1 if tokens[i] == "order" else first
             kind = _kind(tokens, i)
             scopes.append(Scope(kind, cue, start, end))
-            # a verb of judging is the request itself; other cues belong to their clause
-            subordinate.update(range(start if tokens[i] in JUDGING_VERBS else i, end))
+            subordinate.update(range(first, end))
             if kind != "subordinate":  # what is judged or written about: the classifier
                 # reads the judging or the writing without it
                 hidden |= frozenset(range(start, end))
@@ -243,7 +243,7 @@ def _triggers(tokens: list[str]) -> frozenset[str]:
     judging only in one that names a made thing."""
     judging = not JUDGING.isdisjoint(tokens)
     written = not WRITTEN.isdisjoint(tokens)
-    return _TRIGGER_SETS[judging, written, not MADE.isdisjoint(tokens)]
+    return _TRIGGER_SETS[judging, written, not MADE_THINGS.isdisjoint(tokens)]
 
 
 def _kind(tokens: list[str], i: int) -> str:

@@ -60,7 +60,7 @@ JUDGING_VERBS = frozenset(
     verifies verifying compare compares comparing benchmarking scoring rating grading ranking
     testing auditing judging measuring""".split()
 )
-MADE = frozenset(
+MADE_THINGS = frozenset(
     """generated generative generation generator generators synthetic synthesized synthesised
     fake fakes deepfake deepfakes cloned llm llms chatbot chatbots completions""".split()
 )
@@ -129,11 +129,14 @@ def _trailing(
 
 
 def _clause(tokens: list[str], i: int) -> int | None:
-    """The first token of a subordinate clause that the cue at ``i`` opens, if it opens one."""
+    """The first token of a subordinate clause that the cue at ``i`` opens, if it opens one
+    (at the start of a text only a verb of judging opens one: "detect fake reviews")."""
     token = tokens[i]
     if token in JUDGING_VERBS:
-        made = not MADE.isdisjoint(tokens[i + 1 : i + 1 + CLAUSE_REACH])
+        made = not MADE_THINGS.isdisjoint(tokens[i + 1 : i + 1 + CLAUSE_REACH])
         return i + 1 if made else None
+    if i == 0:
+        return None
     before = tokens[i - 1]
     if token in _RELATIVES:
         if before in _ACTORS or before in _SAYING or before in _FUNCTION_WORDS:

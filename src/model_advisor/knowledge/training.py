@@ -75,13 +75,14 @@ def vocabularies(read: Sequence[str], params: Hyperparameters) -> Vocabularies:
     knowledge of two unlike examples, all are kept.)
     """
     import numpy as np
+    from sklearn.feature_extraction.text import CountVectorizer
 
     kept: list[list[str]] = []
     for analyzer, ngrams, stop_words, least in (
         ("word", params.word_ngrams, params.stop_words, params.min_pair_examples),
         ("char_wb", params.char_ngrams, None, params.min_char_examples),
     ):
-        counts = _vectorizer(analyzer, ngrams, stop_words, None, counts=True)
+        counts = CountVectorizer(**_splitting(analyzer, ngrams, stop_words))
         held = np.asarray((counts.fit_transform(read) > 0).sum(axis=0)).ravel()
         terms = [str(term) for term in counts.get_feature_names_out()]
         common = [
@@ -97,25 +98,24 @@ def _vectorizer(
     analyzer: str,
     ngrams: tuple[int, int],
     stop_words: str | None,
-    vocabulary: list[str] | None,  # None: every n-gram it is fitted on
-    *,
-    counts: bool = False,
+    vocabulary: list[str],
 ) -> Any:
-    """A TF-IDF vectorizer as the pipeline has it, or (``counts``) a counter that splits texts
-    into the very same n-grams."""
+    """A TF-IDF vectorizer of the pipeline, over the n-grams ``vocabulary``."""
     import numpy as np
-    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
-    if counts:
-        return CountVectorizer(analyzer=analyzer, ngram_range=ngrams, stop_words=stop_words)
     return TfidfVectorizer(
-        analyzer=analyzer,
-        ngram_range=ngrams,
-        stop_words=stop_words,
+        **_splitting(analyzer, ngrams, stop_words),
         vocabulary=vocabulary,
         sublinear_tf=True,
         dtype=np.float64,
     )
+
+
+def _splitting(analyzer: str, ngrams: tuple[int, int], stop_words: str | None) -> dict[str, Any]:
+    """The arguments that decide how a vectorizer splits a text into n-grams: the same for the
+    counter of :func:`vocabularies` and the pipeline's vectorizers."""
+    return {"analyzer": analyzer, "ngram_range": ngrams, "stop_words": stop_words}
 
 
 class Trained(NamedTuple):
