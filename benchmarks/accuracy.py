@@ -53,6 +53,8 @@ BLIND_PAIRS = (
     "blind-9",
     "blind-10",
     "blind-11",
+    "blind-12",
+    "blind-13",
 )
 DEV_HARD = (
     HERE / "data" / "dev-hard.csv",
