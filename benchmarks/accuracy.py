@@ -55,6 +55,8 @@ BLIND_PAIRS = (
     "blind-11",
     "blind-12",
     "blind-13",
+    "blind-14",
+    "blind-15",
 )
 DEV_HARD = (
     HERE / "data" / "dev-hard.csv",
