@@ -697,6 +697,42 @@ def test_reading_lists_no_duties_without_a_role_and_four_of_them(text: str) -> N
     assert not any(s.kind == "duties" for s in Analysis.of(text).reading.scopes)
 
 
+@pytest.mark.parametrize(
+    ("text", "duties"),
+    [
+        ("Quillby runs the front office of a dental clinic. It answers the phone, books "
+         "check-ups, chases unpaid invoices, orders supplies and reminds patients by text.",
+         "answers the phone, books check-ups, chases unpaid invoices, orders supplies and "
+         "reminds patients by text"),
+        ("Greets visitors, signs parcels and letters in, routes calls, prints badges and "
+         "pages hosts.", "greets visitors, signs parcels and letters in, routes calls, "
+         "prints badges and pages hosts"),
+    ],
+)  # fmt: skip
+def test_reading_marks_a_chain_of_duties(text: str, duties: str) -> None:
+    analysis = Analysis.of(text)
+    (scope,) = [s for s in analysis.reading.scopes if s.kind == "duties"]
+    assert analysis.reading.phrase(scope, analysis.normalized) == duties.lower()
+    assert set(range(scope.start, scope.end)) <= analysis.reading.subordinate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a sentence that names a product before its chain: what the product does
+        "Our app transcribes calls, tags speakers, summarises meetings and exports notes",
+        # plural nouns, not verbs: nothing follows them, or "of" does
+        "Invoices, receipts, contracts, payslips and letters",
+        "Images of cats, videos of dogs, recordings of birds, scans of leaves",
+        # too few clauses, or one verb again and again
+        "It answers calls, books visits and sends reminders",
+        "flags spam, flags phishing, flags fraud, flags scams",
+    ],
+)
+def test_reading_finds_no_chain_of_duties(text: str) -> None:
+    assert not any(s.kind == "duties" for s in Analysis.of(text).reading.scopes)
+
+
 def test_advice_says_the_duties_of_a_role_counted_at_half_weight(shipped: Advisor) -> None:
     advice = shipped.advise(
         "AI office manager: order supplies, book meetings, forecast the budget, pay bills and "
@@ -705,7 +741,7 @@ def test_advice_says_the_duties_of_a_role_counted_at_half_weight(shipped: Adviso
     assert advice.category == "agi"
     (discount,) = [d for d in advice.evidence.discounted if d.kind == "duties"]
     assert "forecast-predict" in discount.rules
-    assert "lists the duties of the role named before it" in advice.explanation
+    assert "lists the duties of a role, one after another" in advice.explanation
 
 
 def test_several_rules_of_a_subordinate_clause_count_together_for_half() -> None:

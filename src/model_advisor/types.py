@@ -67,8 +67,9 @@ class Discount(_Frozen):
     counted at half weight. What is ``judged`` ("evaluation metrics *for music generation*")
     is acted on too: the classifier did not read it and rules matched there counted at half
     weight, and so for the ``topic`` of a written work ("write an essay *about AGI*"). The
-    ``duties`` listed after a role ("AI farm manager: *plant, hire, sell, ...*") count at
-    half weight in the rules, like a subordinate clause. An
+    ``duties`` of a role ("AI farm manager: *plant, hire, sell, ...*", "It *answers calls,
+    books jobs, chases payments and orders stock*") count at half weight in the rules, like
+    a subordinate clause. An
     ``answer`` verb makes a closed answer ("*write* a 0 or 1") and a
     ``continuation`` verb predicts the rest of a work ("*predict* the next chapter"): the
     classifier did not read the verb.

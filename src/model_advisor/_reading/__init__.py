@@ -28,8 +28,10 @@
   models*", "evaluating *generated captions*"), the verb staying the request. So is the **topic**
   of a written work that a verb of making asks for, unseen by the classifier too: "write an
   essay *about AGI*", "produce a report *on which jobs AI may take*". And the **duties**
-  listed after a role's colon ("AI harbour master: *schedule berths, talk to captains, ...*")
-  are subordinate, though the classifier reads them (``duties``).
+  of a role are subordinate, though the classifier reads them (``duties``): listed after its
+  colon ("AI harbour master: *schedule berths, talk to captains, ...*"), or in a chain of four
+  or more clauses that each open with a verb ("It *answers the calls, triages each job,
+  assigns a technician and closes the work order*").
 - **Background** (subordinate too, and also unseen by the classifier): a clause put before
   the request to set the scene, from the start of a sentence to its first comma, when it
   opens with a subordinating word ("since", "because", "once", "whenever", "considering",
@@ -82,7 +84,8 @@ from here down to the last two:
 
 - ``alternatives``: words offered as alternatives ("caption or classify"), which the engine
   asks for only when a rule's veto word is present.
-- ``duties``: the duties listed after a role's colon ("AI farm manager: plant, hire, ...").
+- ``duties``: the duties of a role, listed after its colon ("AI farm manager: plant, hire,
+  ...") or one clause after another ("It answers the calls, books the jobs, ...").
 - ``negation``: the cues of a negated scope and the words that end it.
 - ``clauses``: subordinate clauses, and the clauses that trail a request.
 - ``scene``: background clauses and sentences that set the scene.

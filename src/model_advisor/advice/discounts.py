@@ -80,7 +80,7 @@ def describe(found: Sequence[Discount]) -> str:
             sentences.append(f'"{phrase}" {why}, so the classifier did not read it{weakened}.')
         elif discount.kind == "duties":
             sentences.append(
-                f'"{phrase}" lists the duties of the role named before it, so {rules} counted '
+                f'"{phrase}" lists the duties of a role, one after another, so {rules} counted '
                 "at half weight."
             )
         elif discount.kind == "answer":
