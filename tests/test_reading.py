@@ -482,6 +482,28 @@ def test_advice_says_a_verb_asking_for_the_rest_of_a_work_went_unread(shipped: A
     assert "asks for the rest of a work here" in advice.explanation
 
 
+@pytest.mark.parametrize(
+    ("text", "unread"),
+    [
+        ("a small model for next-token prediction on legal text", "prediction"),
+        ("Next-word predictions for a phone keyboard", "predictions"),
+        ("next-frame prediction for traffic camera video", "prediction"),
+    ],
+)
+def test_reading_leaves_the_prediction_of_a_next_token_unread(text: str, unread: str) -> None:
+    analysis = Analysis.of(text)
+    (scope,) = analysis.reading.scopes
+    assert scope.kind == "continuation"
+    assert analysis.tokens[scope.start] == unread and unread not in analysis.seen.split()
+
+
+@pytest.mark.parametrize(
+    "text", ["next sentence prediction for dialogue turns", "predictions for next week's sales"]
+)
+def test_reading_reads_other_predictions(text: str) -> None:
+    assert not Analysis.of(text).reading.scopes
+
+
 def test_advice_of_a_plain_task_discounts_nothing(shipped: Advisor) -> None:
     advice = shipped.advise("predict weather")
     assert advice.evidence.discounted == ()

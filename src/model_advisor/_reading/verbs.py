@@ -34,7 +34,11 @@ _WORKS = frozenset(
     lines bar bars measures page pages episode episodes word words melody story song poem
     novel dialogue frame frames notes lyrics script code function tune track video""".split()
 )
-_VERBS = _MAKING | _PREDICTING | _TURNING
+# ... and so does the prediction of a next token, word or frame: a language or video model's
+# output ("next-token prediction"; a next *sentence* prediction is a yes or no, so not that)
+_PREDICTION = frozenset("prediction predictions".split())
+_NEXT_PAIRS = [["next", unit] for unit in "token tokens word words frame frames".split()]
+_VERBS = _MAKING | _PREDICTING | _TURNING | _PREDICTION
 ANSWER_REACH = 5
 """How far after a making verb its object's closed answer may be ("write *a sentiment tag*")."""
 
@@ -49,7 +53,10 @@ def _unseen_verbs(tokens: list[str]) -> frozenset[int]:
         _ANSWERS.isdisjoint(present) and _WHICH.isdisjoint(present)
     )
     turning = not _TURNING.isdisjoint(present) and "one" in present
-    if not (making or turning) and (_PREDICTING.isdisjoint(present) or _REST.isdisjoint(present)):
+    if not (making or turning) and (
+        (_PREDICTING.isdisjoint(present) and _PREDICTION.isdisjoint(present))
+        or _REST.isdisjoint(present)
+    ):
         return frozenset()
     found = set()
     for i, token in enumerate(tokens):
@@ -65,6 +72,8 @@ def _unseen_verbs(tokens: list[str]) -> frozenset[int]:
             rest = not _REST.isdisjoint(after[:3])
             if rest and not _WORKS.isdisjoint(after):
                 found.add(i)
+        elif token in _PREDICTION and i > 1 and tokens[i - 2 : i] in _NEXT_PAIRS:
+            found.add(i)  # "next-token prediction"
     return frozenset(found)
 
 
@@ -87,4 +96,4 @@ def _closed(after: list[str]) -> bool:
 def _unread_kind(verb: str) -> str:
     """Why a verb of :func:`_unseen_verbs` goes unread: it makes a closed ``answer`` (or
     turns its input into one), or it predicts the ``continuation`` of a work."""
-    return "continuation" if verb in _PREDICTING else "answer"
+    return "continuation" if verb in _PREDICTING or verb in _PREDICTION else "answer"
