@@ -389,8 +389,12 @@ def test_a_regex_counts_where_a_match_is_not_negated() -> None:
         ("evaluation metrics for music generation", ["for music generation"]),
         ("an evaluation framework for image generation", ["for image generation"]),
         ("a detector of deepfake voices in calls", ["of deepfake voices in calls"]),
+        ("uncertainty quantification for radiology report generation",
+         ["for radiology report generation"]),
+        ("pairwise comparison of chatbot answers", ["of chatbot answers"]),
+        ("the grading of short essays by teachers", ["of short essays by teachers"]),
     ],
-)
+)  # fmt: skip
 def test_reading_marks_what_a_word_of_judging_is_for(text: str, judged: list[str]) -> None:
     assert marked(text, "judged") == judged
 

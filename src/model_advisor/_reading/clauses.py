@@ -49,7 +49,9 @@ JUDGING = frozenset(
     scoring scorer scorers verification verifier verifiers validator validators validation
     audit audits auditing moderation critic critics judge judges judging discriminator
     discriminators classifier classifiers classification test tests testing distance
-    distances similarity measure measures measurement measurements filter filters""".split()
+    distances similarity measure measures measurement measurements filter filters
+    quantification quantifying comparison comparisons rating ratings ranking rankings
+    grading assessing auditor auditors""".split()
 )
 # A verb of judging followed by a thing that was made ("*benchmarking* text-to-image
 # generative models", "scoring images generated from prompts", "compare the answers of two
