@@ -424,6 +424,32 @@ def test_a_verb_of_judging_stays_the_request() -> None:
     assert [(h.rule_id, h.subordinate) for h in hits] == [("score", False)]
 
 
+@pytest.mark.parametrize(
+    ("text", "judged"),
+    [
+        ("Snowl: a general agent evaluation framework", ["general agent"]),
+        ("open LLM benchmarks, updated weekly", ["open llm"]),
+        ("a chatbot safety leaderboard", ["chatbot safety"]),
+    ],
+)
+def test_reading_marks_what_a_noun_phrase_ending_in_judging_judges(
+    text: str, judged: list[str]
+) -> None:
+    assert marked(text, "judged") == judged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A Python package for generating evaluation datasets",  # a verb before it: the request
+        "a synthetic QA benchmark dataset generator",  # the phrase goes on to what is made
+        "run the evaluation",  # nothing before it in its phrase
+    ],
+)
+def test_reading_marks_no_judged_phrase_where_the_judging_is_not_its_end(text: str) -> None:
+    assert marked(text, "judged") == []
+
+
 def test_advice_says_what_is_judged_went_unread(shipped: Advisor) -> None:
     advice = shipped.advise("evaluation metrics for symbolic music generation")
     assert advice.category == "discriminative"

@@ -25,9 +25,12 @@
   classifier, which reads the judging: "evaluation metrics *for music generation*",
   "plausibility checks *for generated poses*" measure what others made; so is what a verb of
   judging acts on when it names a made thing ("benchmarking *text-to-image generative
-  models*", "evaluating *generated captions*"), the verb staying the request. So is the **topic**
-  of a written work that a verb of making asks for, unseen by the classifier too: "write an
-  essay *about AGI*", "produce a report *on which jobs AI may take*". And the **duties**
+  models*", "evaluating *generated captions*"), the verb staying the request, and the words
+  of a noun phrase that ends with a word of judging ("a *general agent* evaluation
+  framework", "*LLM* benchmarks"), up to a function word, a verb in -ing or three words.
+  So is the **topic** of a written work that a verb of making asks for, unseen by the
+  classifier too: "write an essay *about AGI*", "produce a report *on which jobs AI may
+  take*". And the **duties**
   of a role are subordinate, though the classifier reads them (``duties``): listed after its
   colon ("AI harbour master: *schedule berths, talk to captains, ...*"), or in a chain of four
   or more clauses that each open with a verb ("It *answers the calls, triages each job,
@@ -101,6 +104,7 @@ from .clauses import (
     _CLAUSE_ENDS,
     _RELATIVES,
     CLAUSE_REACH,
+    COMPOUND_JUDGING,
     JUDGING,
     JUDGING_VERBS,
     MADE_THINGS,
@@ -108,6 +112,7 @@ from .clauses import (
     TOPIC_CUES,
     WRITTEN,
     _clause,
+    _compound_judged,
     _judging,
     _may_trail,
     _trailing,
@@ -165,14 +170,15 @@ def read(normalized: str, tokens: list[str]) -> Reading:
     unseen = _unseen_verbs(tokens)
     fronted = _may_set_scene(normalized, tokens) or _may_trail(normalized, tokens)
     listing = _may_list_duties(normalized, tokens)
+    compound = not COMPOUND_JUDGING.isdisjoint(tokens)
     # "of", "for" and "on" are cues only in a text that judges something
     triggers = _triggers(tokens)
-    if not (fronted or unseen or listing) and triggers.isdisjoint(tokens):
+    if not (fronted or unseen or listing or compound) and triggers.isdisjoint(tokens):
         return PLAIN
     # most texts with a trigger word ("to", "that") open nothing: find that out from the
     # words alone before placing them in the text
     cues = [i for i, token in enumerate(tokens) if token in triggers]
-    if not (fronted or unseen or listing) and not any(
+    if not (fronted or unseen or listing or compound) and not any(
         _negation(tokens, i, True) or _clause(tokens, i) for i in cues
     ):
         return PLAIN
@@ -231,6 +237,11 @@ def read(normalized: str, tokens: list[str]) -> Reading:
             if kind != "subordinate":  # what is judged or written about: the classifier
                 # reads the judging or the writing without it
                 hidden |= frozenset(range(start, end))
+    if compound:
+        for scope in _compound_judged(tokens, breaks, negated | subordinate):
+            scopes.append(scope)
+            subordinate.update(range(scope.start, scope.end))
+            hidden |= frozenset(range(scope.start, scope.end))
     if not scopes and not hidden:
         return PLAIN
     scopes += [Scope(_unread_kind(tokens[i]), i, i, i + 1) for i in sorted(unseen)]

@@ -210,3 +210,45 @@ _FUNCTION_WORDS = frozenset(
     but if whether out down see find guess identify spot pick choose know which what write
     generate produce create output""".split()
 )
+
+
+# A word of judging that a noun phrase ends with ("a general agent *evaluation* framework",
+# "LLM *benchmarks*"): the words before it in the phrase are what is judged
+COMPOUND_JUDGING = frozenset(
+    """evaluation evaluations eval evals benchmark benchmarks benchmarking leaderboard
+    leaderboards harness harnesses""".split()
+)
+COMPOUND_REACH = 3
+"""The most words before a word of judging that a noun phrase may name as what is judged."""
+# words that end such a phrase going back: function words, and words of acting or judging
+_PHRASE_STOPS = (
+    _FUNCTION_WORDS
+    | JUDGING
+    | JUDGING_VERBS
+    | frozenset(
+        """is are was be this that these those our your my their its we i they run runs
+    suite suites framework frameworks""".split()
+    )
+)
+
+
+def _compound_judged(tokens: list[str], breaks: frozenset[int], taken: set[int]) -> list[Scope]:
+    """What the noun phrases that end with a word of judging judge (see COMPOUND_JUDGING)."""
+    found = []
+    for i, token in enumerate(tokens):
+        if token not in COMPOUND_JUDGING or i == 0:
+            continue
+        if not MADE_THINGS.isdisjoint(tokens[i + 1 : i + 3]):
+            continue  # the phrase goes on to what is made: "a benchmark dataset generator"
+        start = i
+        while (
+            start > max(0, i - COMPOUND_REACH)
+            and tokens[start - 1] not in _PHRASE_STOPS
+            and not tokens[start - 1].endswith("ing")  # a verb: "generating evaluation sets"
+            and start - 1 not in breaks
+            and start - 1 not in taken
+        ):
+            start -= 1
+        if start < i:
+            found.append(Scope("judged", start, start, i))
+    return found
