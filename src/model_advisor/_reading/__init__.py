@@ -30,11 +30,10 @@
   framework", "*LLM* benchmarks"), up to a function word, a verb in -ing or three words.
   So is the **topic** of a written work that a verb of making asks for, unseen by the
   classifier too: "write an essay *about AGI*", "produce a report *on which jobs AI may
-  take*". And the **duties**
-  of a role are subordinate, though the classifier reads them (``duties``): listed after its
-  colon ("AI harbour master: *schedule berths, talk to captains, ...*"), or in a chain of four
-  or more clauses that each open with a verb ("It *answers the calls, triages each job,
-  assigns a technician and closes the work order*").
+  take*". And the **duties** of a role are subordinate, though the classifier reads them
+  (``duties``): listed after its colon ("AI harbour master: *schedule berths, talk to
+  captains, ...*"), or in a chain of four or more clauses that each open with a verb ("It
+  *answers the calls, triages each job, assigns a technician and closes the work order*").
 - **Background** (subordinate too, and also unseen by the classifier): a clause put before
   the request to set the scene, from the start of a sentence to its first comma, when it
   opens with a subordinating word ("since", "because", "once", "whenever", "considering",

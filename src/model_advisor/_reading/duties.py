@@ -42,8 +42,6 @@ _PRODUCTS = frozenset(
     chatbots bot bots platform software library package api model models dataset framework
     features feature""".split()
 )
-
-
 CHAIN_MIN = 4
 """The fewest clauses of a chain of duties."""
 CHAIN_VERBS = 3
@@ -55,12 +53,9 @@ _OBJECT_WORDS = 2
 """A clause this short with no verb is one more object of the verb before it."""
 _NEXT_REACH = 2
 """How far into each further clause its verb may be ("then routes", "also sends")."""
-# words ending in "s" that are no verb with a subject
-_NOT_VERBS = frozenset(
-    """its his hers ours yours theirs this thus is was has does as us plus less unless across
-    always perhaps whereas news series analysis basis various previous famous numerous
-    business process access class glass""".split()
-)
+# words of four letters or more ending in "s", but not in "ss", "us" or "is" (which
+# :func:`_verb` leaves out by their ending), that are no verb with a subject
+_NOT_VERBS = frozenset("hers ours yours theirs does always perhaps whereas news series".split())
 # what follows a plural noun more often than a verb's object ("images of", "sales and")
 _AFTER_NOUNS = frozenset("of and or in for to with from by on at per".split())
 
