@@ -478,3 +478,36 @@ def test_calibration_lowers_the_log_loss_on_tasks_the_model_has_not_seen(
     plain = TaskClassifier.from_weights(weights)
     assert calibrated.weights_.temperature != 1.0 and weights.temperature == 1.0
     assert _log_loss(calibrated, unseen) < _log_loss(plain, unseen)
+
+
+# --- scripts written without spaces ----------------------------------------------------
+
+
+def test_classifier_text_reads_chinese_and_japanese_runs_as_character_pairs() -> None:
+    assert classifier_text("预测天气") == " 预测 测天 天气 "
+    assert classifier_text("AGIとは") == "agi とは "
+    # other scripts keep their words whole, Hangul included (it is written with spaces)
+    assert classifier_text("Wetter vorhersagen 날씨 예측") == "wetter vorhersagen 날씨 예측"
+
+
+def test_classifier_learns_words_of_a_script_without_spaces() -> None:
+    tasks = [
+        "预测明天的天气",
+        "预测下个月的销量",
+        "判断邮件是否是垃圾邮件",
+        "写一首关于春天的诗",
+        "写一封感谢信",
+        "为产品写一段广告文案",
+        "画像を分類する",
+        "文章を書いてください",
+    ]
+    labels = ["discriminative"] * 3 + ["generative"] * 3 + ["discriminative", "generative"]
+    classifier = TaskClassifier().fit(tasks, labels)
+    for text, label in (("预测电力需求", "discriminative"), ("写一首歌", "generative")):
+        proba = classifier.predict_proba(text)
+        assert max(proba, key=proba.__getitem__) == label, (text, proba)
+        assert classifier.features(text).known_words > 0  # "预测" and "一首" are known words
+    mixed = "预测电力需求，写一首歌"
+    theirs = sklearn_proba(classifier, mixed)
+    for label, value in classifier.predict_proba(mixed).items():
+        assert math.isclose(value, theirs[label], rel_tol=0, abs_tol=1e-9)

@@ -17,6 +17,11 @@ from ._reading import Reading, read
 
 # Runs of letters and digits; apostrophes, hyphens and underscores split words.
 _WORD = re.compile(r"[^\W_]+")
+# Han ideographs, hiragana and katakana: scripts written without spaces between words
+# (Hangul is written with them, and read like any other script).
+_UNSPACED_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+_UNSPACED_RUN = re.compile(f"[{_UNSPACED_CHARS}]{{2,}}")
+_UNSPACED_PAIR = re.compile(f"[{_UNSPACED_CHARS}]{{2}}")
 _STEMS: dict[str, str] = {}  # the knowledge's words (seeded by a model), kept for good
 _STEMS_LIMIT = 500_000
 _LEARNED: dict[str, str] = {}  # other words met in tasks, forgotten in a block when full
@@ -91,7 +96,8 @@ class Analysis(NamedTuple):
     """A text normalised, split into words, stemmed and read once, for every matcher to share.
 
     ``reading`` marks the negated and subordinate words (:mod:`._reading`); ``seen`` is the
-    text the classifier reads: ``normalized`` without the negated words.
+    text the classifier reads: ``normalized`` without the negated words, in word pairs where
+    it is written without spaces (:func:`classifier_text`).
     """
 
     normalized: str
@@ -125,17 +131,35 @@ class Analysis(NamedTuple):
             tokens,
             [known(t) or stem(t) for t in tokens],
             reading,
-            reading.negated_text(normalized),
+            _in_pairs(reading.negated_text(normalized)),
         )
 
 
 def classifier_text(text: str) -> str:
-    """What the classifier reads of ``text``: normalised, without its negated words.
+    """What the classifier reads of ``text``: normalised, without its negated words, and with
+    each run of Chinese or Japanese characters as its overlapping pairs ("人工智能" as "人工 工智
+    智能"), the usual way to index scripts written without spaces between words.
 
     Training and prediction both read a text through here, so they see the same words.
     """
     normalized = normalize(text)
-    return read(normalized, words(normalized)).negated_text(normalized)
+    return _in_pairs(read(normalized, words(normalized)).negated_text(normalized))
+
+
+def _in_pairs(text: str) -> str:
+    if text.isascii():
+        return text
+    return _UNSPACED_RUN.sub(_pairs, text)
+
+
+def _pairs(run: re.Match[str]) -> str:
+    chars = run.group()
+    return " " + " ".join(chars[at : at + 2] for at in range(len(chars) - 1)) + " "
+
+
+def is_unspaced_pair(term: str) -> bool:
+    """Whether ``term`` is a pair of Chinese or Japanese characters: a word to the classifier."""
+    return _UNSPACED_PAIR.fullmatch(term) is not None
 
 
 # Function and filler words that say nothing about a task: they count neither for citing a

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from .._text import STOP_WORDS
+from .._text import STOP_WORDS, is_unspaced_pair
 from ..types import Category
 from .modelfile import decode_column, encode_column
 
@@ -45,12 +45,14 @@ class Weights:
 
     @cached_property
     def content_rows(self) -> frozenset[int]:
-        """Rows of single content words ("weather", not "the" or "predict weather"); only the
-        word vectorizer's are ever asked for, so they are found on first use."""
+        """Rows of single content words ("weather" or "天気", not "the" or "predict weather");
+        only the word vectorizer's are ever asked for, so they are found on first use."""
         return frozenset(
             row
             for row, term in enumerate(self.terms)
-            if len(term) > 2 and " " not in term and term not in STOP_WORDS
+            if (len(term) > 2 or is_unspaced_pair(term))
+            and " " not in term
+            and term not in STOP_WORDS
         )
 
     def sums(self, rows: Sequence[int]) -> Sums:
