@@ -10,7 +10,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import chain
+from itertools import chain, islice
 from typing import Any, NamedTuple
 
 from ._reading import Reading, read
@@ -76,11 +76,13 @@ def learn_stems(words: Iterable[str]) -> None:
 
 
 def seed_stems(stems: Mapping[str, str]) -> None:
-    """Add known stems to the table (words and stems must be strings)."""
+    """Add known stems to the table; the caller has checked that words and stems are strings.
+
+    A model's table holds every word of its knowledge (tens of thousands): it goes in with one
+    ``update``, part of every cold start.
+    """
     room = _STEMS_LIMIT - len(_STEMS)
-    _STEMS.update(
-        (w, s) for w, s in list(stems.items())[:room] if isinstance(w, str) and isinstance(s, str)
-    )
+    _STEMS.update(stems if len(stems) <= room else islice(stems.items(), room))
 
 
 def _stemmer() -> Any:

@@ -336,7 +336,7 @@ def _decode(
     try:
         settings = Settings.model_validate(body["settings"])
         stems = body["stems"]
-        if not isinstance(stems, dict) or not all(isinstance(s, str) for s in stems.values()):
+        if not isinstance(stems, dict) or not all(type(s) is str for s in stems.values()):
             raise ValueError("the stem table is malformed")
         classifier = ClassifierWeights.decode(body["classifier"])
         if sorted(classifier.labels) != sorted(settings.ids):
