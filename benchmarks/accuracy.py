@@ -57,6 +57,8 @@ BLIND_PAIRS = (
     "blind-13",
     "blind-14",
     "blind-15",
+    "blind-16",
+    "blind-17",
 )
 DEV_HARD = (
     HERE / "data" / "dev-hard.csv",
@@ -67,6 +69,7 @@ DEV_HARD = (
     HERE / "data" / "dev-12" / "requests.csv",
     HERE / "data" / "dev-13" / "requests.csv",
     HERE / "data" / "dev-14" / "requests.csv",
+    HERE / "data" / "dev-15" / "requests.csv",
 )
 DEV_REAL = tuple(
     HERE / "data" / name / "real.csv"
@@ -84,6 +87,7 @@ DEV_REAL = tuple(
         "dev-12",
         "dev-13",
         "dev-14",
+        "dev-15",
     )
 )
 
