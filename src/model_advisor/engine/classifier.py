@@ -175,7 +175,7 @@ class TaskClassifier:
         logits = tuple(
             [a / word_norm + b / char_norm for a, b in zip(word_z[:-1], char_z[:-1], strict=True)]
         )
-        known_words = len(word_weights.content_rows.intersection(words))
+        known_words = word_weights.content_words(words)
         coverage = content_known / content_grams if content_grams else 0.0
         return Features(words, word_norm, logits, coverage, known_words)
 

@@ -24,6 +24,12 @@ Sums = tuple[float, ...]
 """Per category the summed push of some n-grams, then their summed squared idf."""
 
 
+def _content_word(term: str) -> bool:
+    return (
+        (len(term) > 2 or is_unspaced_pair(term)) and " " not in term and term not in STOP_WORDS
+    )
+
+
 class Weights:
     """The learned numbers of one vectorizer: each n-gram's idf and per-label coefficients.
 
@@ -45,15 +51,15 @@ class Weights:
 
     @cached_property
     def content_rows(self) -> frozenset[int]:
-        """Rows of single content words ("weather" or "天気", not "the" or "predict weather");
-        only the word vectorizer's are ever asked for, so they are found on first use."""
-        return frozenset(
-            row
-            for row, term in enumerate(self.terms)
-            if (len(term) > 2 or is_unspaced_pair(term))
-            and " " not in term
-            and term not in STOP_WORDS
-        )
+        """Rows of single content words ("weather" or "天気", not "the" or "predict weather"),
+        for a batch; found on first use (only the word vectorizer's are ever asked for)."""
+        return frozenset(row for row, term in enumerate(self.terms) if _content_word(term))
+
+    def content_words(self, rows: Collection[int]) -> int:
+        """How many distinct content words ``rows`` hold: :attr:`content_rows` for one text,
+        without the scan of every term that a cold start would pay for it."""
+        terms = self.terms
+        return sum(1 for row in set(rows) if _content_word(terms[row]))
 
     def sums(self, rows: Sequence[int]) -> Sums:
         """Sum over ``rows`` (repeats included) each label's push, then the squared idf."""
