@@ -507,7 +507,7 @@ def test_classifier_learns_words_of_a_script_without_spaces() -> None:
         proba = classifier.predict_proba(text)
         assert max(proba, key=proba.__getitem__) == label, (text, proba)
         assert classifier.features(text).known_words > 0  # "预测" and "一首" are known words
-    mixed = "预测电力需求，写一首歌"
+    mixed = "预测电力需求\uff0c写一首歌"  # with a full-width comma
     theirs = sklearn_proba(classifier, mixed)
     for label, value in classifier.predict_proba(mixed).items():
         assert math.isclose(value, theirs[label], rel_tol=0, abs_tol=1e-9)

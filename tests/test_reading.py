@@ -58,6 +58,43 @@ def test_reading_leaves_other_texts_unnegated(text: str) -> None:
     assert Analysis.of(text).reading.negated == frozenset()
 
 
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("Summarising is not what we need; flag the risky clauses", ["summarising"]),
+        ("A chatbot isn't what I want, just route the messages", ["a chatbot"]),
+        ("Classify is the wrong word: rewrite each review", ["classify"]),
+        ("Ranking or scoring are not what the client asked for", ["ranking or scoring"]),
+    ],
+)
+def test_reading_negates_what_a_verdict_disowns(text: str, negated: list[str]) -> None:
+    assert marked(text, "negated") == negated
+    assert negated[0] not in classifier_text(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the right word is what matters, so rewrite it",
+        # the clause starts too far back for its start to be what the verdict disowns
+        "this time the forecast for next week in the northern region is not what we expected",
+    ],
+)
+def test_reading_leaves_a_far_or_missing_verdict_alone(text: str) -> None:
+    negated = " ".join(marked(text, "negated"))
+    assert "right word" not in negated and "forecast" not in negated
+
+
+def test_advice_names_the_task_a_verdict_disowned(shipped: Advisor) -> None:
+    advice = shipped.advise(
+        "Translation is not what I need; tell me whether each pair of sentences match"
+    )
+    assert advice.category == "discriminative"
+    discount = advice.evidence.discounted[0]
+    assert discount.kind == "negated" and discount.phrase == "translation"
+    assert '"translation" is negated, so it was not counted' in advice.explanation
+
+
 def test_reading_scope_stops_at_reach() -> None:
     words = "do not " + " ".join(f"w{i}" for i in range(12))
     (phrase,) = marked(words, "negated")

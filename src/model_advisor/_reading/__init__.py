@@ -117,7 +117,7 @@ from .clauses import (
     _trailing,
 )
 from .duties import _duties, _may_list_duties
-from .negation import _ENDS, _NOT_WORDS, _NT, NEGATION_REACH, _negation
+from .negation import _ENDS, _NOT_WORDS, _NT, NEGATION_REACH, _disowned, _negation, _verdict
 from .scene import (
     BACKGROUND_REACH,
     SCENE_REST,
@@ -149,7 +149,7 @@ _TRIGGERS = (
     _NT
     | _NOT_WORDS
     | _RELATIVES
-    | frozenset("t not no without instead rather to skip forget so order".split())
+    | frozenset("t not no without instead rather to skip forget so order wrong".split())
 )
 # the cue words worth looking at, by whether a text judges something, names a written work
 # and names a made thing
@@ -178,7 +178,7 @@ def read(normalized: str, tokens: list[str]) -> Reading:
     # words alone before placing them in the text
     cues = [i for i, token in enumerate(tokens) if token in triggers]
     if not (fronted or unseen or listing or compound) and not any(
-        _negation(tokens, i, True) or _clause(tokens, i) for i in cues
+        _negation(tokens, i, True) or _clause(tokens, i) or _verdict(tokens, i) for i in cues
     ):
         return PLAIN
     spans = tuple(m.span() for m in _TOKEN.finditer(normalized))
@@ -204,6 +204,14 @@ def read(normalized: str, tokens: list[str]) -> Reading:
     cue_words: set[int] = set()  # the classifier reads no cue of a negation that opened one
     reached = 0  # the first token after the last negated scope: a cue inside one opens none
     for i in cues:
+        verb = _verdict(tokens, i) if i >= reached else None
+        if verb is not None and (first := _disowned(verb, breaks)) is not None:
+            # "translate is not what I need": the words before the verdict are not wanted
+            scopes.append(Scope("negated", first, first, verb))
+            negated.update(range(first, verb))
+            cue_words.update(range(verb, i + 1))
+            reached = i + 1
+            continue
         width = _negation(tokens, i, i == 0 or i - 1 in breaks) if i >= reached else 0
         if width:
             end = _scope_end(tokens, breaks, i + width, NEGATION_REACH, i + width - 1)

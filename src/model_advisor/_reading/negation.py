@@ -26,6 +26,48 @@ _NEEDED = frozenset("needed required necessary wanted".split())
 _NOT_ING = frozenset("anything nothing something everything thing things king any".split())
 
 
+DISOWN_REACH = 4
+"""The most words a verdict such as "is not what I need" disowns, back to the start of its
+clause ("translate", "a score", "scoring or generating")."""
+_IS = frozenset("is are s".split())
+_ISN = frozenset("isn aren".split())
+_WRONG_THINGS = frozenset("word words term thing tool task job verb".split())
+
+
+def _verdict(tokens: list[str], i: int) -> int | None:
+    """The "is" of a verdict on the words before it, whose cue is at ``i``: "translate *is
+    not* what I need" (cue "not"), "a score *isn't* what..." ("t"), "classify *is the wrong*
+    word" ("wrong"); None when there is none."""
+    token, after = tokens[i], tokens[i + 1] if i + 1 < len(tokens) else ""
+    if token == "not" and after == "what" and i and tokens[i - 1] in _IS:
+        return i - 1
+    if token == "t" and after == "what" and i and tokens[i - 1] in _ISN:
+        return i - 1
+    if (
+        token == "wrong"
+        and after in _WRONG_THINGS
+        and tokens[max(i - 2, 0) : i]
+        in (
+            ["is", "the"],
+            ["are", "the"],
+            ["s", "the"],
+        )
+    ):
+        return i - 2
+    return None
+
+
+def _disowned(verb: int, breaks: frozenset[int]) -> int | None:
+    """The first word that a verdict whose "is" is ``verb`` disowns: the start of its clause,
+    at most :data:`DISOWN_REACH` words back (None when the clause starts further back)."""
+    start = verb
+    while start > 0 and start - 1 not in breaks:
+        start -= 1
+        if verb - start > DISOWN_REACH:
+            return None
+    return start if start < verb else None
+
+
 def _negation(tokens: list[str], i: int, opens: bool) -> int:
     """How many tokens a negation cue starting at ``i`` has (0: none starts there).
 

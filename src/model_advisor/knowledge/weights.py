@@ -25,9 +25,7 @@ Sums = tuple[float, ...]
 
 
 def _content_word(term: str) -> bool:
-    return (
-        (len(term) > 2 or is_unspaced_pair(term)) and " " not in term and term not in STOP_WORDS
-    )
+    return (len(term) > 2 or is_unspaced_pair(term)) and " " not in term and term not in STOP_WORDS
 
 
 class Weights:
