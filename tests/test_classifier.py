@@ -445,13 +445,21 @@ def test_calibration_temperature_is_fitted_out_of_fold_and_deterministic(
 
 
 def test_vocabularies_keep_every_word_but_only_shared_pairs_and_char_ngrams() -> None:
-    texts = ["forecast rain in lisbon", "forecast rain tomorrow", "write a sonnet", "forest"]
+    texts = [
+        "forecast rain in lisbon",
+        "forecast rain tomorrow",
+        "forecast snow",
+        "foreign forests",
+        "write a sonnet",
+        "forest",
+    ]
+    assert Hyperparameters().min_char_examples == 5
     words, chars = vocabularies(texts, Hyperparameters())
     assert {"lisbon", "sonnet", "forecast rain"} <= set(words)  # a word from one example
     assert "rain lisbon" not in words and "write sonnet" not in words  # one example's pair
-    assert " fore" in chars  # held by three examples
-    assert " rai" not in chars and "sonn" not in chars  # by two, by one
-    labels = ["sorting", "sorting", "making", "making"]
+    assert " fore" in chars  # held by five examples
+    assert "fores" not in chars and " rai" not in chars and "sonn" not in chars  # by 2, 2, 1
+    labels = ["sorting", "sorting", "sorting", "making", "making", "making"]
     weights = fit_weights(texts, labels, Hyperparameters()).weights
     assert weights.word.terms == words and weights.char.terms == chars
     # a knowledge whose examples share no n-gram of a kind keeps them all

@@ -108,7 +108,7 @@ def test_model_file_is_one_envelope_with_named_parts(saved: Path) -> None:
     assert sorted(header["labels"]) == ["agi", "discriminative", "generative"]
     assert set(body) == {
         "settings",
-        "stems",
+        "words",
         "rules",
         "kinds",
         "modalities",
@@ -348,7 +348,7 @@ def test_load_rejects_duplicate_terms(saved: Path) -> None:
 @pytest.mark.parametrize("term", [7, None, ["nested"]], ids=["number", "null", "list"])
 def test_load_rejects_a_term_that_is_not_a_string(saved: Path, term: object) -> None:
     header, body = read(saved)
-    body["classifier"]["char"]["terms"][3] = term
+    body["classifier"]["char"]["terms"][0] = term
     write(saved, header, body)
 
     assert "malformed model" in load_error(saved)

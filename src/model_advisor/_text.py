@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
-from itertools import chain, islice
+from collections.abc import Iterable, Sequence
+from itertools import chain
 from typing import Any, NamedTuple
 
 from ._reading import Reading, read
@@ -22,11 +22,9 @@ _WORD = re.compile(r"[^\W_]+")
 _UNSPACED_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 _UNSPACED_RUN = re.compile(f"[{_UNSPACED_CHARS}]{{2,}}")
 _UNSPACED_PAIR = re.compile(f"[{_UNSPACED_CHARS}]{{2}}")
-_STEMS: dict[str, str] = {}  # the knowledge's words (seeded by a model), kept for good
-_STEMS_LIMIT = 500_000
-_LEARNED: dict[str, str] = {}  # other words met in tasks, forgotten in a block when full
+_LEARNED: dict[str, str] = {}  # words met, with their stems; forgotten in a block when full
 LEARNED_STEMS_KEPT = 50_000
-"""Stems of words outside the knowledge that are remembered. On text with mostly new words
+"""Stems of words that are remembered. On text with mostly new words
 a larger table only costs memory: its hit rate there is low, and stemming a word again costs
 tens of microseconds. Measured with ``benchmarks/batch_memory.py --distinct``."""
 _local = threading.local()  # a Snowball stemmer keeps state while it works: one per thread
@@ -48,11 +46,11 @@ def words(normalized: str) -> list[str]:
 def stem(word: str) -> str:
     """Return the Snowball English stem of one lower-case word.
 
-    Stemming is slow (tens of microseconds a word), so stems are kept in a table, which a
-    saved model seeds with every word of its knowledge (:func:`seed_stems`); the stemmer itself
-    is imported only for a word the table lacks.
+    The stemmer is the C build (PyStemmer), about a microsecond a word, and is imported at
+    the first word; stems are remembered in a bounded table all the same, since most words
+    come back.
     """
-    stemmed = _STEMS.get(word) or _LEARNED.get(word)
+    stemmed = _LEARNED.get(word)
     if stemmed is None:
         stemmed = _stemmer().stemWord(word)
         if len(_LEARNED) >= LEARNED_STEMS_KEPT:
@@ -62,27 +60,17 @@ def stem(word: str) -> str:
 
 
 def learn_stems(words: Iterable[str]) -> None:
-    """Stem in one call those of ``words`` that no table knows yet, and remember them.
+    """Stem in one call those of ``words`` that the table does not know yet, and remember them.
 
-    For a chunk of a batch: the stemmer called once with a list is several times cheaper per
-    word than :func:`stem` word by word, and the words come out as :func:`stem` stems them.
+    For a chunk of a batch: the stemmer called once with a list is cheaper per word than
+    :func:`stem` word by word, and the words come out as :func:`stem` stems them.
     """
-    new = [w for w in dict.fromkeys(words) if w not in _STEMS and w not in _LEARNED]
+    new = [w for w in dict.fromkeys(words) if w not in _LEARNED]
     if not new:
         return
     if len(_LEARNED) + len(new) > LEARNED_STEMS_KEPT:
         _LEARNED.clear()
     _LEARNED.update(zip(new, _stemmer().stemWords(new), strict=True))
-
-
-def seed_stems(stems: Mapping[str, str]) -> None:
-    """Add known stems to the table; the caller has checked that words and stems are strings.
-
-    A model's table holds every word of its knowledge (tens of thousands): it goes in with one
-    ``update``, part of every cold start.
-    """
-    room = _STEMS_LIMIT - len(_STEMS)
-    _STEMS.update(stems if len(stems) <= room else islice(stems.items(), room))
 
 
 def _stemmer() -> Any:
@@ -126,7 +114,7 @@ class Analysis(NamedTuple):
 
     @classmethod
     def _read(cls, normalized: str, tokens: list[str]) -> Analysis:
-        known = _STEMS.get
+        known = _LEARNED.get
         reading = read(normalized, tokens)
         return cls(
             normalized,

@@ -2,11 +2,11 @@
 
 A knowledge directory holds ``categories.yaml``, rule files, ``examples.csv``, the notes, and
 perhaps a trained ``model.json``. Its model is one envelope with named parts: the settings,
-the compiled rules and cue tables, the stem table, the classifier's weights and the decision's
-calibration. :func:`load` finds the envelope in the directory (``model.json``), else in the
-cache under ``MODEL_ADVISOR_HOME``, else has it built now and caches it. Whichever it is, the
-:class:`Knowledge` is decoded from the envelope's bytes by the same code, so a model just
-trained answers exactly like the same model read back from a file.
+the compiled rules and cue tables, the knowledge's words, the classifier's weights and the
+decision's calibration. :func:`load` finds the envelope in the directory (``model.json``),
+else in the cache under ``MODEL_ADVISOR_HOME``, else has it built now and caches it.
+Whichever it is, the :class:`Knowledge` is decoded from the envelope's bytes by the same
+code, so a model just trained answers exactly like the same model read back from a file.
 
 Building a model calibrates the decision, which takes the engine's rule matching: so the
 builder is one stage up (:mod:`model_advisor.engine.building`, which also holds the public
@@ -31,7 +31,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .. import _paths
-from .._text import normalize, seed_stems, stem, words
+from .._text import normalize, words
 from .._version import __version__
 from ..errors import ExampleDataError, KnowledgeBaseError, ModelFileError
 from ..types import Category, Example
@@ -45,7 +45,7 @@ from .weights import ClassifierWeights
 EXAMPLES_FILE = "examples.csv"
 MODEL_FILE = "model.json"
 FORMAT = "model-advisor/knowledge"
-FORMAT_VERSION = 3  # 3: the decision's calibration temperature
+FORMAT_VERSION = 4  # 3: the decision's calibration temperature; 4: words, not a stem table
 MAX_MODEL_BYTES = 64_000_000
 _SKIPPED = ("stale", "version")  # a model for other knowledge, or from another version
 
@@ -120,16 +120,16 @@ class CompiledRules:
     rules: RuleTables
     kinds: CueTables
     modalities: CueTables
-    stems: dict[str, str]  # every word of the knowledge (examples, rules, notes) -> its stem
+    words: tuple[str, ...]  # every word of the knowledge (examples, rules, notes), sorted
 
     @property
     def known_words(self) -> frozenset[str]:
         """Real words of the knowledge: never taken for misspellings of a keyword."""
-        return frozenset(self.stems)
+        return frozenset(self.words)
 
 
 def compile_rules(directory: Path, ruleset: RuleSet, examples: Sequence[Example]) -> CompiledRules:
-    """Compile a validated rule set, with the stem table of all the knowledge's words."""
+    """Compile a validated rule set, with all the knowledge's words."""
     texts = [e.task for e in examples]
     for rule in ruleset.rules:
         for condition in (*rule.any, *rule.all, *rule.none):
@@ -140,14 +140,14 @@ def compile_rules(directory: Path, ruleset: RuleSet, examples: Sequence[Example]
     notes = directory / ruleset.settings.notes
     if notes.is_file():
         texts.append(notes.read_text(encoding="utf-8", errors="replace"))
-    vocabulary = sorted({w for text in texts for w in words(normalize(text))})
+    vocabulary = tuple(sorted({w for text in texts for w in words(normalize(text))}))
     settings = ruleset.settings
     return CompiledRules(
         settings,
         RuleTables.compile(ruleset.rules),
         CueTables.compile([(k.id, k.cues) for k in settings.kinds]),
         CueTables.compile([(m.id, m.cues) for m in settings.modalities]),
-        {w: stem(w) for w in vocabulary},
+        vocabulary,
     )
 
 
@@ -249,7 +249,7 @@ def compile_directory(directory: Path, ruleset: RuleSet | None = None) -> Compil
     """Compile a directory's rules (``ruleset``, when loaded already) as
     :func:`load` does, without a model.
 
-    Unreadable examples only leave their words out of the stem table.
+    Unreadable examples only leave their words out of the known words.
 
     Raises:
         RuleFileError: the YAML is invalid.
@@ -281,7 +281,7 @@ def frame_model(
     }
     body = {
         "settings": compiled.settings.model_dump(mode="json"),
-        "stems": compiled.stems,
+        "words": list(compiled.words),
         "rules": compiled.rules.to_json(),
         "kinds": compiled.kinds.to_json(),
         "modalities": compiled.modalities.to_json(),
@@ -335,9 +335,9 @@ def _decode(
 ) -> Knowledge:
     try:
         settings = Settings.model_validate(body["settings"])
-        stems = body["stems"]
-        if not isinstance(stems, dict) or not all(type(s) is str for s in stems.values()):
-            raise ValueError("the stem table is malformed")
+        known = body["words"]
+        if not isinstance(known, list) or not all(type(w) is str for w in known):
+            raise ValueError("the list of words is malformed")
         classifier = ClassifierWeights.decode(body["classifier"])
         if sorted(classifier.labels) != sorted(settings.ids):
             raise ValueError(f"labels {list(classifier.labels)} are not the declared categories")
@@ -351,7 +351,6 @@ def _decode(
             raise ValueError("the decision's temperature must be a positive number")
     except (ValidationError, ValueError, TypeError, KeyError) as err:
         raise ModelFileError(shown, f"malformed model ({err}); {REBUILD}") from err
-    seed_stems(stems)
     path = directory / settings.notes
     passages = KnowledgeBase.from_markdown(path) if notes else KnowledgeBase(path, "", [])
     return Knowledge(
@@ -361,7 +360,7 @@ def _decode(
         rules=rules,
         kinds=kinds,
         modalities=modalities,
-        known_words=frozenset(stems),
+        known_words=frozenset(known),
         classifier=classifier,
         decision_temperature=temperature,
         notes=passages,
