@@ -187,6 +187,15 @@ def main() -> None:
             print(f"  {name:16} accuracy {scores.accuracy:.3f}  macro-F1 {scores.macro_f1:.3f}")
         print(f"  combined macro-F1 {verdict(report.combined.macro_f1, 0.95)}")
         confidence_lines(report)
+        languages = slices(Path(args.knowledge) / "examples.csv", "lang")
+        if any(languages) and len(languages) == len(report.answers):
+            # examples in other languages are few for each language: shown apart
+            tagged = list(zip(report.answers, languages, strict=True))
+            for name, chosen in [
+                ("examples in English", [a for a, lang in tagged if not lang]),
+                ("in other languages", [a for a, lang in tagged if lang]),
+            ]:
+                slice_line(name, chosen, categories, 0.95)
 
     print("\nDevelopment held-out sets (read while tuning: optimistic):")
     for name in DEV_SETS:

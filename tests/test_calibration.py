@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from model_advisor import Advisor, read_labelled
-from model_advisor.engine.building import decision_temperature, load_knowledge
+from model_advisor.engine.building import decision_temperatures, load_knowledge
+from model_advisor.engine.decision import combine
 from model_advisor.engine.pipeline import Engine
 from model_advisor.knowledge.examples import load_examples
-from model_advisor.knowledge.loader import EXAMPLES_FILE, compile_directory
+from model_advisor.knowledge.loader import EXAMPLES_FILE, Temperatures, compile_directory
 from model_advisor.quality.evaluation import evaluate_examples
 
 UNSEEN = Path(__file__).parents[1] / "benchmarks" / "data" / "heldout-2.csv"
@@ -24,7 +25,7 @@ def test_calibration_brings_confidence_to_accuracy_on_tasks_nobody_trained_on(
 ) -> None:
     knowledge = shipped.knowledge
     examples = read_labelled(UNSEEN, knowledge.categories)
-    uncalibrated = dataclasses.replace(knowledge, decision_temperature=1.0)
+    uncalibrated = dataclasses.replace(knowledge, decision_temperatures=Temperatures(1.0, 1.0))
 
     calibrated = evaluate_examples(examples, shipped.engine)
     plain = evaluate_examples(examples, Engine(uncalibrated))
@@ -49,8 +50,8 @@ def test_decision_temperature_sharpens_scores_that_are_always_right_but_timid(
             {c: share if c == e.label else rest for c in compiled.settings.ids} for e in examples
         ]
 
-    timid = decision_temperature(compiled, examples, leaning(0.5))
-    bolder = decision_temperature(compiled, examples, leaning(0.9))
+    timid = decision_temperatures(compiled, examples, leaning(0.5)).ruled
+    bolder = decision_temperatures(compiled, examples, leaning(0.9)).ruled
 
     assert timid < 1.0
     assert bolder >= timid  # already surer, so sharpened less
@@ -69,7 +70,7 @@ def test_decision_temperature_softens_scores_that_are_sure_and_often_wrong(
 
     held_out = [wrong_half(i, e.label) for i, e in enumerate(examples)]
 
-    assert decision_temperature(compiled, examples, held_out) > 1.0
+    assert min(decision_temperatures(compiled, examples, held_out)) > 1.0
 
 
 def test_too_few_examples_for_the_folds_leave_the_decision_uncalibrated(
@@ -89,15 +90,42 @@ def test_too_few_examples_for_the_folds_leave_the_decision_uncalibrated(
     knowledge = load_knowledge(tiny_copy)
 
     assert len(fewer) - 1 == 3 * len(knowledge.categories)
-    assert knowledge.decision_temperature == 1.0
+    assert knowledge.decision_temperatures == (1.0, 1.0)
     assert knowledge.classifier.temperature == 1.0
 
 
 @pytest.mark.parametrize("temperature", [0.5, 2.0])
 def test_calibration_changes_no_answer(shipped: Advisor, temperature: float) -> None:
-    knowledge = dataclasses.replace(shipped.knowledge, decision_temperature=temperature)
+    temperatures = Temperatures(temperature, temperature)
+    knowledge = dataclasses.replace(shipped.knowledge, decision_temperatures=temperatures)
     engine = Engine(knowledge)
     for task in ("predict the weather", "write a poem", "sort and then describe each photo"):
         mine, theirs = shipped.engine.decide(task).decision, engine.decide(task).decision
         assert mine.category == theirs.category
         assert math.isclose(sum(theirs.scores.values()), 1.0)
+
+
+def test_a_task_no_rule_fires_on_is_calibrated_with_the_classifier_alone_temperature(
+    shipped: Advisor,
+) -> None:
+    temperatures = Temperatures(ruled=0.5, alone=2.0)
+    engine = Engine(dataclasses.replace(shipped.knowledge, decision_temperatures=temperatures))
+    categories = shipped.knowledge.categories
+    for task, ruled in (("predict the weather", True), ("人間のように何でもできる機械", False)):
+        decided = engine.decide(task)
+        assert bool(decided.hits) is ruled
+        expected = combine(
+            decided.hits,
+            decided.probabilities,
+            categories=categories,
+            temperature=temperatures.ruled if ruled else temperatures.alone,
+        )
+        assert decided.decision.scores == expected.scores
+
+
+def test_the_shipped_model_sharpens_mixed_scores_and_leaves_the_classifier_alone_nearly_as_is(
+    shipped: Advisor,
+) -> None:
+    ruled, alone = shipped.knowledge.decision_temperatures
+    assert ruled < 0.8  # the rules' share holds the mixed scores below how often they are right
+    assert 0.8 <= alone <= 1.25  # the classifier's own calibration needs little more

@@ -361,11 +361,24 @@ def test_model_keeps_the_calibration_temperature_it_was_trained_with(saved: Path
     assert load_knowledge(saved.parent).classifier.temperature == temperature
 
 
-def test_model_keeps_the_decision_temperature_it_was_built_with(saved: Path) -> None:
+def test_model_keeps_the_decision_temperatures_it_was_built_with(saved: Path) -> None:
     _, body = read(saved)
-    temperature = body["decision"]["temperature"]
-    assert isinstance(temperature, float) and 0.1 <= temperature <= 10.0 and temperature != 1.0
-    assert load_knowledge(saved.parent).decision_temperature == temperature
+    ruled, alone = body["decision"]["temperature"], body["decision"]["temperature_alone"]
+    for temperature in (ruled, alone):
+        assert isinstance(temperature, float) and 0.1 <= temperature <= 10.0
+    assert ruled != 1.0
+    assert load_knowledge(saved.parent).decision_temperatures == (ruled, alone)
+
+
+@pytest.mark.parametrize("value", [0.0, -1.0, "1.0", None])
+def test_load_rejects_a_decision_temperature_that_is_not_a_positive_number(
+    saved: Path, value: object
+) -> None:
+    header, body = read(saved)
+    body["decision"]["temperature_alone"] = value
+    write(saved, header, body)
+
+    assert "temperatures must be positive numbers" in load_error(saved)
 
 
 def test_load_rejects_a_model_without_the_decision_part(saved: Path) -> None:

@@ -24,6 +24,7 @@ from ..knowledge.loader import (
     CompiledRules,
     Knowledge,
     KnowledgeRef,
+    Temperatures,
     compile_rules,
     frame_model,
     knowledge_sha256,
@@ -38,6 +39,9 @@ from .pipeline import match_rules
 
 SMALLEST_SCORE = 1e-12
 """A score of 0 counts as this much when its logarithm is taken for the calibration."""
+CALIBRATION_LEAST = 50
+"""Examples a temperature of :func:`decision_temperatures` is fitted on at the least; with
+fewer (say no example the classifier decides alone), it is fitted on all of them."""
 
 
 def load_knowledge(directory: Path | str | os.PathLike[str], *, notes: bool = True) -> Knowledge:
@@ -91,7 +95,7 @@ def train_knowledge(directory: Path, output: Path | None = None) -> Path:
 
 def build_model(directory: Path) -> bytes:
     """The model file of a knowledge directory, as bytes: the rules compiled, the classifier
-    trained with scikit-learn, and the decision calibrated (:func:`decision_temperature`).
+    trained with scikit-learn, and the decision calibrated (:func:`decision_temperatures`).
 
     Raises:
         RuleFileError, ExampleDataError: the rules or examples are invalid.
@@ -104,37 +108,52 @@ def build_model(directory: Path) -> bytes:
     examples = load_examples(directory / EXAMPLES_FILE, ruleset.settings.ids)
     compiled = compile_rules(directory, ruleset, examples)
     trained = fit_weights([e.task for e in examples], [e.label for e in examples])
-    temperature = 1.0
+    temperatures = Temperatures(1.0, 1.0)
     if trained.held_out is not None:
         labels = trained.weights.labels
         probabilities = [dict(zip(labels, row, strict=True)) for row in trained.held_out]
-        temperature = decision_temperature(compiled, examples, probabilities)
-    return frame_model(stamp, compiled, trained.weights, temperature)
+        temperatures = decision_temperatures(compiled, examples, probabilities)
+    return frame_model(stamp, compiled, trained.weights, temperatures)
 
 
-def decision_temperature(
+def decision_temperatures(
     compiled: CompiledRules,
     examples: Sequence[Example],
     held_out: Sequence[dict[str, float]],
-) -> float:
-    """The temperature that makes the decision's top score mean what it says.
+) -> Temperatures:
+    """The temperatures that make the decision's top score mean what it says: one for tasks
+    on which a rule fired, one for tasks the classifier decides alone.
 
     Each example is decided as a task would be, by its rules and by the classifier's
-    probabilities from a model that had not seen it (``held_out``); the temperature is the one
-    that minimises the log-loss of those decisions' scores
-    (:func:`~model_advisor.knowledge.training.best_temperature`).
+    probabilities from a model that had not seen it (``held_out``); each temperature is the
+    one that minimises the log-loss of its examples' scores
+    (:func:`~model_advisor.knowledge.training.best_temperature`), or of all the examples' when
+    fewer than :data:`CALIBRATION_LEAST` are left for it.
 
     The rules mix in as a share of the score, so when they agree with the classifier the mixed
-    score still sits below how often such answers are right: the temperature found is usually
-    below 1, and sharpens the scores.
+    score still sits below how often such answers are right: the temperature found for them is
+    usually below 1, and sharpens the scores. The classifier's probabilities, calibrated
+    already, need none of it: sharpening them too made the answers no rule reads (most tasks
+    in other languages) surer than they are right.
     """
     from ..knowledge.training import best_temperature
 
     categories = compiled.settings.ids
     rules = RuleEngine(compiled.rules, compiled.known_words)
-    log_scores = []
+    ruled: list[int] = []
+    log_scores, truth = [], []
     for example, probabilities in zip(examples, held_out, strict=True):
         _, _, _, hits = match_rules(rules, example.task)
         scores = combine(hits, probabilities, categories=categories).scores
         log_scores.append([math.log(max(scores[c], SMALLEST_SCORE)) for c in categories])
-    return best_temperature(log_scores, [categories.index(e.label) for e in examples])
+        truth.append(categories.index(example.label))
+        if hits:
+            ruled.append(len(truth) - 1)
+    alone = sorted(set(range(len(truth))) - set(ruled))
+
+    def fitted(rows: list[int]) -> float:
+        if len(rows) < CALIBRATION_LEAST:
+            rows = list(range(len(truth)))
+        return best_temperature([log_scores[i] for i in rows], [truth[i] for i in rows])
+
+    return Temperatures(fitted(ruled), fitted(alone))

@@ -161,12 +161,13 @@ class Engine:
             features = self.classifier.features(text, analysis.seen)
         probabilities = self.classifier.predict_proba(text, features)
         evidence = bool(hits) or text_has_evidence(features)
+        temperatures = self.knowledge.decision_temperatures
         decision = combine(
             hits,
             probabilities,
             categories=self.categories,
             has_evidence=evidence,
-            temperature=self.knowledge.decision_temperature,
+            temperature=temperatures.ruled if hits else temperatures.alone,
         )
         return Decided(text, truncated, analysis, hits, features, probabilities, decision)
 

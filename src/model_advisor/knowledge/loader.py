@@ -26,7 +26,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -45,7 +45,7 @@ from .weights import ClassifierWeights
 EXAMPLES_FILE = "examples.csv"
 MODEL_FILE = "model.json"
 FORMAT = "model-advisor/knowledge"
-FORMAT_VERSION = 4  # 3: the decision's calibration temperature; 4: words, not a stem table
+FORMAT_VERSION = 4  # 3: the decision's calibration; 4: words, not a stem table; two temperatures
 MAX_MODEL_BYTES = 64_000_000
 _SKIPPED = ("stale", "version")  # a model for other knowledge, or from another version
 
@@ -110,6 +110,13 @@ def knowledge_sha256(directory: Path) -> str:
         digest.update(path.read_bytes() if path.is_file() else b"")
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+class Temperatures(NamedTuple):
+    """The decision's calibration: what its scores are raised to the power of one over."""
+
+    ruled: float  # for a task on which a rule fired: the mixed scores
+    alone: float  # for a task no rule fired on: the classifier's probabilities
 
 
 @dataclass(frozen=True)
@@ -194,7 +201,7 @@ class Knowledge:
     modalities: CueTables
     known_words: frozenset[str]
     classifier: ClassifierWeights
-    decision_temperature: float  # the calibration of the combined scores
+    decision_temperatures: Temperatures  # the calibration of the combined scores
     notes: KnowledgeBase
 
     @property
@@ -265,7 +272,7 @@ def compile_directory(directory: Path, ruleset: RuleSet | None = None) -> Compil
 
 
 def frame_model(
-    stamp: str, compiled: CompiledRules, weights: ClassifierWeights, decision_temperature: float
+    stamp: str, compiled: CompiledRules, weights: ClassifierWeights, temperatures: Temperatures
 ) -> bytes:
     """The model file of a knowledge directory (of hash ``stamp``), as bytes: its compiled
     rules, its classifier's weights and its decision's calibration."""
@@ -286,7 +293,7 @@ def frame_model(
         "kinds": compiled.kinds.to_json(),
         "modalities": compiled.modalities.to_json(),
         "classifier": weights.encode(),
-        "decision": {"temperature": decision_temperature},
+        "decision": {"temperature": temperatures.ruled, "temperature_alone": temperatures.alone},
     }
     return frame(header, body)
 
@@ -346,9 +353,11 @@ def _decode(
             CueTables.from_json(body["kinds"]),
             CueTables.from_json(body["modalities"]),
         )
-        temperature = body["decision"]["temperature"]
-        if type(temperature) is not float or not (0 < temperature < math.inf):
-            raise ValueError("the decision's temperature must be a positive number")
+        temperatures = Temperatures(
+            body["decision"]["temperature"], body["decision"]["temperature_alone"]
+        )
+        if not all(type(t) is float and 0 < t < math.inf for t in temperatures):
+            raise ValueError("the decision's temperatures must be positive numbers")
     except (ValidationError, ValueError, TypeError, KeyError) as err:
         raise ModelFileError(shown, f"malformed model ({err}); {REBUILD}") from err
     path = directory / settings.notes
@@ -362,7 +371,7 @@ def _decode(
         modalities=modalities,
         known_words=frozenset(known),
         classifier=classifier,
-        decision_temperature=temperature,
+        decision_temperatures=temperatures,
         notes=passages,
     )
 
