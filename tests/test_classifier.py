@@ -445,25 +445,26 @@ def test_calibration_temperature_is_fitted_out_of_fold_and_deterministic(
 
 
 def test_vocabularies_keep_every_word_but_only_shared_pairs_and_char_ngrams() -> None:
-    texts = [
-        "forecast rain in lisbon",
-        "forecast rain tomorrow",
-        "forecast snow",
-        "foreign forests",
-        "write a sonnet",
-        "forest",
-    ]
-    assert Hyperparameters().min_char_examples == 5
+    texts = ["forecast rain in lisbon", "forecast rain tomorrow", "write a sonnet", "forest"]
     words, chars = vocabularies(texts, Hyperparameters())
     assert {"lisbon", "sonnet", "forecast rain"} <= set(words)  # a word from one example
     assert "rain lisbon" not in words and "write sonnet" not in words  # one example's pair
-    assert " fore" in chars  # held by five examples
-    assert "fores" not in chars and " rai" not in chars and "sonn" not in chars  # by 2, 2, 1
-    labels = ["sorting", "sorting", "sorting", "making", "making", "making"]
+    assert " fore" in chars  # held by three examples
+    assert " rai" not in chars and "sonn" not in chars  # by two, by one
+    labels = ["sorting", "sorting", "making", "making"]
     weights = fit_weights(texts, labels, Hyperparameters()).weights
     assert weights.word.terms == words and weights.char.terms == chars
     # a knowledge whose examples share no n-gram of a kind keeps them all
     assert {" ab", "cd "} <= set(vocabularies(["ab", "cd"], Hyperparameters())[1])
+
+
+def test_a_large_knowledge_learns_a_character_ngram_from_one_example_in_2500() -> None:
+    filler = [f"task number {i}" for i in range(7_495)]  # 7,500 texts: one in 2,500 is three
+    for holders, kept in ((2, False), (3, True)):
+        texts = filler + ["qwxz"] * holders + ["zzzz"] * (5 - holders)
+        assert ("qwx" in vocabularies(texts, Hyperparameters())[1]) is kept
+    texts = [*filler, *[f"task number {i}" for i in range(2_600)], "qwxz", "qwxz", "qwxz"]
+    assert "qwx" not in vocabularies(texts, Hyperparameters())[1]  # 10,098 texts: four needed
 
 
 def test_best_temperature_sharpens_under_confident_scores_and_softens_over_confident_ones() -> None:
