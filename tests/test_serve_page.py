@@ -146,6 +146,8 @@ def test_serve_page_ambiguous_task_asks_the_question(
         "score and caption photos",
         "translate or tag product reviews",
         "summarise or rank the reviews",
+        "a robot or a chatbot for the shop",
+        "robot that tidies the house or a chatbot",
     ]
     advisor = Advisor.default()
     torn = [a for a in map(advisor.advise, candidates) if a.ambiguous and a.question]
