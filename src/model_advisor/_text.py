@@ -24,9 +24,9 @@ _UNSPACED_RUN = re.compile(f"[{_UNSPACED_CHARS}]{{2,}}")
 _UNSPACED_PAIR = re.compile(f"[{_UNSPACED_CHARS}]{{2}}")
 _LEARNED: dict[str, str] = {}  # words met, with their stems; forgotten in a block when full
 LEARNED_STEMS_KEPT = 50_000
-"""Stems of words that are remembered. On text with mostly new words
-a larger table only costs memory: its hit rate there is low, and stemming a word again costs
-tens of microseconds. Measured with ``benchmarks/batch_memory.py --distinct``."""
+"""Stems of words that are remembered. On text with mostly new words a larger table only
+costs memory: its hit rate there is low, and the C stemmer takes about a microsecond a word.
+Measured with ``benchmarks/batch_memory.py --distinct``."""
 _local = threading.local()  # a Snowball stemmer keeps state while it works: one per thread
 
 
@@ -114,14 +114,14 @@ class Analysis(NamedTuple):
 
     @classmethod
     def _read(cls, normalized: str, tokens: list[str]) -> Analysis:
-        known = _LEARNED.get
+        learned = _LEARNED.get  # most words are in the table: no call of stem for them
         reading = read(normalized, tokens)
         return cls(
             normalized,
             tokens,
-            [known(t) or stem(t) for t in tokens],
+            [learned(t) or stem(t) for t in tokens],
             reading,
-            _in_pairs(reading.negated_text(normalized)),
+            _seen(reading, normalized),
         )
 
 
@@ -133,13 +133,14 @@ def classifier_text(text: str) -> str:
     Training and prediction both read a text through here, so they see the same words.
     """
     normalized = normalize(text)
-    return _in_pairs(read(normalized, words(normalized)).negated_text(normalized))
+    return _seen(read(normalized, words(normalized)), normalized)
 
 
-def _in_pairs(text: str) -> str:
-    if text.isascii():
-        return text
-    return _UNSPACED_RUN.sub(_pairs, text)
+def _seen(reading: Reading, normalized: str) -> str:
+    """What the classifier reads of ``normalized``, read as ``reading`` (:func:`classifier_text`):
+    the one place both training and :class:`Analysis` take it from."""
+    text = reading.negated_text(normalized)
+    return text if text.isascii() else _UNSPACED_RUN.sub(_pairs, text)
 
 
 def _pairs(run: re.Match[str]) -> str:

@@ -43,16 +43,8 @@ def _verdict(tokens: list[str], i: int) -> int | None:
         return i - 1
     if token == "t" and after == "what" and i and tokens[i - 1] in _ISN:
         return i - 1
-    if (
-        token == "wrong"
-        and after in _WRONG_THINGS
-        and tokens[max(i - 2, 0) : i]
-        in (
-            ["is", "the"],
-            ["are", "the"],
-            ["s", "the"],
-        )
-    ):
+    wrong_the = token == "wrong" and i > 1 and tokens[i - 1] == "the"
+    if wrong_the and after in _WRONG_THINGS and tokens[i - 2] in _IS:
         return i - 2
     return None
 

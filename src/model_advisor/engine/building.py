@@ -140,16 +140,16 @@ def decision_temperatures(
 
     categories = compiled.settings.ids
     rules = RuleEngine(compiled.rules, compiled.known_words)
-    ruled: list[int] = []
-    log_scores, truth = [], []
+    ruled: list[int] = []  # the examples a rule fired on, by index
+    alone: list[int] = []  # the others
+    log_scores: list[list[float]] = []
+    truth: list[int] = []
     for example, probabilities in zip(examples, held_out, strict=True):
         _, _, _, hits = match_rules(rules, example.task)
         scores = combine(hits, probabilities, categories=categories).scores
         log_scores.append([math.log(max(scores[c], SMALLEST_SCORE)) for c in categories])
+        (ruled if hits else alone).append(len(truth))
         truth.append(categories.index(example.label))
-        if hits:
-            ruled.append(len(truth) - 1)
-    alone = sorted(set(range(len(truth))) - set(ruled))
 
     def fitted(rows: list[int]) -> float:
         if len(rows) < CALIBRATION_LEAST:
