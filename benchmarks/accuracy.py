@@ -59,6 +59,8 @@ BLIND_PAIRS = (
     "blind-15",
     "blind-16",
     "blind-17",
+    "blind-18",
+    "blind-19",
 )
 DEV_HARD = (
     HERE / "data" / "dev-hard.csv",

@@ -51,6 +51,8 @@ ODD_TEXTS = [
     "banana bandana cabana",  # n-grams repeated inside one word and across words
     "forecast forecasting forecasts, then forecast again",
     "\x00\x01 control",
+    "मौसम का पूर्वानुमान",  # marks in words
+    "\u0301a \u094d_\u0915\u093e_x \u0bb5\u0bbf",  # a mark first, marks beside underscores
 ]
 
 
@@ -232,6 +234,8 @@ TEXTS = st.one_of(
     ).map(" ".join),
     st.text(alphabet="abcdefghij", min_size=50, max_size=3_000),
     st.text(alphabet=" \t\n\r\u00a0\u2003\u3000\u0085ab\u00e9\u0130\ufb01", max_size=60),
+    # Devanagari and Tamil letters with their vowel signs and viramas, a combining accent
+    st.text(alphabet=" _a\u092e\u0915\u093e\u094c\u094d\u0902\u0b95\u0bcd\u0301-", max_size=60),
 )
 
 
@@ -497,6 +501,26 @@ def test_classifier_text_reads_chinese_and_japanese_runs_as_character_pairs() ->
     assert classifier_text("AGIとは") == "agi とは "
     # other scripts keep their words whole, Hangul included (it is written with spaces)
     assert classifier_text("Wetter vorhersagen 날씨 예측") == "wetter vorhersagen 날씨 예측"
+
+
+def test_classifier_learns_words_written_with_combining_marks() -> None:
+    # Hindi vowel signs and viramas are marks, not letters: each word stays one feature
+    tasks = [
+        "मौसम का पूर्वानुमान",  # forecast the weather
+        "बिक्री का पूर्वानुमान",  # forecast sales
+        "कविता लिखो",  # write a poem
+        "कहानी लिखो",  # write a story
+    ]
+    labels = ["discriminative", "discriminative", "generative", "generative"]
+    classifier = TaskClassifier().fit(tasks, labels)
+    forecast = "पूर्वानुमान"
+    assert (
+        forecast in classifier.pipeline_.named_steps["features"].transformer_list[0][1].vocabulary_
+    )
+    text = f"मांग का {forecast}"  # forecast demand
+    proba = classifier.predict_proba(text)
+    assert max(proba, key=proba.__getitem__) == "discriminative", proba
+    assert classifier.features(text).known_words > 0
 
 
 def test_classifier_learns_words_of_a_script_without_spaces() -> None:

@@ -14,9 +14,8 @@ from itertools import chain
 from typing import Any, NamedTuple
 
 from ._reading import Reading, read
+from ._script import word_pattern
 
-# Runs of letters and digits; apostrophes, hyphens and underscores split words.
-_WORD = re.compile(r"[^\W_]+")
 # Han ideographs, hiragana and katakana: scripts written without spaces between words
 # (Hangul is written with them, and read like any other script).
 _UNSPACED_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
@@ -39,8 +38,10 @@ def normalize(text: str) -> str:
 
 
 def words(normalized: str) -> list[str]:
-    """Split already-normalised text into word tokens."""
-    return _WORD.findall(normalized)
+    """Split already-normalised text into word tokens: runs of letters and digits, with the
+    marks written inside them (:mod:`._script`); apostrophes, hyphens and underscores split
+    words."""
+    return word_pattern(normalized).findall(normalized)
 
 
 def stem(word: str) -> str:

@@ -98,6 +98,7 @@ from here down to the last two:
 
 from __future__ import annotations
 
+from .._script import word_pattern
 from .alternatives import alternatives
 from .clauses import (
     _CLAUSE_ENDS,
@@ -129,7 +130,7 @@ from .scene import (
 )
 from .scopes import PLAIN, Reading, Scope
 from .verbs import ANSWER_REACH, _unread_kind, _unseen_verbs
-from .words import _BREAK, _TOKEN, BACKGROUND_REST
+from .words import _BREAK, BACKGROUND_REST
 
 __all__ = [
     "ANSWER_REACH",
@@ -181,7 +182,7 @@ def read(normalized: str, tokens: list[str]) -> Reading:
         _negation(tokens, i, True) or _clause(tokens, i) or _verdict(tokens, i) for i in cues
     ):
         return PLAIN
-    spans = tuple(m.span() for m in _TOKEN.finditer(normalized))
+    spans = tuple(m.span() for m in word_pattern(normalized).finditer(normalized))
     if len(spans) != len(tokens):  # not the tokens of this text: read nothing into it
         return PLAIN
     breaks = _breaks(normalized, spans)

@@ -12,7 +12,8 @@ their cost is that of a rare case.
 
 from __future__ import annotations
 
-from .words import _BREAK, _TOKEN
+from .._script import word_pattern
+from .words import _BREAK
 
 _JOINS = frozenset("and or".split())
 _OR = "or"
@@ -25,7 +26,7 @@ def alternatives(normalized: str, tokens: list[str]) -> tuple[frozenset[int], ..
     each a set of token positions; a group has at least two words and an "or"."""
     if _OR not in tokens:
         return ()
-    spans = [m.span() for m in _TOKEN.finditer(normalized)]
+    spans = [m.span() for m in word_pattern(normalized).finditer(normalized)]
     if len(spans) != len(tokens):
         return ()
 

@@ -10,7 +10,6 @@ BACKGROUND_REST = 3
 """The fewest words a request must have after its background clause for the clause to count
 as background."""
 
-_TOKEN = re.compile(r"[^\W_]+")  # the same word tokens as _text.words
 _BREAK = re.compile(r"[,;:.!?()\[\]{}\"|\n\u2014]|\s[-\u2013]\s")  # punctuation that ends a scope
 # the end of a whole sentence between two words: not the dot of "3.5" or "e.g"
 _FULL_STOP = re.compile(r"[.!?;][\"')\]\u201d\u2019]*\s|\n")

@@ -10,13 +10,13 @@ give the same probabilities.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 from itertools import islice
 from operator import add
 from typing import Literal, NamedTuple
 
+from .._script import TOKEN
 from .._text import STOP_WORDS, classifier_text
 from ..errors import ModelFileError
 from ..knowledge.training import Hyperparameters, fit_weights
@@ -29,7 +29,6 @@ come straight back). Each entry holds a word's n-gram rows and sums, about 1 kB:
 ten times larger made a batch of mostly new words take 380 MB at 50,000 rows, and its hit
 rate on such text is low (``benchmarks/batch_memory.py --distinct``)."""
 _PUNCTUATION = "".join(chr(c) for c in range(33, 127) if not chr(c).isalnum())
-_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
 
 
 class _WordEntry(NamedTuple):
@@ -251,7 +250,7 @@ def word_tokens(word: str, stop_words: frozenset[str]) -> list[str]:
     ``stop_words``."""
     if word.isalnum():  # most words: one token, the word itself (what \w\w+ finds in it)
         return [word] if len(word) > 1 and word not in stop_words else []
-    return [t for t in _TOKEN.findall(word) if t not in stop_words]
+    return [t for t in TOKEN.findall(word) if t not in stop_words]
 
 
 def is_content(word: str) -> bool:

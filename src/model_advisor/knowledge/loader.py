@@ -65,6 +65,7 @@ BUILDERS = (
     "_reading/scopes.py",
     "_reading/verbs.py",
     "_reading/words.py",
+    "_script.py",
     "_text.py",
     "engine/building.py",
     "engine/decision.py",

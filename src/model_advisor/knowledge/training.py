@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
+from .._script import TOKEN_PATTERN
 from .._text import classifier_text
 from ..types import Category
 from .weights import ClassifierWeights, Weights
@@ -124,7 +125,10 @@ def _vectorizer(
 def _splitting(analyzer: str, ngrams: tuple[int, int], stop_words: str | None) -> dict[str, Any]:
     """The arguments that decide how a vectorizer splits a text into n-grams: the same for the
     counter of :func:`vocabularies` and the pipeline's vectorizers."""
-    return {"analyzer": analyzer, "ngram_range": ngrams, "stop_words": stop_words}
+    splitting = {"analyzer": analyzer, "ngram_range": ngrams, "stop_words": stop_words}
+    if analyzer == "word":  # the engine's word tokens (:data:`~model_advisor._script.TOKEN`)
+        splitting["token_pattern"] = TOKEN_PATTERN
+    return splitting
 
 
 class Trained(NamedTuple):
