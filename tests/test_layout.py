@@ -14,6 +14,7 @@ LAYERS = {
     "errors": 0,
     "types": 0,
     "_text": 0,
+    "_script": 0,
     "_reading": 0,
     "_table": 0,
     "_paths": 0,
