@@ -38,9 +38,10 @@ MARKS = (
     "\uaab0\uaab2-\uaab4\uaab7-\uaab8\uaabe-\uaabf\uaac1\uaaeb-\uaaef\uaaf5-\uaaf6\uabe3-\uabea"
     "\uabec-\uabed\ufb1e\ufe00-\ufe0f\ufe20-\ufe2f"
 )
-"""The combining marks (Unicode categories Mn, Mc, Me) of the Basic Multilingual Plane outside
-the Chinese, Japanese and Korean blocks, as ranges of a regular-expression class (Unicode 14,
-Python 3.11's ``unicodedata``; ``tests/test_script.py`` checks that each one is a mark)."""
+"""The combining marks (Unicode categories Mn, Mc, Me) of the Basic Multilingual Plane, from
+U+0300 on (the CJK ideographs hold none), as ranges of a regular-expression class: Unicode 14,
+from Python 3.11's ``unicodedata``, written out here since finding them takes a cold start 8 ms
+(``tests/test_script.py`` checks that each one is a mark)."""
 
 _WORD = re.compile(r"[^\W_]+")
 _WORD_MARKED = re.compile(f"(?:[^\\W_]|[{MARKS}])+")
