@@ -22,28 +22,17 @@ def test_marks_are_all_combining_marks() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        (
-            "मौसम का",
-            ["मौसम", "का"],
-        ),  # Hindi
-        (
-            "தமிழ் மொழி",
-            ["தமிழ்", "மொழி"],
-        ),  # Tamil
-        (
-            "ภาษาไทย",
-            ["ภาษาไทย"],
-        ),  # Thai
-        (
-            "مَرْحَبًا",
-            ["مَرْحَبًا"],
-        ),  # Arabic, vowelled
-        (
-            "שָׁלוֹם עולם",
-            ["שָׁלוֹם", "עולם"],
-        ),  # Hebrew
-        ("snake_case and-hyphens don't", ["snake", "case", "and", "hyphens", "don", "t"]),
-        ("caf\u00e9_x मौसम", ["caf\u00e9", "x", "मौसम"]),
+        pytest.param("मौसम का", ["मौसम", "का"], id="hindi"),
+        pytest.param("தமிழ் மொழி", ["தமிழ்", "மொழி"], id="tamil"),
+        pytest.param("ภาษาไทย", ["ภาษาไทย"], id="thai"),
+        pytest.param("مَرْحَبًا", ["مَرْحَبًا"], id="arabic-vowelled"),
+        pytest.param("שָׁלוֹם עולם", ["שָׁלוֹם", "עולם"], id="hebrew-pointed"),
+        pytest.param(
+            "snake_case and-hyphens don't",
+            ["snake", "case", "and", "hyphens", "don", "t"],
+            id="ascii",
+        ),
+        pytest.param("caf\u00e9_x मौसम", ["caf\u00e9", "x", "मौसम"], id="mixed"),
     ],
 )
 def test_words_keep_the_marks_written_inside_them(text: str, expected: list[str]) -> None:

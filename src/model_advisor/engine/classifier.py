@@ -248,7 +248,7 @@ def _softmax_three(
 def word_tokens(word: str, stop_words: frozenset[str]) -> list[str]:
     """The word tokens of one whitespace-separated word, as scikit-learn finds them, without
     ``stop_words``."""
-    if word.isalnum():  # most words: one token, the word itself (what \w\w+ finds in it)
+    if word.isalnum():  # most words: one token, the word itself (what TOKEN finds in it)
         return [word] if len(word) > 1 and word not in stop_words else []
     return [t for t in TOKEN.findall(word) if t not in stop_words]
 
