@@ -236,7 +236,7 @@ def test_from_dir_retrains_a_stale_model_instead_of_using_it(tiny_copy: Path) ->
     assert knowledge_sha256(tiny_copy) != before
     advisor = Advisor.from_dir(tiny_copy)
     # the directory's own model.json is stale, so a fresh one was trained and cached
-    saved = read_model(tiny_copy / MODEL_FILE)[1]["classifier"]["word"]["terms"]
+    saved = str(read_model(tiny_copy / MODEL_FILE)[1]["word.terms"], "utf-8").split("\t")
     assert advisor.classifier.word_weights_.terms != saved
     assert "map" in advisor.classifier.word_weights_.index
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -393,6 +394,39 @@ def test_classifier_word_cache_stays_bounded_and_changes_no_answer(
     for text, probabilities in zip(texts, expected, strict=True):
         assert fresh.predict_proba(text) == probabilities
         assert len(fresh._word_rows) <= 50
+
+
+def test_classifier_first_text_finds_its_ngrams_as_later_texts_do(
+    trained: TaskClassifier, examples: list[Any]
+) -> None:
+    # a fresh classifier's first text is looked up by binary search in the sorted terms,
+    # every later one in a table: both must find the same rows, so the same answer
+    texts = [e.task for e in examples[::40]] + [*ODD_TEXTS, "predict weather", "zzzz qqqq"]
+    warm = TaskClassifier.from_weights(trained.weights_)
+    warm.features("a first text, looked up without the tables")
+    warm.features("a second text, which builds them")
+    assert "index" in vars(warm.word_weights_) and "index" in vars(warm.char_weights_)
+
+    for text in texts:
+        cold = TaskClassifier.from_weights(trained.weights_)
+        # a copy of the weights without the tables, so the first text cannot use them
+        cold.word_weights_ = copy.copy(trained.weights_.word)
+        cold.char_weights_ = copy.copy(trained.weights_.char)
+        vars(cold.word_weights_).pop("index", None)
+        vars(cold.char_weights_).pop("index", None)
+
+        assert cold.features(text) == warm.features(text), text
+        assert "index" not in vars(cold.word_weights_)
+
+
+def test_weights_find_is_the_row_of_the_term_or_none(trained: TaskClassifier) -> None:
+    for weights in (trained.weights_.word, trained.weights_.char):
+        terms = weights.terms
+        assert terms == sorted(set(terms))
+        for row in (0, 1, len(terms) // 2, len(terms) - 1):
+            assert weights.find(terms[row]) == row
+        for absent in ("", "\uffff" * 3, terms[0][:-1] if len(terms[0]) > 1 else "\x00"):
+            assert weights.find(absent) is None or terms[weights.find(absent) or 0] == absent
 
 
 def test_stem_table_for_unknown_words_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:

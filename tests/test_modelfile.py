@@ -44,29 +44,55 @@ def saved(tiny_copy: Path) -> Path:
     return tiny_copy / MODEL_FILE
 
 
-def read(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
-    head, body = path.read_bytes().split(b"\n")[:2]
-    return json.loads(head), json.loads(body)
+def read(path: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """A model file's header and its parts' bytes, by name."""
+    head, *lines = path.read_bytes().removesuffix(b"\n").split(b"\n")
+    header = json.loads(head)
+    return header, dict(zip(header["parts"], lines, strict=True))
 
 
-def write(path: Path, header: dict[str, Any], body: dict[str, Any] | bytes) -> None:
-    """Write a model file, with a checksum that matches the new body."""
-    data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    header = {**header, "weights_sha256": hashlib.sha256(data).hexdigest()}
+def write(path: Path, header: dict[str, Any], parts: dict[str, bytes]) -> None:
+    """Write a model file, with a checksum that matches the new parts."""
+    data = b"\n".join(parts.values())
+    header = {**header, "parts": list(parts), "parts_sha256": hashlib.sha256(data).hexdigest()}
     path.write_bytes(json.dumps(header).encode() + b"\n" + data + b"\n")
 
 
+def read_body(path: Path) -> dict[str, Any]:
+    body: dict[str, Any] = json.loads(read(path)[1]["body"])
+    return body
+
+
+def edit_body(path: Path, change: Callable[[dict[str, Any]], object]) -> None:
+    """Rewrite the body (the JSON part) through ``change``, checksum kept right."""
+    header, parts = read(path)
+    body = json.loads(parts["body"])
+    change(body)
+    write(path, header, {**parts, "body": json.dumps(body).encode()})
+
+
 def edit_column(
-    path: Path, change: Callable[[array[float]], array[float]], coef: bool = False
+    path: Path, change: Callable[[array[float]], array[float]], push: bool = False
 ) -> None:
-    """Rewrite one weight column of the word n-grams through ``change``, checksum kept right."""
-    header, body = read(path)
-    word = body["classifier"]["word"]
-    holder, key = (word["coef"], 0) if coef else (word, "idf")
+    """Rewrite one weight column of the word n-grams (the first label's push, or the squared
+    idf) through ``change``, checksum kept right."""
+    header, parts = read(path)
+    terms = len(parts["word.terms"].split(b"\t"))
     values = array("d")
-    values.frombytes(base64.b64decode(holder[key]))
-    holder[key] = base64.b64encode(change(values).tobytes()).decode()
-    write(path, header, body)
+    values.frombytes(base64.b64decode(parts["word.weights"]))
+    columns = [values[start : start + terms] for start in range(0, len(values), terms)]
+    which = 0 if push else len(columns) - 1
+    columns[which] = change(columns[which])
+    joined = array("d", [v for column in columns for v in column])
+    write(path, header, {**parts, "word.weights": base64.b64encode(joined.tobytes())})
+
+
+def edit_terms(path: Path, name: str, change: Callable[[list[str]], object]) -> None:
+    """Rewrite the terms of the ``name`` n-grams through ``change``, checksum kept right."""
+    header, parts = read(path)
+    terms = parts[f"{name}.terms"].decode().split("\t")
+    change(terms)
+    write(path, header, {**parts, f"{name}.terms": "\t".join(terms).encode()})
 
 
 def load_error(path: Path, code: str = "corrupt") -> str:
@@ -100,22 +126,48 @@ def answers(advisor: Advisor, texts: list[str]) -> list[dict[str, Any]]:
 
 
 def test_model_file_is_one_envelope_with_named_parts(saved: Path) -> None:
-    header, body = read(saved)
+    header, parts = read(saved)
+    body = json.loads(parts["body"])
 
     assert header["format"] == FORMAT
     assert header["format_version"] == FORMAT_VERSION
     assert header["knowledge_sha256"] == knowledge_sha256(saved.parent)
     assert sorted(header["labels"]) == ["agi", "discriminative", "generative"]
-    assert set(body) == {
-        "settings",
+    assert list(parts) == [
+        "body",
         "words",
-        "rules",
-        "kinds",
-        "modalities",
-        "classifier",
-        "decision",
-    }
+        "word.terms",
+        "word.weights",
+        "char.terms",
+        "char.weights",
+    ]
+    assert set(body) == {"settings", "rules", "kinds", "modalities", "classifier", "decision"}
     assert not saved.read_bytes().startswith(b"\x80")  # not a pickle
+    saved.read_text(encoding="utf-8")  # text throughout
+
+
+def test_model_file_keeps_words_of_every_script_as_text(tmp_path: Path) -> None:
+    """Words and n-grams in other scripts are stored as UTF-8, not escapes, and read back."""
+    knowledge = tmp_path / "k"
+    shutil.copytree(Path(__file__).parent / "data" / "knowledge", knowledge)
+    with (knowledge / "examples.csv").open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(
+            [
+                ["天気予報を出して明日の雨を予測する", "discriminative"],
+                ["写一首关于大海的诗", "generative"],
+                ["मौसम का पूर्वानुमान लगाओ", "discriminative"],
+            ]
+        )
+    train_knowledge(knowledge)
+
+    _, parts = read(knowledge / MODEL_FILE)
+    terms = parts["word.terms"].decode("utf-8").split("\t")
+    assert {"天気", "大海", "पूर्वानुमान"} <= set(terms)
+    assert b"\\u" not in parts["word.terms"]
+    loaded = load_knowledge(knowledge).classifier
+    assert loaded.word.terms == terms
+    assert loaded.word.find("पूर्वानुमान") == loaded.word.index["पूर्वानुमान"]
+    assert loaded.word.find("天気") == terms.index("天気")
 
 
 def test_training_twice_writes_byte_identical_files(tiny_copy: Path, tmp_path: Path) -> None:
@@ -155,8 +207,8 @@ def test_a_stale_model_is_passed_over(saved: Path) -> None:
     assert caught.value.code == "stale"
     assert "model-advisor train" in str(caught.value)
 
-    header, body = read(saved)
-    write(saved, {**header, "knowledge_sha256": "f" * 64}, body)
+    header, parts = read(saved)
+    write(saved, {**header, "knowledge_sha256": "f" * 64}, parts)
 
     assert load_knowledge(saved.parent).sha256 == knowledge_sha256(saved.parent)
 
@@ -194,8 +246,8 @@ def test_builders_name_every_module_that_reads_texts() -> None:
 
 
 def test_a_model_of_another_format_version_is_passed_over(saved: Path) -> None:
-    header, body = read(saved)
-    write(saved, {**header, "format_version": FORMAT_VERSION + 1}, body)
+    header, parts = read(saved)
+    write(saved, {**header, "format_version": FORMAT_VERSION + 1}, parts)
 
     with pytest.raises(ModelFileError) as caught:
         read_model(saved)
@@ -259,43 +311,45 @@ def test_load_rejects_a_file_that_is_not_a_model(saved: Path, content: bytes) ->
 
 
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf], ids=["nan", "inf", "-inf"])
-@pytest.mark.parametrize("coef", [False, True], ids=["idf", "coef"])
-def test_load_rejects_weights_that_are_not_finite(saved: Path, coef: bool, bad: float) -> None:
+@pytest.mark.parametrize("push", [False, True], ids=["idf-squared", "push"])
+def test_load_rejects_weights_that_are_not_finite(saved: Path, push: bool, bad: float) -> None:
     def poison(values: array[float]) -> array[float]:
         values[1] = bad
         return values
 
-    edit_column(saved, poison, coef)
+    edit_column(saved, poison, push)
 
     assert "finite" in load_error(saved)
 
 
-def test_load_takes_finite_weights_whose_sum_overflows(saved: Path) -> None:
-    # the finiteness check sums a column first: an overflowing sum must not reject it
-    def huge(values: array[float]) -> array[float]:
-        values[0] = values[1] = 1e308
+@pytest.mark.parametrize("value", [1e308, -1e308, 2.0**1009, 5e-324])
+def test_load_takes_finite_weights_however_large_or_small(saved: Path, value: float) -> None:
+    # the finiteness check looks at the top byte of each weight first: weights this large
+    # share it with NaN and infinity, and must still be taken
+    def extreme(values: array[float]) -> array[float]:
+        values[0] = values[1] = value
         return values
 
-    edit_column(saved, huge, True)
+    edit_column(saved, extreme, True)
 
     knowledge = load_knowledge(saved.parent)
-    assert knowledge.classifier.word.coef[0][:2] == array("d", [1e308, 1e308])
+    assert list(knowledge.classifier.word.push[0][:2]) == [value, value]
 
 
 def test_load_rejects_a_nan_intercept(saved: Path) -> None:
-    header, _ = read(saved)
-    body = saved.read_bytes().split(b"\n")[1]
-    assert b'"intercept":[' in body
-    write(saved, header, body.replace(b'"intercept":[', b'"intercept":[NaN,', 1))
+    header, parts = read(saved)
+    assert b'"intercept":[' in parts["body"]
+    body = parts["body"].replace(b'"intercept":[', b'"intercept":[NaN,', 1)
+    write(saved, header, {**parts, "body": body})
 
     assert "NaN is not allowed" in load_error(saved)
 
 
-@pytest.mark.parametrize("coef", [False, True], ids=["idf", "coef"])
-def test_load_rejects_the_wrong_number_of_weights(saved: Path, coef: bool) -> None:
-    edit_column(saved, lambda values: values[:-1], coef)
+@pytest.mark.parametrize("push", [False, True], ids=["idf-squared", "push"])
+def test_load_rejects_the_wrong_number_of_weights(saved: Path, push: bool) -> None:
+    edit_column(saved, lambda values: values[:-1], push)
 
-    assert "does not match" in load_error(saved)
+    assert "do not hold 4 columns" in load_error(saved)
 
 
 @pytest.mark.parametrize(
@@ -319,9 +373,7 @@ def test_load_rejects_the_wrong_number_of_weights(saved: Path, coef: bool) -> No
 def test_load_rejects_a_malformed_part(
     saved: Path, part: str, change: dict[str, Any], message: str
 ) -> None:
-    header, body = read(saved)
-    body[part] = {**body[part], **change}
-    write(saved, header, body)
+    edit_body(saved, lambda body: body.update({part: {**body[part], **change}}))
 
     error = load_error(saved)
 
@@ -330,40 +382,91 @@ def test_load_rejects_a_malformed_part(
 
 
 def test_load_rejects_a_header_without_a_stamp(saved: Path) -> None:
-    header, body = read(saved)
-    write(saved, {**header, "knowledge_sha256": None}, body)
+    header, parts = read(saved)
+    write(saved, {**header, "knowledge_sha256": None}, parts)
 
     assert "knowledge_sha256" in load_error(saved)
 
 
-def test_load_rejects_duplicate_terms(saved: Path) -> None:
-    header, body = read(saved)
-    terms = body["classifier"]["word"]["terms"]
-    terms[1] = terms[0]
-    write(saved, header, body)
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda terms: terms.__setitem__(1, terms[0]),
+        lambda terms: terms.reverse(),
+        lambda terms: terms.insert(0, terms[-1]),
+    ],
+    ids=["duplicate", "reversed", "one-out-of-order"],
+)
+def test_load_rejects_terms_that_are_not_sorted_and_unique(
+    saved: Path, change: Callable[[list[str]], object]
+) -> None:
+    # a term's row is found by binary search: unsorted terms would find the wrong rows
+    edit_terms(saved, "word", change)
 
-    assert "not unique" in load_error(saved)
+    assert "not sorted and unique" in load_error(saved)
 
 
-@pytest.mark.parametrize("term", [7, None, ["nested"]], ids=["number", "null", "list"])
-def test_load_rejects_a_term_that_is_not_a_string(saved: Path, term: object) -> None:
-    header, body = read(saved)
-    body["classifier"]["char"]["terms"][0] = term
-    write(saved, header, body)
+@pytest.mark.parametrize(
+    ("part", "content"),
+    [
+        ("char.terms", b"\xff\xfe not utf-8"),
+        ("words", b"\xc3"),
+        ("body", b"[1, 2]"),
+        ("body", b"{not json"),
+        ("word.weights", b"not base64!"),
+    ],
+    ids=["terms-not-utf8", "words-not-utf8", "body-not-object", "body-not-json", "not-base64"],
+)
+def test_load_rejects_a_part_that_cannot_be_read(saved: Path, part: str, content: bytes) -> None:
+    header, parts = read(saved)
+    write(saved, header, {**parts, part: content})
+
+    assert "malformed model" in load_error(saved)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda parts: parts.pop("char.weights"),
+        lambda parts: parts.update({"extra": b"[]"}) or parts.pop("words"),
+    ],
+    ids=["missing", "renamed"],
+)
+def test_load_rejects_a_model_without_a_part_it_needs(
+    saved: Path, change: Callable[[dict[str, bytes]], object]
+) -> None:
+    header, parts = read(saved)
+    change(parts)
+    write(saved, header, parts)
+
+    assert "malformed model" in load_error(saved)
+
+
+@pytest.mark.parametrize(
+    "names",
+    [["body", "words"], "body", [], ["body", "body", "words", "a", "b", "c"]],
+    ids=["fewer", "not-a-list", "none", "repeated"],
+)
+def test_load_rejects_a_header_whose_parts_do_not_match_the_lines(
+    saved: Path, names: object
+) -> None:
+    raw = saved.read_bytes()
+    head, _, rest = raw.partition(b"\n")
+    header = {**json.loads(head), "parts": names}
+    saved.write_bytes(json.dumps(header).encode() + b"\n" + rest)
 
     assert "malformed model" in load_error(saved)
 
 
 def test_model_keeps_the_calibration_temperature_it_was_trained_with(saved: Path) -> None:
-    _, body = read(saved)
-    temperature = body["classifier"]["temperature"]
+    temperature = read_body(saved)["classifier"]["temperature"]
     assert isinstance(temperature, float) and 0.1 <= temperature <= 10.0
     assert load_knowledge(saved.parent).classifier.temperature == temperature
 
 
 def test_model_keeps_the_decision_temperatures_it_was_built_with(saved: Path) -> None:
-    _, body = read(saved)
-    ruled, alone = body["decision"]["temperature"], body["decision"]["temperature_alone"]
+    decision = read_body(saved)["decision"]
+    ruled, alone = decision["temperature"], decision["temperature_alone"]
     for temperature in (ruled, alone):
         assert isinstance(temperature, float) and 0.1 <= temperature <= 10.0
     assert ruled != 1.0
@@ -374,16 +477,12 @@ def test_model_keeps_the_decision_temperatures_it_was_built_with(saved: Path) ->
 def test_load_rejects_a_decision_temperature_that_is_not_a_positive_number(
     saved: Path, value: object
 ) -> None:
-    header, body = read(saved)
-    body["decision"]["temperature_alone"] = value
-    write(saved, header, body)
+    edit_body(saved, lambda body: body["decision"].update(temperature_alone=value))
 
     assert "temperatures must be positive numbers" in load_error(saved)
 
 
 def test_load_rejects_a_model_without_the_decision_part(saved: Path) -> None:
-    header, body = read(saved)
-    del body["decision"]
-    write(saved, header, body)
+    edit_body(saved, lambda body: body.pop("decision"))
 
     assert "malformed model" in load_error(saved)

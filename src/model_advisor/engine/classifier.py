@@ -110,6 +110,7 @@ class TaskClassifier:
         self.stop_words_ = weights.stop_words
         self._word_rows: dict[str, _WordEntry] = {}
         self._zeros = weights.char.sums(()) + weights.word.sums(())
+        self._texts = 0
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "weights_"):
@@ -130,6 +131,10 @@ class TaskClassifier:
         self._check_fitted()
         normalized = classifier_text(text) if normalized is None else normalized
         cache = self._word_rows
+        # The first text finds its n-grams by binary search, the next ones in a table: a
+        # command's one text does not wait for tables of every n-gram to be built.
+        self._texts += 1
+        first = self._texts == 1
         chars: list[int] = []
         tokens: list[str] = []
         content_grams = content_known = 0
@@ -138,7 +143,7 @@ class TaskClassifier:
         seen: set[int] = set()  # the character rows so far, and those seen more than once
         repeated: set[int] = set()
         for word in normalized.split():
-            entry = cache.get(word) or self._word_entry(word)
+            entry = cache.get(word) or self._word_entry(word, first)
             known, count, sums, found, distinct, inner, unigrams = entry
             chars += known
             per_word.append(sums)
@@ -155,9 +160,9 @@ class TaskClassifier:
                 content_grams += count
                 content_known += len(known)
         word_weights = self.word_weights_
-        index = word_weights.index
+        find = word_weights.find if first else word_weights.index.get
         grams = longer_ngrams(tokens, self.word_ngrams)
-        longer = [row for g in grams if (row := index.get(g)) is not None]
+        longer = [row for g in grams if (row := find(g)) is not None]
         # both sides' sums over the words, column by column, in word order (adding a word's
         # zeros changes no sum); then the word n-grams that cross words
         totals = tuple(map(sum, zip(*per_word, strict=True))) if per_word else self._zeros
@@ -178,18 +183,22 @@ class TaskClassifier:
         coverage = content_known / content_grams if content_grams else 0.0
         return Features(words, word_norm, logits, coverage, known_words)
 
-    def _word_entry(self, word: str) -> _WordEntry:
+    def _word_entry(self, word: str, first: bool) -> _WordEntry:
         weights = self.char_weights_
         grams = _word_char_ngrams(word, *self.char_ngrams)
-        known = [row for row in map(weights.index.get, grams) if row is not None]
+        known = [
+            row
+            for row in map(weights.find if first else weights.index.get, grams)
+            if row is not None
+        ]
         content = is_content(word)
         tokens = tuple(word_tokens(word, self.stop_words_))
         distinct = frozenset(known)
         inner = frozenset(repeated_rows(known)) if len(distinct) != len(known) else frozenset()
         unigrams: tuple[int, ...] = ()
         if self.word_ngrams[0] == 1:
-            rows = self.word_weights_.index
-            unigrams = tuple(row for t in tokens if (row := rows.get(t)) is not None)
+            find = self.word_weights_.find if first else self.word_weights_.index.get
+            unigrams = tuple(row for t in tokens if (row := find(t)) is not None)
         entry = _WordEntry(
             known,
             len(grams) if content else 0,

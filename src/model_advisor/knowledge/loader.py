@@ -35,8 +35,19 @@ from .._text import normalize, words
 from .._version import __version__
 from ..errors import ExampleDataError, KnowledgeBaseError, ModelFileError
 from ..types import Category, Example
-from .compiled import CueTables, RuleTables
-from .modelfile import REBUILD, frame, read_bytes, unframe, write_atomic
+from .compiled import FUZZY_MIN_LENGTH, CueTables, RuleTables
+from .modelfile import (
+    REBUILD,
+    Part,
+    frame,
+    json_part,
+    read_bytes,
+    read_json_part,
+    read_words_part,
+    unframe,
+    words_part,
+    write_atomic,
+)
 from .notes import KnowledgeBase
 from .rules import SETTINGS_FILE, load_rules, rule_files
 from .schema import KeywordCondition, PhraseCondition, RuleSet, Settings
@@ -45,7 +56,9 @@ from .weights import ClassifierWeights
 EXAMPLES_FILE = "examples.csv"
 MODEL_FILE = "model.json"
 FORMAT = "model-advisor/knowledge"
-FORMAT_VERSION = 4  # 3: the decision's calibration; 4: words, not a stem table; two temperatures
+FORMAT_VERSION = 5
+"""3: the decision's calibration; 4: words, not a stem table, two temperatures; 5: named parts
+on lines of their own, each n-gram's push and squared idf stored as computed."""
 MAX_MODEL_BYTES = 64_000_000
 _SKIPPED = ("stale", "version")  # a model for other knowledge, or from another version
 
@@ -128,7 +141,9 @@ class CompiledRules:
     rules: RuleTables
     kinds: CueTables
     modalities: CueTables
-    words: tuple[str, ...]  # every word of the knowledge (examples, rules, notes), sorted
+    words: tuple[str, ...]
+    """Every word of the knowledge (examples, rules, notes) long enough to be taken for a
+    misspelt keyword (:data:`~.compiled.FUZZY_MIN_LENGTH`), sorted."""
 
     @property
     def known_words(self) -> frozenset[str]:
@@ -148,7 +163,9 @@ def compile_rules(directory: Path, ruleset: RuleSet, examples: Sequence[Example]
     notes = directory / ruleset.settings.notes
     if notes.is_file():
         texts.append(notes.read_text(encoding="utf-8", errors="replace"))
-    vocabulary = tuple(sorted({w for text in texts for w in words(normalize(text))}))
+    vocabulary = tuple(
+        sorted({w for text in texts for w in words(normalize(text)) if len(w) >= FUZZY_MIN_LENGTH})
+    )
     settings = ruleset.settings
     return CompiledRules(
         settings,
@@ -249,8 +266,8 @@ def load(
             write_atomic(cached, raw)
         shown = f"{directory} (trained now)"
         found = _unframe(raw, shown, stamp), shown  # from its bytes, as a saved one is read
-    (header, body), shown = found
-    return _decode(directory, header, body, shown, notes)
+    (header, parts), shown = found
+    return _decode(directory, header, parts, shown, notes)
 
 
 def compile_directory(directory: Path, ruleset: RuleSet | None = None) -> CompiledRules:
@@ -287,20 +304,20 @@ def frame_model(
         "labels": list(weights.labels),
         "knowledge_sha256": stamp,
     }
+    classifier, columns = weights.encode()
     body = {
         "settings": compiled.settings.model_dump(mode="json"),
-        "words": list(compiled.words),
         "rules": compiled.rules.to_json(),
         "kinds": compiled.kinds.to_json(),
         "modalities": compiled.modalities.to_json(),
-        "classifier": weights.encode(),
+        "classifier": classifier,
         "decision": {"temperature": temperatures.ruled, "temperature_alone": temperatures.alone},
     }
-    return frame(header, body)
+    return frame(header, {"body": json_part(body), "words": words_part(compiled.words), **columns})
 
 
-def read_model(path: Path, stamp: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Read and check a model file's header and body (not yet decoded).
+def read_model(path: Path, stamp: str | None = None) -> tuple[dict[str, Any], dict[str, Part]]:
+    """Read and check a model file's header and parts (not yet decoded).
 
     Raises:
         ModelFileError: missing, unreadable, corrupt, from another format version, or (with
@@ -309,20 +326,20 @@ def read_model(path: Path, stamp: str | None = None) -> tuple[dict[str, Any], di
     return _unframe(read_bytes(path, MAX_MODEL_BYTES), str(path), stamp)
 
 
-def _unframe(raw: bytes, shown: str, stamp: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
-    header, body = unframe(raw, shown, FORMAT, FORMAT_VERSION)
+def _unframe(raw: bytes, shown: str, stamp: str | None) -> tuple[dict[str, Any], dict[str, Part]]:
+    header, parts = unframe(raw, shown, FORMAT, FORMAT_VERSION)
     if not isinstance(header.get("knowledge_sha256"), str):
         raise ModelFileError(shown, f"malformed model (no knowledge_sha256); {REBUILD}")
     if stamp is not None and header["knowledge_sha256"] != stamp:
         message = "stale: built from other rules or examples; retrain with `model-advisor train`"
         raise ModelFileError(shown, message, "stale")
-    return header, body
+    return header, parts
 
 
 def _saved(
     path: Path, stamp: str, *, own: bool
-) -> tuple[tuple[dict[str, Any], dict[str, Any]], str] | None:
-    """A model file's header and body, and its name, if it was built from this very
+) -> tuple[tuple[dict[str, Any], dict[str, Part]], str] | None:
+    """A model file's header and parts, and its name, if it was built from this very
     knowledge; else None.
 
     A model for other knowledge or from another version is passed over; so is a cached one
@@ -339,14 +356,15 @@ def _saved(
 
 
 def _decode(
-    directory: Path, header: dict[str, Any], body: dict[str, Any], shown: str, notes: bool
+    directory: Path, header: dict[str, Any], parts: dict[str, Part], shown: str, notes: bool
 ) -> Knowledge:
     try:
+        body = read_json_part(parts["body"])
+        if not isinstance(body, dict):
+            raise ValueError("the body is not an object")
         settings = Settings.model_validate(body["settings"])
-        known = body["words"]
-        if not isinstance(known, list) or not all(type(w) is str for w in known):
-            raise ValueError("the list of words is malformed")
-        classifier = ClassifierWeights.decode(body["classifier"])
+        known = read_words_part(parts["words"])
+        classifier = ClassifierWeights.decode(body["classifier"], parts)
         if sorted(classifier.labels) != sorted(settings.ids):
             raise ValueError(f"labels {list(classifier.labels)} are not the declared categories")
         rules = RuleTables.from_json(body["rules"], settings.ids)

@@ -9,7 +9,6 @@ advising never imports scikit-learn (importing it alone costs several times a wh
 from __future__ import annotations
 
 import math
-from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
@@ -179,9 +178,9 @@ def fit_weights(
     for _, vectorizer in union.transformer_list:
         terms = sorted(vectorizer.vocabulary_)
         columns = [vectorizer.vocabulary_[t] for t in terms]
-        idf = array("d", vectorizer.idf_[columns].tolist())
+        idf = vectorizer.idf_[columns].tolist()
         shifted = [offset + c for c in columns]
-        exported.append(Weights(terms, idf, [array("d", row[shifted].tolist()) for row in coef]))
+        exported.append(Weights.from_fit(terms, idf, [row[shifted].tolist() for row in coef]))
         offset += len(terms)
     stop_words = union.transformer_list[0][1].get_stop_words() or ()
     weights = ClassifierWeights(

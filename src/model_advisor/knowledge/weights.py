@@ -1,24 +1,25 @@
-"""What the classifier learned, as plain numbers: each n-gram's idf and per-category weights.
+"""What the classifier learned, as plain numbers: what each n-gram adds to each category.
 
-Training (:mod:`.training`) produces a :class:`ClassifierWeights`; the model file keeps it as
-base64 columns of doubles; the engine's classifier (:mod:`model_advisor.engine.classifier`)
-computes with it. Nothing here imports scikit-learn.
+Training (:mod:`.training`) produces a :class:`ClassifierWeights`; the model file keeps its
+terms as JSON and its numbers as base64 columns of doubles; the engine's classifier
+(:mod:`model_advisor.engine.classifier`) computes with it. Nothing here imports scikit-learn.
 """
 
 from __future__ import annotations
 
 import math
 import operator
-from array import array
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import islice
 from typing import Any
 
 from .._text import STOP_WORDS, is_unspaced_pair
 from ..types import Category
-from .modelfile import decode_column, encode_column
+from .modelfile import Part, columns_part, read_columns, read_words_part, words_part
 
 Sums = tuple[float, ...]
 """Per category the summed push of some n-grams, then their summed squared idf."""
@@ -29,23 +30,46 @@ def _content_word(term: str) -> bool:
 
 
 class Weights:
-    """The learned numbers of one vectorizer: each n-gram's idf and per-label coefficients.
+    """The learned numbers of one vectorizer, per n-gram: what one occurrence of it adds to each
+    label's logit before the l2 normalisation (its idf times the label's coefficient: its
+    "push"), and its squared idf (what it adds to the squared norm).
 
-    Kept as columns of doubles behind a term -> row index: they load fast from base64, and
-    sums over many rows run in C (``sum(map(column.__getitem__, rows))``), not in a Python loop.
+    ``terms`` are sorted and unique; a term's row is found by :meth:`find` (a binary search)
+    or in :attr:`index` (a table, built on first use). The numbers are columns behind the
+    rows: itemgetter picks many items of a column in one C call, so sums over many rows run
+    in C (``sum(map(column.__getitem__, rows))``), not in a Python loop. They are stored as
+    computed, so loading multiplies nothing.
     """
 
-    def __init__(self, terms: list[str], idf: array[float], coef: Sequence[array[float]]) -> None:
+    def __init__(
+        self, terms: list[str], push: Sequence[Sequence[float]], idf_squared: Sequence[float]
+    ) -> None:
         self.terms = terms
-        self.idf = idf
-        self.coef = tuple(coef)
-        self.index = dict(zip(terms, range(len(terms)), strict=True))
-        # What one occurrence of an n-gram adds before the l2 normalisation, as plain lists:
-        # itemgetter picks many items of a list in one C call, the fastest way to sum them here.
-        self.idf_squared = list(map(operator.mul, idf, idf))
-        self.push = tuple(list(map(operator.mul, idf, c)) for c in self.coef)
+        self.push = tuple(push)
+        self.idf_squared = idf_squared
         self._columns = (*self.push, self.idf_squared)
         self._zeros: Sums = (0.0,) * len(self._columns)
+
+    @classmethod
+    def from_fit(
+        cls, terms: list[str], idf: Sequence[float], coef: Sequence[Sequence[float]]
+    ) -> Weights:
+        """The weights of a fitted vectorizer (``idf`` per term of the sorted ``terms``) and
+        model (``coef``: per label, a coefficient per term)."""
+        push = [list(map(operator.mul, idf, column)) for column in coef]
+        return cls(terms, push, list(map(operator.mul, idf, idf)))
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Each term's row. Building it takes a few milliseconds (a cold start's
+        single text uses :meth:`find` instead); a second text pays them back."""
+        return dict(zip(self.terms, range(len(self.terms)), strict=True))
+
+    def find(self, term: str) -> int | None:
+        """``term``'s row, or None, without :attr:`index`."""
+        terms = self.terms
+        row = bisect_left(terms, term)
+        return row if row < len(terms) and terms[row] == term else None
 
     @cached_property
     def content_rows(self) -> frozenset[int]:
@@ -96,33 +120,22 @@ class Weights:
             corrected[last] += (tf * tf - count) * columns[last][row]
         return tuple(corrected)
 
-    def encode(self) -> dict[str, Any]:
-        return {
-            "terms": self.terms,
-            "idf": encode_column(self.idf),
-            "coef": [encode_column(c) for c in self.coef],
-        }
+    def encode(self) -> dict[str, bytes]:
+        """Two parts of a model file: the terms, and the numbers of each row."""
+        return {"terms": words_part(self.terms), "weights": columns_part(self._columns)}
 
     @classmethod
-    def decode(cls, data: Any, labels: int) -> Weights:
-        """Read :meth:`encode` data back.
+    def decode(cls, parts: Mapping[str, Part], labels: int) -> Weights:
+        """Read :meth:`encode` parts back.
 
         Raises:
-            ValueError, TypeError, KeyError: when the data does not have that shape.
+            ValueError, KeyError: when the parts do not have that shape.
         """
-        terms = data["terms"]
-        if not isinstance(terms, list):
-            raise TypeError("terms must be a list of strings")
-        "".join(terms)  # a TypeError unless every term is a string (one C loop)
-        if not isinstance(data["coef"], list) or len(data["coef"]) != labels:
-            raise ValueError("there must be one coefficient column per label")
-        columns = [decode_column(data["idf"]), *(decode_column(c) for c in data["coef"])]
-        if any(len(column) != len(terms) for column in columns):
-            raise ValueError("the number of weights does not match the terms")
-        weights = cls(terms, columns[0], columns[1:])
-        if len(weights.index) != len(terms):
-            raise ValueError("terms are not unique")
-        return weights
+        terms = read_words_part(parts["terms"])
+        if not all(map(operator.lt, terms, islice(terms, 1, None))):
+            raise ValueError("terms are not sorted and unique")
+        *push, idf_squared = read_columns(parts["weights"], labels + 1, len(terms))
+        return cls(terms, push, idf_squared)
 
 
 @dataclass(frozen=True)
@@ -140,21 +153,27 @@ class ClassifierWeights:
     """What the fitted logits were divided by (already applied to the weights): the
     calibration that :func:`~.training.fit_temperature` found."""
 
-    def encode(self) -> dict[str, Any]:
-        return {
+    def encode(self) -> tuple[dict[str, Any], dict[str, bytes]]:
+        """What a model file keeps: the settings, for its body, and the two vectorizers'
+        terms and numbers as parts of their own (``word.terms``, ``char.weights``...)."""
+        settings = {
             "temperature": self.temperature,
             "labels": list(self.labels),
             "intercept": list(self.intercept),
-            "word": self.word.encode(),
-            "char": self.char.encode(),
             "stop_words": sorted(self.stop_words),
             "word_ngrams": list(self.word_ngrams),
             "char_ngrams": list(self.char_ngrams),
         }
+        parts = {
+            f"{name}.{key}": part
+            for name, weights in (("word", self.word), ("char", self.char))
+            for key, part in weights.encode().items()
+        }
+        return settings, parts
 
     @classmethod
-    def decode(cls, data: Any) -> ClassifierWeights:
-        """Read :meth:`encode` data back, checking its shape.
+    def decode(cls, data: Any, parts: Mapping[str, Part]) -> ClassifierWeights:
+        """Read :meth:`encode` data and parts back, checking their shape.
 
         Raises:
             ValueError, TypeError, KeyError: when the data does not have that shape.
@@ -184,13 +203,17 @@ class ClassifierWeights:
         return cls(
             tuple(labels),
             tuple(intercept),
-            Weights.decode(data["word"], len(labels)),
-            Weights.decode(data["char"], len(labels)),
+            Weights.decode(_parts_of("word", parts), len(labels)),
+            Weights.decode(_parts_of("char", parts), len(labels)),
             frozenset(stop_words),
             ranges[0],
             ranges[1],
             temperature,
         )
+
+
+def _parts_of(name: str, parts: Mapping[str, Part]) -> dict[str, Part]:
+    return {key: parts[f"{name}.{key}"] for key in ("terms", "weights")}
 
 
 def repeated_rows(rows: Sequence[int]) -> list[int]:
