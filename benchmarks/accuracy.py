@@ -61,6 +61,8 @@ BLIND_PAIRS = (
     "blind-17",
     "blind-18",
     "blind-19",
+    "blind-20",
+    "blind-21",
 )
 DEV_HARD = (
     HERE / "data" / "dev-hard.csv",
