@@ -136,6 +136,7 @@ def test_model_file_is_one_envelope_with_named_parts(saved: Path) -> None:
     assert list(parts) == [
         "body",
         "words",
+        "common",
         "word.terms",
         "word.weights",
         "char.terms",

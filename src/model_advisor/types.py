@@ -89,12 +89,22 @@ class Discount(_Frozen):
     rules: tuple[str, ...] = ()  # the rules it kept from firing, or that it weakened
 
 
+class Correction(_Frozen):
+    """A word of the task read as another: a misspelling one typo away from a word that many
+    examples of the knowledge hold ("wgether" read as "whether")."""
+
+    word: str  # as written
+    read_as: str
+
+
 class Evidence(_Frozen):
-    """Why the advisor decided: the rules that fired and the classifier's weightiest terms."""
+    """Why the advisor decided: the rules that fired, the classifier's weightiest terms, the
+    words that counted for less, and the misspelt words read as the words meant."""
 
     rules: tuple[RuleHit, ...] = ()
     terms: tuple[TermWeight, ...] = ()
     discounted: tuple[Discount, ...] = ()
+    corrected: tuple[Correction, ...] = ()
 
 
 class Citation(_Frozen):

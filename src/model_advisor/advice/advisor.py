@@ -30,6 +30,7 @@ from ..types import (
     Advice,
     Category,
     Citation,
+    Correction,
     Evidence,
     Part,
     Provenance,
@@ -121,7 +122,7 @@ class Advisor:
                 confidence=0.0,
                 scores={c: round(s, 4) for c, s in decision.scores.items()},
                 ambiguous=False,
-                evidence=Evidence(rules=tuple(hits)),
+                evidence=Evidence(rules=tuple(hits), corrected=decided.corrections),
                 citations=(),
                 recommendation=_REPHRASE,
                 explanation=_NO_EVIDENCE,
@@ -143,13 +144,20 @@ class Advisor:
         explanation = self._explain(decision, hits, parts, combines, alternatives)
         if discounted:
             explanation = f"{explanation} {describe(discounted)}"
+        if decided.corrections:
+            explanation = f"{explanation} {_spelling(decided.corrections)}"
         return Advice(
             task=text,
             category=category,
             confidence=round(decision.confidence, 4),
             scores={c: round(s, 4) for c, s in decision.scores.items()},
             ambiguous=decision.ambiguous,
-            evidence=Evidence(rules=tuple(hits), terms=tuple(terms), discounted=tuple(discounted)),
+            evidence=Evidence(
+                rules=tuple(hits),
+                terms=tuple(terms),
+                discounted=tuple(discounted),
+                corrected=decided.corrections,
+            ),
             citations=tuple(self.cite(p) for p in passages),
             recommendation=self._recommend(category, parts, alternatives),
             explanation=explanation,
@@ -393,6 +401,13 @@ class Advisor:
 def _with_words(decided: Decided) -> list[RuleHit]:
     """The hits of a task decided with ``matched_words`` (they are RuleHits)."""
     return [hit for hit in decided.hits if isinstance(hit, RuleHit)]
+
+
+def _spelling(corrections: Sequence[Correction]) -> str:
+    """The explanation's sentence on misspelt words read as the words meant."""
+    read = " and ".join(f'"{c.word}" as "{c.read_as}"' for c in corrections)
+    kind = "typos of words" if len(corrections) > 1 else "a typo of a word"
+    return f"Read {read} ({kind} that many example tasks hold)."
 
 
 _REPHRASE = "Describe the task with what goes in and what should come out, then ask again."

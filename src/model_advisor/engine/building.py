@@ -139,13 +139,13 @@ def decision_temperatures(
     from ..knowledge.training import best_temperature
 
     categories = compiled.settings.ids
-    rules = RuleEngine(compiled.rules, compiled.known_words)
+    rules = RuleEngine(compiled.rules, compiled.known_words, compiled.common)
     ruled: list[int] = []  # the examples a rule fired on, by index
     alone: list[int] = []  # the others
     log_scores: list[list[float]] = []
     truth: list[int] = []
     for example, probabilities in zip(examples, held_out, strict=True):
-        _, _, _, hits = match_rules(rules, example.task)
+        hits = match_rules(rules, example.task).hits
         scores = combine(hits, probabilities, categories=categories).scores
         log_scores.append([math.log(max(scores[c], SMALLEST_SCORE)) for c in categories])
         (ruled if hits else alone).append(len(truth))

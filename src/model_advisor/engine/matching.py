@@ -22,6 +22,7 @@ from .._text import Analysis, normalize, stem
 from ..knowledge.compiled import FUZZY_MIN_LENGTH, ConditionTables, CueTables, RuleTables
 from ..knowledge.schema import Condition, Rule, regex_options
 from ..types import Category, RuleHit
+from .spelling import Speller
 
 _NEAR_CACHE_SIZE = 20_000  # unknown long words and the keywords near them; cleared when full
 SUBORDINATE_WEIGHT = 0.5
@@ -351,10 +352,18 @@ class RuleEngine:
     only set the scene (background): "spot cracked tiles, because we want to write a guide
     later" asks for spotting, and its "write" does not veto the rules that spotting fires.
     Misspelt keywords are matched too (see :class:`ConditionIndex`), except in vetoes;
-    ``known_words`` are real words of the knowledge, never taken for typos.
+    ``known_words`` are real words of the knowledge, never taken for typos. The
+    :attr:`speller` reads a task's misspelt words as the ``common`` words of the knowledge
+    they were meant to be, before anything reads the task (:func:`.pipeline.match_rules`).
     """
 
-    def __init__(self, tables: RuleTables, known_words: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        tables: RuleTables,
+        known_words: frozenset[str] = frozenset(),
+        common: Sequence[str] = (),
+    ) -> None:
+        self.speller = Speller(known_words, common)
         self._rules = tables.rules
         self._groups = tables.groups
         self._by_condition = tables.by_condition

@@ -1,9 +1,10 @@
 """The one decision pipeline: a task text in, a decision and its evidence out.
 
-:class:`Engine` reads a task (cut to ``MAX_TASK_CHARS``), analyses it once, matches the rules,
-scores it with the classifier and combines both (:func:`~.decision.combine`), with the
-no-evidence gate. ``advise``, the batch, ``evaluate``, ``rules test`` and ``rules stats`` all
-call it, so each measures exactly what the others answer.
+:class:`Engine` reads a task (cut to ``MAX_TASK_CHARS``), reads its misspelt words as the words
+meant (:mod:`.spelling`), analyses it once, matches the rules, scores it with the classifier
+and combines both (:func:`~.decision.combine`), with the no-evidence gate. ``advise``, the
+batch, ``evaluate``, ``rules test`` and ``rules stats`` all call it, so each measures exactly
+what the others answer.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 from .._text import Analysis
 from ..errors import InvalidTaskError, ModelFileError
 from ..knowledge.loader import Knowledge
-from ..types import Category
+from ..types import Category, Correction
 from .classifier import Features, TaskClassifier
 from .decision import Decision, Weighted, combine, text_has_evidence
 from .matching import CueMatcher, Hit, RuleEngine
@@ -42,6 +43,17 @@ class Decided(NamedTuple):
     features: Features
     probabilities: dict[Category, float]  # the classifier's, alone
     decision: Decision
+    corrections: tuple[Correction, ...] = ()  # misspelt words, read as the words meant
+
+
+class Matched(NamedTuple):
+    """The pipeline's first half: a task read, analysed and matched against the rules."""
+
+    text: str  # the text read: the task, cut to MAX_TASK_CHARS
+    truncated: bool
+    analysis: Analysis  # of the text with its misspelt words corrected
+    hits: Sequence[Weighted]
+    corrections: tuple[Correction, ...]
 
 
 def read_task(task: object) -> tuple[str, bool]:
@@ -55,10 +67,9 @@ def read_task(task: object) -> tuple[str, bool]:
     return task[:MAX_TASK_CHARS], len(task) > MAX_TASK_CHARS
 
 
-def match_rules(
-    rules: RuleEngine, task: str, matched_words: bool = False
-) -> tuple[str, bool, Analysis, Sequence[Weighted]]:
-    """The pipeline's first half: the task read, analysed once, and the rules that fire.
+def match_rules(rules: RuleEngine, task: str, matched_words: bool = False) -> Matched:
+    """The pipeline's first half: the task read, its misspelt words corrected, analysed once,
+    and the rules that fire.
 
     ``rules test`` and the silent-rule check use it alone (they need no model).
 
@@ -67,9 +78,12 @@ def match_rules(
     """
     text, truncated = read_task(task)
     analysis = Analysis.of(text)  # normalised, split and stemmed once for every matcher
+    spelled, corrections = rules.speller.correct(text, analysis.tokens)
+    if corrections:
+        analysis = Analysis.of(spelled)
     hits: Sequence[Weighted]
     hits = rules.match(analysis) if matched_words else rules.weigh(analysis)
-    return text, truncated, analysis, hits
+    return Matched(text, truncated, analysis, hits, corrections)
 
 
 class Engine:
@@ -83,7 +97,7 @@ class Engine:
         self.knowledge = knowledge
         self.categories = knowledge.categories
         try:
-            self.rules = RuleEngine(knowledge.rules, knowledge.known_words)
+            self.rules = RuleEngine(knowledge.rules, knowledge.known_words, knowledge.common_words)
             self.kinds = CueMatcher(knowledge.kinds)
             self.modalities = CueMatcher(knowledge.modalities)
         except ValueError as err:
@@ -99,8 +113,8 @@ class Engine:
         Raises:
             InvalidTaskError: when ``task`` is not a string, or is empty or blank.
         """
-        text, truncated, analysis, hits = match_rules(self.rules, task, matched_words)
-        return self._weigh(text, truncated, analysis, hits)
+        text, truncated, analysis, hits, corrections = match_rules(self.rules, task, matched_words)
+        return self._weigh(text, truncated, analysis, hits, corrections)
 
     def decide_many(self, tasks: Sequence[str]) -> list[Decided | InvalidTaskError]:
         """:meth:`decide` (without matched words) for many tasks at once, in order.
@@ -121,13 +135,19 @@ class Engine:
                 errors[position] = err.with_traceback(None)  # keeps no frame alive
         with collector_paused():
             analyses = Analysis.many([text for text, _ in read])
+            correct = self.rules.speller.correct
+            spelled = [correct(text, a.tokens) for (text, _), a in zip(read, analyses, strict=True)]
+            analyses = [
+                Analysis.of(text) if corrections else analysis
+                for analysis, (text, corrections) in zip(analyses, spelled, strict=True)
+            ]
             hits: list[list[Hit]] = [self.rules.weigh(analysis) for analysis in analyses]
             features = self._features_many([analysis.seen for analysis in analyses])
             decided = iter(
                 [
-                    self._weigh(text, truncated, analysis, found, scored)
-                    for (text, truncated), analysis, found, scored in zip(
-                        read, analyses, hits, features, strict=True
+                    self._weigh(text, truncated, analysis, found, corrections, scored)
+                    for (text, truncated), analysis, found, (_, corrections), scored in zip(
+                        read, analyses, hits, spelled, features, strict=True
                     )
                 ]
             )
@@ -155,6 +175,7 @@ class Engine:
         truncated: bool,
         analysis: Analysis,
         hits: Sequence[Weighted],
+        corrections: tuple[Correction, ...],
         features: Features | None = None,
     ) -> Decided:
         if features is None:
@@ -169,7 +190,9 @@ class Engine:
             has_evidence=evidence,
             temperature=temperatures.ruled if hits else temperatures.alone,
         )
-        return Decided(text, truncated, analysis, hits, features, probabilities, decision)
+        return Decided(
+            text, truncated, analysis, hits, features, probabilities, decision, corrections
+        )
 
 
 @contextmanager

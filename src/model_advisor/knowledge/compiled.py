@@ -19,6 +19,12 @@ from .schema import Condition, KeywordCondition, PatternCondition, PhraseConditi
 
 FUZZY_MIN_LENGTH = 7
 """Keywords this long or longer are also matched when misspelt by one letter."""
+SPELLING_MIN_LENGTH = 5
+"""Words this long or longer are read as a common word of the knowledge when misspelt by one
+letter (:mod:`model_advisor.engine.spelling`); shorter ones are left as written: too many real
+words lie one typo apart."""
+COMMON_EXAMPLES = 5
+"""A word is common, one that a misspelt word can be read as, when this many examples hold it."""
 
 Phrases = dict[str, list[tuple[tuple[str, ...], int]]]
 

@@ -23,6 +23,7 @@ import contextlib
 import hashlib
 import math
 import os
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +36,7 @@ from .._text import normalize, words
 from .._version import __version__
 from ..errors import ExampleDataError, KnowledgeBaseError, ModelFileError
 from ..types import Category, Example
-from .compiled import FUZZY_MIN_LENGTH, CueTables, RuleTables
+from .compiled import COMMON_EXAMPLES, SPELLING_MIN_LENGTH, CueTables, RuleTables
 from .modelfile import (
     REBUILD,
     Part,
@@ -84,6 +85,7 @@ BUILDERS = (
     "engine/decision.py",
     "engine/matching.py",
     "engine/pipeline.py",
+    "engine/spelling.py",
     "knowledge/compiled.py",
     "knowledge/examples.py",
     "knowledge/frames.py",
@@ -141,13 +143,14 @@ class CompiledRules:
     rules: RuleTables
     kinds: CueTables
     modalities: CueTables
-    words: tuple[str, ...]
-    """Every word of the knowledge (examples, rules, notes) long enough to be taken for a
-    misspelt keyword (:data:`~.compiled.FUZZY_MIN_LENGTH`), sorted."""
+    words: tuple[str, ...]  # every word of the knowledge (examples, rules, notes), sorted
+    common: tuple[str, ...]
+    """The words a misspelling may be read as, commonest first: the words of plain letters
+    that :data:`~.compiled.COMMON_EXAMPLES` examples or more hold."""
 
     @property
     def known_words(self) -> frozenset[str]:
-        """Real words of the knowledge: never taken for misspellings of a keyword."""
+        """Real words of the knowledge: never taken for misspellings."""
         return frozenset(self.words)
 
 
@@ -163,8 +166,11 @@ def compile_rules(directory: Path, ruleset: RuleSet, examples: Sequence[Example]
     notes = directory / ruleset.settings.notes
     if notes.is_file():
         texts.append(notes.read_text(encoding="utf-8", errors="replace"))
-    vocabulary = tuple(
-        sorted({w for text in texts for w in words(normalize(text)) if len(w) >= FUZZY_MIN_LENGTH})
+    held = Counter(w for e in examples for w in set(words(normalize(e.task))))
+    vocabulary = sorted({w for text in texts for w in words(normalize(text))})
+    common = sorted(
+        (w for w, count in held.items() if count >= COMMON_EXAMPLES and _plain(w)),
+        key=lambda w: (-held[w], w),
     )
     settings = ruleset.settings
     return CompiledRules(
@@ -172,8 +178,14 @@ def compile_rules(directory: Path, ruleset: RuleSet, examples: Sequence[Example]
         RuleTables.compile(ruleset.rules),
         CueTables.compile([(k.id, k.cues) for k in settings.kinds]),
         CueTables.compile([(m.id, m.cues) for m in settings.modalities]),
-        vocabulary,
+        tuple(vocabulary),
+        tuple(common),
     )
+
+
+def _plain(word: str) -> bool:
+    """A word of four or more plain letters: one a misspelling (of five or more) may be."""
+    return len(word) >= SPELLING_MIN_LENGTH - 1 and word.isascii() and word.isalpha()
 
 
 @dataclass(frozen=True)
@@ -218,6 +230,7 @@ class Knowledge:
     kinds: CueTables
     modalities: CueTables
     known_words: frozenset[str]
+    common_words: tuple[str, ...]  # what a misspelt word may be read as, commonest first
     classifier: ClassifierWeights
     decision_temperatures: Temperatures  # the calibration of the combined scores
     notes: KnowledgeBase
@@ -313,7 +326,8 @@ def frame_model(
         "classifier": classifier,
         "decision": {"temperature": temperatures.ruled, "temperature_alone": temperatures.alone},
     }
-    return frame(header, {"body": json_part(body), "words": words_part(compiled.words), **columns})
+    words = {"words": words_part(compiled.words), "common": words_part(compiled.common)}
+    return frame(header, {"body": json_part(body), **words, **columns})
 
 
 def read_model(path: Path, stamp: str | None = None) -> tuple[dict[str, Any], dict[str, Part]]:
@@ -364,6 +378,7 @@ def _decode(
             raise ValueError("the body is not an object")
         settings = Settings.model_validate(body["settings"])
         known = read_words_part(parts["words"])
+        common = read_words_part(parts["common"])
         classifier = ClassifierWeights.decode(body["classifier"], parts)
         if sorted(classifier.labels) != sorted(settings.ids):
             raise ValueError(f"labels {list(classifier.labels)} are not the declared categories")
@@ -389,6 +404,7 @@ def _decode(
         kinds=kinds,
         modalities=modalities,
         known_words=frozenset(known),
+        common_words=tuple(common),
         classifier=classifier,
         decision_temperatures=temperatures,
         notes=passages,

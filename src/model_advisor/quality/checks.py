@@ -85,8 +85,8 @@ def _conflicting_examples(path: Path, examples: list[Example]) -> list[Problem]:
 def _silent_rules(directory: Path, ruleset: RuleSet, examples: list[Example]) -> list[Problem]:
     # the rules compiled as the advisor compiles them (no model needed): the same matches
     compiled = compile_rules(directory, ruleset, examples)
-    engine = RuleEngine(compiled.rules, compiled.known_words)
-    fired = {hit.rule_id for e in examples for hit in match_rules(engine, e.task)[3]}
+    engine = RuleEngine(compiled.rules, compiled.known_words, compiled.common)
+    fired = {hit.rule_id for e in examples for hit in match_rules(engine, e.task).hits}
     return [
         _at(ruleset, rule, "silent-rule", "fires on no example task; add examples it covers")
         for rule in ruleset.rules
@@ -196,11 +196,11 @@ def run_rule_tests(directory: Path) -> RuleTestReport:
     """
     ruleset = load_rules(directory)
     compiled = compile_directory(directory, ruleset)
-    engine = RuleEngine(compiled.rules, compiled.known_words)
+    engine = RuleEngine(compiled.rules, compiled.known_words, compiled.common)
 
     def fires(rule: Rule, text: str) -> bool:
         try:
-            hits = match_rules(engine, text)[3]
+            hits = match_rules(engine, text).hits
         except InvalidTaskError:
             return False
         return any(hit.rule_id == rule.id for hit in hits)

@@ -1,0 +1,200 @@
+"""Misspelt words read as the words they were meant to be, before anything else reads a task.
+
+A word that the knowledge does not hold (its examples, rules and notes), one typo away from a
+word that many of its examples hold, is read as that word: "wgether" as "whether", "smmary" as
+"summary", "renser" as "render". The rules, the reading (negation, clauses, questions) and the
+classifier then all see the word meant. A typo here is what fingers do on a keyboard: a letter
+left out, doubled or added beside its neighbours, two letters swapped, or one replaced by a
+key next to it or by another vowel; the first letter stays (people rarely miss it).
+
+Real words the knowledge lacks are the risk ("flour" is not "four", "roots" not "robots"), so a
+word is left alone when it is an English word (pyspellchecker's list of 160,000, read on the
+first word that could be a typo), a capitalised name or an acronym, when it touches a hyphen,
+slash, dot or digit, or when it stands in a text of which more than two in five words are
+unknown (another language, or a jargon the knowledge does not cover). ``benchmarks/misspelt.py``
+measures what it wins back on requests given typos.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+from .._script import word_pattern
+from .._text import stem
+from ..knowledge.compiled import SPELLING_MIN_LENGTH
+from ..types import Correction
+
+KNOWN_SHARE = 0.6
+"""A text is corrected only when at least this share of its words (of three letters or more)
+are known."""
+_WORD_LENGTH = 3
+_LONG = re.compile(rf"[^\W\d_]{{{SPELLING_MIN_LENGTH},}}")  # words that may be corrected
+CACHE_SIZE = 20_000
+"""Unknown words whose correction (or its absence) is remembered; when full, it starts afresh."""
+
+_KEYBOARD = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_VOWELS = frozenset("aeiou")
+_BEFORE = frozenset("-_/@.#'")  # a word after one of these is part of a name, path or handle
+_AFTER = frozenset("-_/@#'")
+
+
+def _neighbours() -> dict[str, frozenset[str]]:
+    """Each letter's neighbours on a QWERTY keyboard: beside it on its row, and the two keys
+    that touch it on the rows above and below (rows are offset by half a key)."""
+    near: dict[str, set[str]] = defaultdict(set)
+    for row, keys in enumerate(_KEYBOARD):
+        for column, key in enumerate(keys):
+            near[key].update(keys[max(column - 1, 0) : column + 2])
+            if row + 1 < len(_KEYBOARD):
+                below = _KEYBOARD[row + 1]
+                for other in below[max(column - 1, 0) : column + 1]:
+                    near[key].add(other)
+                    near[other].add(key)
+    return {key: frozenset(keys - {key}) for key, keys in near.items()}
+
+
+_NEIGHBOURS = _neighbours()
+
+
+def is_typo(written: str, meant: str) -> bool:
+    """Whether ``written`` is ``meant`` with one typo that keeps its first letter (the first
+    two letters swapped count too)."""
+    if written == meant or abs(len(written) - len(meant)) > 1:
+        return False
+    if len(written) == len(meant):
+        wrong = [i for i, (a, b) in enumerate(zip(written, meant, strict=True)) if a != b]
+        if len(wrong) == 2:  # two letters swapped
+            first, second = wrong
+            swapped = written[first] == meant[second] and written[second] == meant[first]
+            return second == first + 1 and swapped
+        if len(wrong) != 1:
+            return False
+        (at,) = wrong
+        a, b = written[at], meant[at]
+        return at > 0 and (b in _NEIGHBOURS.get(a, ()) or (a in _VOWELS and b in _VOWELS))
+    if len(written) < len(meant):  # a letter left out
+        return any(meant[:i] + meant[i + 1 :] == written for i in range(1, len(meant)))
+    # a letter added: doubled, or a key beside the letter before or after it
+    for i in range(1, len(written)):
+        if written[:i] + written[i + 1 :] == meant:
+            extra, before = written[i], written[i - 1]
+            after = written[i + 1] if i + 1 < len(written) else ""
+            if extra in (before, after) or extra in _NEIGHBOURS.get(before, ()):
+                return True
+            if after and extra in _NEIGHBOURS.get(after, ()):
+                return True
+    return False
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """The English words of pyspellchecker's list: real words, never read as typos."""
+    from spellchecker import SpellChecker  # 0.1 s: only once a word may be a typo
+
+    return frozenset(SpellChecker(language="en", distance=1).word_frequency.keys())
+
+
+def _correctable(text: str, word: str, start: int, end: int, first: int) -> bool:
+    """Whether ``word`` (at ``start:end`` of ``text``, whose first word starts at ``first``)
+    may be a typo: plain letters, not a name, an acronym or part of a compound, a path or a
+    handle."""
+    if not (word.isascii() and word.isalpha()):
+        return False
+    if (start and text[start - 1] in _BEFORE) or (end < len(text) and text[end] in _AFTER):
+        return False
+    if word.islower():
+        return True
+    if not (word[0].isupper() and word[1:].islower()):
+        return False  # an acronym, or a name written in capitals
+    before = text[:start].rstrip()  # a capital is a name's, unless it starts a sentence
+    return start == first or (bool(before) and before[-1] in ".!?:;")
+
+
+class Speller:
+    """Reads misspelt words of a task as the common words of the knowledge they were meant to
+    be (see the module's docstring).
+
+    ``known`` are the knowledge's words: never taken for typos. ``common`` are the words a
+    typo is read as, the commonest first: when a typo could be one of several, it is read as
+    the commonest.
+    """
+
+    def __init__(self, known: frozenset[str], common: Sequence[str]) -> None:
+        self._known = known
+        self._rank = {word: rank for rank, word in enumerate(common)}
+        self._index: dict[str, list[str]] | None = None  # built on the first unknown word
+        self._cache: dict[str, str | None] = {}
+
+    def correct(
+        self, text: str, tokens: Sequence[str] | None = None
+    ) -> tuple[str, tuple[Correction, ...]]:
+        """``text`` with its misspelt words replaced, and what was replaced.
+
+        ``tokens``, when given, are the words of ``text`` as its analysis holds them
+        (lowercase): most texts hold no unknown word one typo from a common one, and that is
+        found in them at the cost of a lookup a word.
+        """
+        if not self._rank:
+            return text, ()
+        known = self._known
+        if tokens is None:
+            tokens = _LONG.findall(text.lower())
+        unknown = {w for w in tokens if len(w) >= SPELLING_MIN_LENGTH and w not in known}
+        meanings = {w: meant for w in unknown if w.isascii() and (meant := self._meant(w))}
+        if not meanings:
+            return text, ()
+        matches = list(word_pattern(text).finditer(text))
+        words = [m.group().lower() for m in matches if len(m.group()) >= _WORD_LENGTH]
+        if sum(w not in known for w in words) > (1 - KNOWN_SHARE) * len(words):
+            return text, ()  # another language, or a jargon the knowledge lacks
+        first = matches[0].start()
+        pieces: list[str] = []
+        corrections: list[Correction] = []
+        done = 0
+        for match in matches:
+            word = match.group()
+            meant = meanings.get(word.lower())
+            if meant is None or not _correctable(text, word, match.start(), match.end(), first):
+                continue
+            if word[0].isupper():
+                meant = meant.capitalize()
+            pieces += [text[done : match.start()], meant]
+            corrections.append(Correction(word=word, read_as=meant))
+            done = match.end()
+        if not corrections:
+            return text, ()
+        return "".join([*pieces, text[done:]]), tuple(corrections)
+
+    def _meant(self, word: str) -> str | None:
+        """The common word ``word`` is a typo of, if any (remembered)."""
+        if word in self._cache:
+            return self._cache[word]
+        index = self._index if self._index is not None else self._build()
+        candidates = set(index.get(word, ()))
+        for i in range(len(word)):
+            candidates.update(index.get(word[:i] + word[i + 1 :], ()))
+        word_stem = stem(word)
+        meant = min(
+            (c for c in candidates if is_typo(word, c) and stem(c) != word_stem),
+            key=self._rank.__getitem__,
+            default=None,
+        )
+        if meant is not None and word in english_words():
+            meant = None  # a real word the knowledge lacks
+        if len(self._cache) >= CACHE_SIZE:
+            self._cache.clear()
+        self._cache[word] = meant
+        return meant
+
+    def _build(self) -> dict[str, list[str]]:
+        """Index the common words by themselves and by each of their one-letter deletions."""
+        index: dict[str, list[str]] = defaultdict(list)
+        for word in self._rank:
+            index[word].append(word)
+            for i in range(len(word)):
+                index[word[:i] + word[i + 1 :]].append(word)
+        self._index = dict(index)  # last: another thread takes it as the sign all is built
+        return self._index
