@@ -15,6 +15,7 @@ LAYERS = {
     "types": 0,
     "_text": 0,
     "_script": 0,
+    "_typos": 0,
     "_reading": 0,
     "_table": 0,
     "_paths": 0,

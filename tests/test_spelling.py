@@ -9,9 +9,10 @@ import pytest
 
 from model_advisor import Advisor, load_examples
 from model_advisor._text import Analysis
+from model_advisor._typos import is_typo, lookalikes, typos
 from model_advisor.engine import spelling
 from model_advisor.engine.pipeline import match_rules
-from model_advisor.engine.spelling import Speller, is_typo
+from model_advisor.engine.spelling import Speller
 
 COMMON = ["whether", "summary", "generate", "render", "detect", "four", "speech", "records"]
 KNOWN = frozenset([*COMMON, "write", "down", "each", "these", "sentences", "grammatical"])
@@ -86,17 +87,38 @@ def test_speller_leaves_names_compounds_and_foreign_texts_alone(
     assert speller.correct(text) == (text, ())
 
 
-def test_speller_never_takes_an_english_word_for_a_typo(speller: Speller) -> None:
-    # "flour" is one letter from "four", and "roots" from "robots": real words the knowledge
-    # lacks are left as written
-    speller = Speller(KNOWN, [*COMMON, "robots"])
-    assert "flour" in spelling.english_words() and "roots" in spelling.english_words()
+def test_english_words_that_are_typos_of_common_ones_are_known() -> None:
+    # "flour" is one letter from "four", "roots" from "robots": real words are kept as known
+    # words of the model, so the speller leaves them as written
+    found = lookalikes(["four", "robots", "whether"], 5)
 
+    assert {"flour", "roots"} <= found
+    assert all(any(is_typo(w, c) for c in ("four", "robots", "whether")) for w in found)
+    assert "roobts" not in found  # not English
+    speller = Speller(KNOWN | found, [*COMMON, "robots"])
     assert speller.correct("write down these sentences about roots") == (
         "write down these sentences about roots",
         (),
     )
-    assert speller.correct("write down roobts")[0] == "write down robots"
+    assert speller.correct("write down these sentences about roobts")[0].endswith("robots")
+
+
+def test_the_shipped_model_knows_the_english_lookalikes_of_its_common_words(
+    shipped: Advisor,
+) -> None:
+    known = shipped.knowledge.known_words
+    assert {"roots", "flour", "diving", "pills"} <= known
+    assert shipped.engine.rules.speller.correct("write about roots and diving")[1] == ()
+
+
+@pytest.mark.parametrize("word", ["whether", "summary", "render", "ab", "speech", "queue"])
+def test_typos_keep_the_first_letter_and_make_one_slip(word: str) -> None:
+    for written in typos(word):
+        assert is_typo(written, word)
+        assert written[0] == word[0] or written[:2] == word[1::-1]  # or the first two swapped
+        assert abs(len(written) - len(word)) <= 1
+    twice = {w for t in sorted(typos(word))[:20] for w in typos(t)} - typos(word) - {word}
+    assert twice and not any(is_typo(w, word) for w in twice)
 
 
 def test_speller_prefers_the_commonest_word() -> None:

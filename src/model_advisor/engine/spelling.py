@@ -3,13 +3,13 @@
 A word that the knowledge does not hold (its examples, rules and notes), one typo away from a
 word that many of its examples hold, is read as that word: "wgether" as "whether", "smmary" as
 "summary", "renser" as "render". The rules, the reading (negation, clauses, questions) and the
-classifier then all see the word meant. A typo here is what fingers do on a keyboard: a letter
-left out, doubled or added beside its neighbours, two letters swapped, or one replaced by a
-key next to it or by another vowel; the first letter stays (people rarely miss it).
+classifier then all see the word meant. A typo is what fingers do on a keyboard
+(:mod:`model_advisor._typos`).
 
-Real words the knowledge lacks are the risk ("flour" is not "four", "roots" not "robots"), so a
-word is left alone when it is an English word (pyspellchecker's list of 160,000, read on the
-first word that could be a typo), a capitalised name or an acronym, when it touches a hyphen,
+Real words the knowledge lacks are the risk ("flour" is not "four", "roots" not "robots"): the
+knowledge's words that are never corrected include the English words that are typos of its
+common words (found when its model is built, :func:`~model_advisor._typos.lookalikes`). A
+word is left alone too when it is a capitalised name or an acronym, when it touches a hyphen,
 slash, dot or digit, or when it stands in a text of which more than two in five words are
 unknown (another language, or a jargon the knowledge does not cover). ``benchmarks/misspelt.py``
 measures what it wins back on requests given typos.
@@ -17,13 +17,13 @@ measures what it wins back on requests given typos.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import defaultdict
 from collections.abc import Sequence
 
 from .._script import word_pattern
 from .._text import stem
+from .._typos import is_typo
 from ..knowledge.compiled import SPELLING_MIN_LENGTH
 from ..types import Correction
 
@@ -35,66 +35,8 @@ _LONG = re.compile(rf"[^\W\d_]{{{SPELLING_MIN_LENGTH},}}")  # words that may be 
 CACHE_SIZE = 20_000
 """Unknown words whose correction (or its absence) is remembered; when full, it starts afresh."""
 
-_KEYBOARD = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
-_VOWELS = frozenset("aeiou")
 _BEFORE = frozenset("-_/@.#'")  # a word after one of these is part of a name, path or handle
 _AFTER = frozenset("-_/@#'")
-
-
-def _neighbours() -> dict[str, frozenset[str]]:
-    """Each letter's neighbours on a QWERTY keyboard: beside it on its row, and the two keys
-    that touch it on the rows above and below (rows are offset by half a key)."""
-    near: dict[str, set[str]] = defaultdict(set)
-    for row, keys in enumerate(_KEYBOARD):
-        for column, key in enumerate(keys):
-            near[key].update(keys[max(column - 1, 0) : column + 2])
-            if row + 1 < len(_KEYBOARD):
-                below = _KEYBOARD[row + 1]
-                for other in below[max(column - 1, 0) : column + 1]:
-                    near[key].add(other)
-                    near[other].add(key)
-    return {key: frozenset(keys - {key}) for key, keys in near.items()}
-
-
-_NEIGHBOURS = _neighbours()
-
-
-def is_typo(written: str, meant: str) -> bool:
-    """Whether ``written`` is ``meant`` with one typo that keeps its first letter (the first
-    two letters swapped count too)."""
-    if written == meant or abs(len(written) - len(meant)) > 1:
-        return False
-    if len(written) == len(meant):
-        wrong = [i for i, (a, b) in enumerate(zip(written, meant, strict=True)) if a != b]
-        if len(wrong) == 2:  # two letters swapped
-            first, second = wrong
-            swapped = written[first] == meant[second] and written[second] == meant[first]
-            return second == first + 1 and swapped
-        if len(wrong) != 1:
-            return False
-        (at,) = wrong
-        a, b = written[at], meant[at]
-        return at > 0 and (b in _NEIGHBOURS.get(a, ()) or (a in _VOWELS and b in _VOWELS))
-    if len(written) < len(meant):  # a letter left out
-        return any(meant[:i] + meant[i + 1 :] == written for i in range(1, len(meant)))
-    # a letter added: doubled, or a key beside the letter before or after it
-    for i in range(1, len(written)):
-        if written[:i] + written[i + 1 :] == meant:
-            extra, before = written[i], written[i - 1]
-            after = written[i + 1] if i + 1 < len(written) else ""
-            if extra in (before, after) or extra in _NEIGHBOURS.get(before, ()):
-                return True
-            if after and extra in _NEIGHBOURS.get(after, ()):
-                return True
-    return False
-
-
-@functools.cache
-def english_words() -> frozenset[str]:
-    """The English words of pyspellchecker's list: real words, never read as typos."""
-    from spellchecker import SpellChecker  # 0.1 s: only once a word may be a typo
-
-    return frozenset(SpellChecker(language="en", distance=1).word_frequency.keys())
 
 
 def _correctable(text: str, word: str, start: int, end: int, first: int) -> bool:
@@ -182,8 +124,6 @@ class Speller:
             key=self._rank.__getitem__,
             default=None,
         )
-        if meant is not None and word in english_words():
-            meant = None  # a real word the knowledge lacks
         if len(self._cache) >= CACHE_SIZE:
             self._cache.clear()
         self._cache[word] = meant

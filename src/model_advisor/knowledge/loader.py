@@ -33,6 +33,7 @@ from pydantic import ValidationError
 
 from .. import _paths
 from .._text import normalize, words
+from .._typos import lookalikes
 from .._version import __version__
 from ..errors import ExampleDataError, KnowledgeBaseError, ModelFileError
 from ..types import Category, Example
@@ -81,6 +82,7 @@ BUILDERS = (
     "_reading/words.py",
     "_script.py",
     "_text.py",
+    "_typos.py",
     "engine/building.py",
     "engine/decision.py",
     "engine/matching.py",
@@ -143,7 +145,9 @@ class CompiledRules:
     rules: RuleTables
     kinds: CueTables
     modalities: CueTables
-    words: tuple[str, ...]  # every word of the knowledge (examples, rules, notes), sorted
+    words: tuple[str, ...]
+    """Every word of the knowledge (examples, rules, notes), and the English words that are
+    typos of its common ones (:func:`~model_advisor._typos.lookalikes`), sorted."""
     common: tuple[str, ...]
     """The words a misspelling may be read as, commonest first: the words of plain letters
     that :data:`~.compiled.COMMON_EXAMPLES` examples or more hold."""
@@ -167,18 +171,19 @@ def compile_rules(directory: Path, ruleset: RuleSet, examples: Sequence[Example]
     if notes.is_file():
         texts.append(notes.read_text(encoding="utf-8", errors="replace"))
     held = Counter(w for e in examples for w in set(words(normalize(e.task))))
-    vocabulary = sorted({w for text in texts for w in words(normalize(text))})
     common = sorted(
         (w for w, count in held.items() if count >= COMMON_EXAMPLES and _plain(w)),
         key=lambda w: (-held[w], w),
     )
+    vocabulary = {w for text in texts for w in words(normalize(text))}
+    vocabulary |= lookalikes(common, SPELLING_MIN_LENGTH)  # real words, never typos
     settings = ruleset.settings
     return CompiledRules(
         settings,
         RuleTables.compile(ruleset.rules),
         CueTables.compile([(k.id, k.cues) for k in settings.kinds]),
         CueTables.compile([(m.id, m.cues) for m in settings.modalities]),
-        tuple(vocabulary),
+        tuple(sorted(vocabulary)),
         tuple(common),
     )
 

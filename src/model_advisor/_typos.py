@@ -1,0 +1,73 @@
+"""What a typo is: the words one slip of the fingers away from a word.
+
+A typo keeps a word's first letter (people rarely miss it) and makes one slip: a letter left
+out, two neighbouring letters swapped (the first two included), one letter replaced by a key
+beside it on a QWERTY keyboard or by another vowel, or one letter added, doubled or a key
+beside one of its neighbours. :mod:`model_advisor.engine.spelling` reads such words as the
+words meant; the knowledge's model keeps the English words that are typos of its common
+words by this measure (:func:`lookalikes`), so that they are never taken for typos.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from collections.abc import Iterable
+
+_KEYBOARD = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_VOWELS = frozenset("aeiou")
+
+
+def _neighbours() -> dict[str, frozenset[str]]:
+    """Each letter's neighbours on a QWERTY keyboard: beside it on its row, and the keys that
+    touch it on the rows above and below (rows are offset by half a key)."""
+    near: dict[str, set[str]] = defaultdict(set)
+    for row, keys in enumerate(_KEYBOARD):
+        for column, key in enumerate(keys):
+            near[key].update(keys[max(column - 1, 0) : column + 2])
+            if row + 1 < len(_KEYBOARD):
+                for other in _KEYBOARD[row + 1][max(column - 1, 0) : column + 1]:
+                    near[key].add(other)
+                    near[other].add(key)
+    return {key: frozenset(keys - {key}) for key, keys in near.items()}
+
+
+_NEIGHBOURS = _neighbours()
+_NONE: frozenset[str] = frozenset()
+
+
+@functools.lru_cache(maxsize=4096)
+def typos(word: str) -> frozenset[str]:
+    """Every word one typo away from ``word`` (lowercase letters), ``word`` itself aside."""
+    found: set[str] = set()
+    for i in range(1, len(word)):
+        found.add(word[:i] + word[i + 1 :])  # left out
+        letter = word[i]
+        replacements = _NEIGHBOURS.get(letter, _NONE) | (_VOWELS if letter in _VOWELS else _NONE)
+        found.update(word[:i] + other + word[i + 1 :] for other in replacements)
+    for i in range(len(word) - 1):
+        found.add(word[:i] + word[i + 1] + word[i] + word[i + 2 :])  # swapped
+    for i in range(1, len(word) + 1):  # added between word[i - 1] and word[i]
+        beside = {word[i - 1], *word[i : i + 1]}
+        added = beside.union(*(_NEIGHBOURS.get(letter, _NONE) for letter in beside))
+        found.update(word[:i] + other + word[i:] for other in added)
+    found.discard(word)
+    return frozenset(found)
+
+
+def is_typo(written: str, meant: str) -> bool:
+    """Whether ``written`` is ``meant`` with one typo."""
+    return written in typos(meant)
+
+
+def lookalikes(words: Iterable[str], least: int) -> set[str]:
+    """The English words of ``least`` letters or more that are typos of some of ``words``:
+    real words that must not be read as one of them ("roots" is no typo of "robots").
+
+    The English words are pyspellchecker's list of 160,000 (imported only here: a model is
+    being built).
+    """
+    from spellchecker import SpellChecker
+
+    english = SpellChecker(language="en", distance=1)
+    return {t for word in words for t in typos(word) if len(t) >= least and t in english}
