@@ -17,12 +17,11 @@ measures what it wins back on requests given typos.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 
 from .._script import word_pattern
-from .._text import stem
+from .._text import normalize, stem, words
 from .._typos import is_typo
 from ..knowledge.compiled import SPELLING_MIN_LENGTH
 from ..types import Correction
@@ -31,10 +30,11 @@ KNOWN_SHARE = 0.6
 """A text is corrected only when at least this share of its words (of three letters or more)
 are known."""
 _WORD_LENGTH = 3
-_LONG = re.compile(rf"[^\W\d_]{{{SPELLING_MIN_LENGTH},}}")  # words that may be corrected
 CACHE_SIZE = 20_000
 """Unknown words whose correction (or its absence) is remembered; when full, it starts afresh."""
 
+_Index = tuple[dict[str, list[str]], list[tuple[frozenset[str], frozenset[str]]]]
+"""The common words by their one-letter deletions, and their first and last letters."""
 _BEFORE = frozenset("-_/@.#'")  # a word after one of these is part of a name, path or handle
 _AFTER = frozenset("-_/@#'")
 
@@ -67,7 +67,7 @@ class Speller:
     def __init__(self, known: frozenset[str], common: Sequence[str]) -> None:
         self._known = known
         self._rank = {word: rank for rank, word in enumerate(common)}
-        self._index: dict[str, list[str]] | None = None  # built on the first unknown word
+        self._index: _Index | None = None  # built on the first unknown word
         self._cache: dict[str, str | None] = {}
 
     def correct(
@@ -75,23 +75,25 @@ class Speller:
     ) -> tuple[str, tuple[Correction, ...]]:
         """``text`` with its misspelt words replaced, and what was replaced.
 
-        ``tokens``, when given, are the words of ``text`` as its analysis holds them
-        (lowercase): most texts hold no unknown word one typo from a common one, and that is
-        found in them at the cost of a lookup a word.
+        ``tokens``, when given, are the words of ``text`` as its analysis holds them: most
+        texts hold no unknown word, or too many, and that is found in them at the cost of a
+        lookup a word.
         """
         if not self._rank:
             return text, ()
         known = self._known
         if tokens is None:
-            tokens = _LONG.findall(text.lower())
+            tokens = words(normalize(text))
         unknown = {w for w in tokens if len(w) >= SPELLING_MIN_LENGTH and w not in known}
+        if not unknown:
+            return text, ()
+        counted = [w for w in tokens if len(w) >= _WORD_LENGTH]
+        if sum(w not in known for w in counted) > (1 - KNOWN_SHARE) * len(counted):
+            return text, ()  # another language, or a jargon the knowledge lacks
         meanings = {w: meant for w in unknown if w.isascii() and (meant := self._meant(w))}
         if not meanings:
             return text, ()
         matches = list(word_pattern(text).finditer(text))
-        words = [m.group().lower() for m in matches if len(m.group()) >= _WORD_LENGTH]
-        if sum(w not in known for w in words) > (1 - KNOWN_SHARE) * len(words):
-            return text, ()  # another language, or a jargon the knowledge lacks
         first = matches[0].start()
         pieces: list[str] = []
         corrections: list[Correction] = []
@@ -114,27 +116,46 @@ class Speller:
         """The common word ``word`` is a typo of, if any (remembered)."""
         if word in self._cache:
             return self._cache[word]
-        index = self._index if self._index is not None else self._build()
-        candidates = set(index.get(word, ()))
-        for i in range(len(word)):
-            candidates.update(index.get(word[:i] + word[i + 1 :], ()))
-        word_stem = stem(word)
-        meant = min(
-            (c for c in candidates if is_typo(word, c) and stem(c) != word_stem),
-            key=self._rank.__getitem__,
-            default=None,
-        )
+        meant = self._find(word)
         if len(self._cache) >= CACHE_SIZE:
             self._cache.clear()
         self._cache[word] = meant
         return meant
 
-    def _build(self) -> dict[str, list[str]]:
-        """Index the common words by themselves and by each of their one-letter deletions."""
+    def _find(self, word: str) -> str | None:
+        index, ends = self._index or self._build()
+        # A typo leaves the first letters of a word or its last ones as they were, together
+        # all but two of them: most unknown words share neither half with a common word.
+        half = (len(word) - 2) // 2
+        starts, finishes = ends[min(half, len(ends) - 1)]
+        if word[:half] not in starts and word[len(word) - half :] not in finishes:
+            return None
+        candidates = set(index.get(word, ()))
+        for i in range(len(word)):
+            candidates.update(index.get(word[:i] + word[i + 1 :], ()))
+        typos = [c for c in candidates if is_typo(word, c)]
+        if not typos:
+            return None
+        word_stem = stem(word)  # another form of the same word is no typo ("wider", "wide")
+        return min(
+            (c for c in typos if stem(c) != word_stem), key=self._rank.__getitem__, default=None
+        )
+
+    def _build(self) -> _Index:
+        """Index the common words by themselves and by each of their one-letter deletions, and
+        by their first and last letters, for each number of them."""
         index: dict[str, list[str]] = defaultdict(list)
         for word in self._rank:
             index[word].append(word)
             for i in range(len(word)):
                 index[word[:i] + word[i + 1 :]].append(word)
-        self._index = dict(index)  # last: another thread takes it as the sign all is built
+        longest = max(map(len, self._rank))
+        ends = [
+            (
+                frozenset(w[:half] for w in self._rank),
+                frozenset(w[len(w) - half :] for w in self._rank),
+            )
+            for half in range(longest)
+        ]
+        self._index = (dict(index), ends)  # last: another thread takes it as all built
         return self._index
