@@ -10,7 +10,6 @@ words by this measure (:func:`lookalikes`), so that they are never taken for typ
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -36,7 +35,6 @@ _NEIGHBOURS = _neighbours()
 _NONE: frozenset[str] = frozenset()
 
 
-@functools.lru_cache(maxsize=4096)
 def typos(word: str) -> frozenset[str]:
     """Every word one typo away from ``word`` (lowercase letters), ``word`` itself aside."""
     found: set[str] = set()
@@ -56,8 +54,32 @@ def typos(word: str) -> frozenset[str]:
 
 
 def is_typo(written: str, meant: str) -> bool:
-    """Whether ``written`` is ``meant`` with one typo."""
-    return written in typos(meant)
+    """Whether ``written`` is one of :func:`typos` of ``meant``, found without listing them
+    (a test checks that both agree)."""
+    if written == meant or not written or (written[0] != meant[0] and written[:2] != meant[1::-1]):
+        return False
+    if len(written) == len(meant):
+        wrong = [i for i, (a, b) in enumerate(zip(written, meant, strict=True)) if a != b]
+        if len(wrong) == 2:  # swapped
+            first, second = wrong
+            return second == first + 1 and (written[first], written[second]) == (
+                meant[second],
+                meant[first],
+            )
+        if len(wrong) != 1:
+            return False
+        a, b = written[wrong[0]], meant[wrong[0]]  # replaced (never the first letter)
+        return a in _NEIGHBOURS.get(b, _NONE) or (a in _VOWELS and b in _VOWELS)
+    if len(written) + 1 == len(meant):  # left out
+        return any(meant[:i] + meant[i + 1 :] == written for i in range(1, len(meant)))
+    if len(written) != len(meant) + 1:
+        return False
+    for i in range(1, len(written)):  # added at written[i]
+        if written[:i] + written[i + 1 :] == meant:
+            beside = {written[i - 1], *written[i + 1 : i + 2]}
+            if written[i] in beside or any(written[i] in _NEIGHBOURS.get(b, _NONE) for b in beside):
+                return True
+    return False
 
 
 def lookalikes(words: Iterable[str], least: int) -> set[str]:

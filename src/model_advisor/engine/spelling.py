@@ -84,13 +84,17 @@ class Speller:
         known = self._known
         if tokens is None:
             tokens = words(normalize(text))
-        unknown = {w for w in tokens if len(w) >= SPELLING_MIN_LENGTH and w not in known}
+        unknown = [w for w in tokens if w not in known]
         if not unknown:
             return text, ()
         counted = [w for w in tokens if len(w) >= _WORD_LENGTH]
-        if sum(w not in known for w in counted) > (1 - KNOWN_SHARE) * len(counted):
+        if len([w for w in unknown if len(w) >= _WORD_LENGTH]) > (1 - KNOWN_SHARE) * len(counted):
             return text, ()  # another language, or a jargon the knowledge lacks
-        meanings = {w: meant for w in unknown if w.isascii() and (meant := self._meant(w))}
+        meanings = {
+            w: meant
+            for w in unknown
+            if len(w) >= SPELLING_MIN_LENGTH and w.isascii() and (meant := self._meant(w))
+        }
         if not meanings:
             return text, ()
         matches = list(word_pattern(text).finditer(text))
