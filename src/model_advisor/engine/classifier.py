@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import islice
 from operator import add
 from typing import Literal, NamedTuple
@@ -28,6 +28,9 @@ WORD_CACHE_SIZE = 20_000
 come straight back). Each entry holds a word's n-gram rows and sums, about 1 kB: a table
 ten times larger made a batch of mostly new words take 380 MB at 50,000 rows, and its hit
 rate on such text is low (``benchmarks/batch_memory.py --distinct``)."""
+Finder = Callable[[str], "int | None"]
+"""A term's row, or None: :meth:`Weights.find <model_advisor.knowledge.weights.Weights.find>`
+or the ``get`` of its table."""
 _PUNCTUATION = "".join(chr(c) for c in range(33, 127) if not chr(c).isalnum())
 
 
@@ -135,6 +138,9 @@ class TaskClassifier:
         # command's one text does not wait for tables of every n-gram to be built.
         self._texts += 1
         first = self._texts == 1
+        word_weights, char_weights = self.word_weights_, self.char_weights_
+        find_word = word_weights.find if first else word_weights.index.get
+        find_char = char_weights.find if first else char_weights.index.get
         chars: list[int] = []
         tokens: list[str] = []
         content_grams = content_known = 0
@@ -143,7 +149,7 @@ class TaskClassifier:
         seen: set[int] = set()  # the character rows so far, and those seen more than once
         repeated: set[int] = set()
         for word in normalized.split():
-            entry = cache.get(word) or self._word_entry(word, first)
+            entry = cache.get(word) or self._word_entry(word, find_char, find_word)
             known, count, sums, found, distinct, inner, unigrams = entry
             chars += known
             per_word.append(sums)
@@ -159,10 +165,8 @@ class TaskClassifier:
             if count:
                 content_grams += count
                 content_known += len(known)
-        word_weights = self.word_weights_
-        find = word_weights.find if first else word_weights.index.get
         grams = longer_ngrams(tokens, self.word_ngrams)
-        longer = [row for g in grams if (row := find(g)) is not None]
+        longer = [row for g in grams if (row := find_word(g)) is not None]
         # both sides' sums over the words, column by column, in word order (adding a word's
         # zeros changes no sum); then the word n-grams that cross words
         totals = tuple(map(sum, zip(*per_word, strict=True))) if per_word else self._zeros
@@ -183,22 +187,19 @@ class TaskClassifier:
         coverage = content_known / content_grams if content_grams else 0.0
         return Features(words, word_norm, logits, coverage, known_words)
 
-    def _word_entry(self, word: str, first: bool) -> _WordEntry:
+    def _word_entry(self, word: str, find_char: Finder, find_word: Finder) -> _WordEntry:
+        """What ``word`` contributes, its n-grams' rows found by ``find_char`` and
+        ``find_word`` (a binary search or a table: the same rows)."""
         weights = self.char_weights_
         grams = _word_char_ngrams(word, *self.char_ngrams)
-        known = [
-            row
-            for row in map(weights.find if first else weights.index.get, grams)
-            if row is not None
-        ]
+        known = [row for row in map(find_char, grams) if row is not None]
         content = is_content(word)
         tokens = tuple(word_tokens(word, self.stop_words_))
         distinct = frozenset(known)
         inner = frozenset(repeated_rows(known)) if len(distinct) != len(known) else frozenset()
         unigrams: tuple[int, ...] = ()
         if self.word_ngrams[0] == 1:
-            find = self.word_weights_.find if first else self.word_weights_.index.get
-            unigrams = tuple(row for t in tokens if (row := find(t)) is not None)
+            unigrams = tuple(row for t in tokens if (row := find_word(t)) is not None)
         entry = _WordEntry(
             known,
             len(grams) if content else 0,

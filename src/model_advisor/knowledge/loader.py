@@ -91,6 +91,7 @@ BUILDERS = (
     "knowledge/compiled.py",
     "knowledge/examples.py",
     "knowledge/frames.py",
+    "knowledge/loader.py",
     "knowledge/notes.py",
     "knowledge/rules.py",
     "knowledge/schema.py",
@@ -99,8 +100,9 @@ BUILDERS = (
 )
 """The package's modules that turn a knowledge directory into a model: how texts are read and
 stemmed (training reads the examples as advice reads tasks), how rules and their question and
-output frames compile, how the classifier is trained and exported, and how rules match and the
-decision mixes (the calibration is fitted on the decision's scores)."""
+output frames compile, which words the model keeps (this module), how the classifier is
+trained and exported, and how rules match and the decision mixes (the calibration is fitted on
+the decision's scores)."""
 
 
 def builders_sha256() -> str:
@@ -160,7 +162,8 @@ class CompiledRules:
 
 def compile_rules(directory: Path, ruleset: RuleSet, examples: Sequence[Example]) -> CompiledRules:
     """Compile a validated rule set, with all the knowledge's words."""
-    texts = [e.task for e in examples]
+    per_example = [set(words(normalize(e.task))) for e in examples]  # read once
+    texts: list[str] = []
     for rule in ruleset.rules:
         for condition in (*rule.any, *rule.all, *rule.none):
             if isinstance(condition, KeywordCondition):
@@ -170,12 +173,12 @@ def compile_rules(directory: Path, ruleset: RuleSet, examples: Sequence[Example]
     notes = directory / ruleset.settings.notes
     if notes.is_file():
         texts.append(notes.read_text(encoding="utf-8", errors="replace"))
-    held = Counter(w for e in examples for w in set(words(normalize(e.task))))
+    held = Counter(w for found in per_example for w in found)
     common = sorted(
         (w for w, count in held.items() if count >= COMMON_EXAMPLES and _plain(w)),
         key=lambda w: (-held[w], w),
     )
-    vocabulary = {w for text in texts for w in words(normalize(text))}
+    vocabulary = set(held).union(*(words(normalize(text)) for text in texts))
     vocabulary |= lookalikes(common, SPELLING_MIN_LENGTH)  # real words, never typos
     settings = ruleset.settings
     return CompiledRules(

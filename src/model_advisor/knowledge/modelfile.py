@@ -47,7 +47,7 @@ def frame(header: dict[str, Any], parts: dict[str, bytes]) -> bytes:
 
 def json_part(value: Any) -> bytes:
     """``value`` as one line of JSON with sorted keys, its text as UTF-8 (a word in another
-    script is read faster so than as ``\\u`` escapes)."""
+    script reads faster so than written as ``\\u`` escapes)."""
     text = json.dumps(
         value, separators=(",", ":"), sort_keys=True, allow_nan=False, ensure_ascii=False
     )

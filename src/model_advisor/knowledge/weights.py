@@ -1,7 +1,7 @@
 """What the classifier learned, as plain numbers: what each n-gram adds to each category.
 
 Training (:mod:`.training`) produces a :class:`ClassifierWeights`; the model file keeps its
-terms as JSON and its numbers as base64 columns of doubles; the engine's classifier
+terms as tab-separated text and its numbers as base64 columns of doubles; the engine's classifier
 (:mod:`model_advisor.engine.classifier`) computes with it. Nothing here imports scikit-learn.
 """
 
