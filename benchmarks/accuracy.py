@@ -63,6 +63,8 @@ BLIND_PAIRS = (
     "blind-19",
     "blind-20",
     "blind-21",
+    "blind-22",
+    "blind-23",
 )
 DEV_HARD = (
     HERE / "data" / "dev-hard.csv",
@@ -243,6 +245,10 @@ def blind_set(
     for kind in sorted(set(kinds) - {""}):
         chosen = [a for a, k in zip(report.answers, kinds, strict=True) if k == kind]
         slice_line(f"  slice {kind}", chosen, categories, 0.85 if kind == "hard" else target)
+    languages = slices(path, "lang")
+    for language in sorted(set(languages) - {""}):
+        chosen = [a for a, k in zip(report.answers, languages, strict=True) if k == language]
+        slice_line(f"  language {language}", chosen, categories, target)
     category_line(report)
     confidence_lines(report)
     agi_line(report, aspirational)

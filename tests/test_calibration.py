@@ -90,13 +90,13 @@ def test_too_few_examples_for_the_folds_leave_the_decision_uncalibrated(
     knowledge = load_knowledge(tiny_copy)
 
     assert len(fewer) - 1 == 3 * len(knowledge.categories)
-    assert knowledge.decision_temperatures == (1.0, 1.0)
+    assert knowledge.decision_temperatures == (1.0, 1.0, 1.0)
     assert knowledge.classifier.temperature == 1.0
 
 
 @pytest.mark.parametrize("temperature", [0.5, 2.0])
 def test_calibration_changes_no_answer(shipped: Advisor, temperature: float) -> None:
-    temperatures = Temperatures(temperature, temperature)
+    temperatures = Temperatures(temperature, temperature, temperature)
     knowledge = dataclasses.replace(shipped.knowledge, decision_temperatures=temperatures)
     engine = Engine(knowledge)
     for task in ("predict the weather", "write a poem", "sort and then describe each photo"):
@@ -105,20 +105,18 @@ def test_calibration_changes_no_answer(shipped: Advisor, temperature: float) -> 
         assert math.isclose(sum(theirs.scores.values()), 1.0)
 
 
-def test_a_task_no_rule_fires_on_is_calibrated_with_the_classifier_alone_temperature(
-    shipped: Advisor,
-) -> None:
-    temperatures = Temperatures(ruled=0.5, alone=2.0)
+def test_each_task_is_calibrated_with_the_temperature_of_its_group(shipped: Advisor) -> None:
+    temperatures = Temperatures(ruled=0.5, alone=2.0, glossed=1.5)
     engine = Engine(dataclasses.replace(shipped.knowledge, decision_temperatures=temperatures))
     categories = shipped.knowledge.categories
-    for task, ruled in (("predict the weather", True), ("人間のように何でもできる機械", False)):
+    for task, temperature in (
+        ("predict the weather", 0.5),  # a rule fired
+        ("help me with my garden", 2.0),  # none did: the classifier decides alone
+        ("人間のように何でもできる機械", 1.5),  # read through the glossary, and rules fired
+    ):
         decided = engine.decide(task)
-        assert bool(decided.hits) is ruled
         expected = combine(
-            decided.hits,
-            decided.probabilities,
-            categories=categories,
-            temperature=temperatures.ruled if ruled else temperatures.alone,
+            decided.hits, decided.probabilities, categories=categories, temperature=temperature
         )
         assert decided.decision.scores == expected.scores
 
@@ -126,6 +124,7 @@ def test_a_task_no_rule_fires_on_is_calibrated_with_the_classifier_alone_tempera
 def test_the_shipped_model_sharpens_mixed_scores_and_leaves_the_classifier_alone_nearly_as_is(
     shipped: Advisor,
 ) -> None:
-    ruled, alone = shipped.knowledge.decision_temperatures
+    ruled, alone, glossed = shipped.knowledge.decision_temperatures
     assert ruled < 0.8  # the rules' share holds the mixed scores below how often they are right
     assert 0.8 <= alone <= 1.25  # the classifier's own calibration needs little more
+    assert ruled < glossed  # rules fire on glossed words while negations stay unread

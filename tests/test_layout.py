@@ -16,6 +16,7 @@ LAYERS = {
     "_text": 0,
     "_script": 0,
     "_typos": 0,
+    "_collector": 0,
     "_reading": 0,
     "_table": 0,
     "_paths": 0,

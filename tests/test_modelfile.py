@@ -137,12 +137,24 @@ def test_model_file_is_one_envelope_with_named_parts(saved: Path) -> None:
         "body",
         "words",
         "common",
+        "glossary.words",
+        "glossary.beginnings",
+        "glossary.phrases",
+        "glossary.unspaced",
+        "glossary.kept",
         "word.terms",
         "word.weights",
         "char.terms",
         "char.weights",
     ]
-    assert set(body) == {"settings", "rules", "kinds", "modalities", "classifier", "decision"}
+    assert set(body) == {
+        "settings",
+        "rules",
+        "kinds",
+        "modalities",
+        "classifier",
+        "decision",
+    }
     assert not saved.read_bytes().startswith(b"\x80")  # not a pickle
     saved.read_text(encoding="utf-8")  # text throughout
 
@@ -468,17 +480,19 @@ def test_model_keeps_the_calibration_temperature_it_was_trained_with(saved: Path
 def test_model_keeps_the_decision_temperatures_it_was_built_with(saved: Path) -> None:
     decision = read_body(saved)["decision"]
     ruled, alone = decision["temperature"], decision["temperature_alone"]
-    for temperature in (ruled, alone):
+    glossed = decision["temperature_glossed"]
+    for temperature in (ruled, alone, glossed):
         assert isinstance(temperature, float) and 0.1 <= temperature <= 10.0
     assert ruled != 1.0
-    assert load_knowledge(saved.parent).decision_temperatures == (ruled, alone)
+    assert load_knowledge(saved.parent).decision_temperatures == (ruled, alone, glossed)
 
 
 @pytest.mark.parametrize("value", [0.0, -1.0, "1.0", None])
+@pytest.mark.parametrize("name", ["temperature_alone", "temperature_glossed"])
 def test_load_rejects_a_decision_temperature_that_is_not_a_positive_number(
-    saved: Path, value: object
+    saved: Path, value: object, name: str
 ) -> None:
-    edit_body(saved, lambda body: body["decision"].update(temperature_alone=value))
+    edit_body(saved, lambda body: body["decision"].update({name: value}))
 
     assert "temperatures must be positive numbers" in load_error(saved)
 

@@ -34,7 +34,7 @@ UPDATE_GOLDEN = os.environ.get("UPDATE_GOLDEN") == "1"
 
 BAD_DIRS = sorted(p for p in RULES.glob("bad-*") if p.is_dir())
 # file:line:col: error: message (rule-id)   (the rule part only where a rule is concerned)
-LINE_SHAPE = re.compile(r"^[\w.-]+\.ya?ml:[1-9]\d*:[1-9]\d*: error: \S.*?( \([a-zA-Z0-9_-]+\))?$")
+LINE_SHAPE = re.compile(r"^[\w./-]+\.ya?ml:[1-9]\d*:[1-9]\d*: error: \S.*?( \([a-zA-Z0-9_-]+\))?$")
 
 
 def render(problems: Iterable[Problem], directory: Path) -> str:

@@ -93,3 +93,36 @@ def lookalikes(words: Iterable[str], least: int) -> set[str]:
 
     english = SpellChecker(language="en", distance=1)
     return {t for word in words for t in typos(word) if len(t) >= least and t in english}
+
+
+ENGLISH_LEAST_COUNT = 100
+"""How often a word must occur in pyspellchecker's English corpus to count as surely English:
+its rarest words (seen 50 times) hold words of other languages ("tabla", "dato")."""
+_BRITISH = (
+    ("iz", "is"),
+    ("yz", "ys"),
+    ("or", "our"),
+    ("er", "re"),
+    ("og", "ogue"),
+    ("ense", "ence"),
+)
+
+
+def english_words(least_count: int = 1) -> frozenset[str]:
+    """pyspellchecker's English words seen at least ``least_count`` times in its corpus, with
+    their British spellings ("localise", "colour", "centre", "catalogue", "programme"), which
+    its American list lacks (a model is being built: the glossary reads no English word as
+    another)."""
+    from spellchecker import SpellChecker
+
+    counts = SpellChecker(language="en", distance=1).word_frequency.dictionary
+    found = {w for w, count in counts.items() if count >= least_count}
+    british = {w.replace(us, uk) for w in found for us, uk in _BRITISH[:2] if us in w}
+    for us, uk in _BRITISH[2:]:  # a word's ending, before an inflection
+        for word in found:
+            for end in ("", "s", "ed", "ing", "al"):
+                stem = word.removesuffix(end) if end else word
+                if stem.endswith(us) and (not end or word.endswith(end)):
+                    british.add(stem[: -len(us)] + uk + end)
+    british |= {w.replace("program", "programme") for w in found if w.startswith("program")}
+    return frozenset(found | british)

@@ -91,10 +91,12 @@ class Discount(_Frozen):
 
 class Correction(_Frozen):
     """A word of the task read as another: a misspelling one typo away from a word that many
-    examples of the knowledge hold ("wgether" read as "whether")."""
+    examples of the knowledge hold ("wgether" read as "whether"), or a word of another language
+    that the knowledge's glossary reads as an English word ("clasificar" as "classify")."""
 
-    word: str  # as written
+    word: str  # as written (lower-cased, for a glossary's word)
     read_as: str
+    language: str | None = None  # the glossary's language; None for a misspelling
 
 
 class Evidence(_Frozen):

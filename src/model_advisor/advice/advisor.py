@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .. import _paths
+from .._collector import collector_paused
 from .._text import Analysis
 from .._version import __version__
 from ..engine.building import load_knowledge, load_ref
 from ..engine.decision import Decision
-from ..engine.pipeline import Decided, Engine, collector_paused
+from ..engine.pipeline import Decided, Engine
 from ..errors import InvalidTaskError
 from ..knowledge.loader import Knowledge, KnowledgeRef, require_sections
 from ..knowledge.notes import Passage
@@ -145,7 +146,7 @@ class Advisor:
         if discounted:
             explanation = f"{explanation} {describe(discounted)}"
         if decided.corrections:
-            explanation = f"{explanation} {_spelling(decided.corrections)}"
+            explanation = f"{explanation} {_read_as(decided.corrections)}"
         return Advice(
             task=text,
             category=category,
@@ -403,11 +404,28 @@ def _with_words(decided: Decided) -> list[RuleHit]:
     return [hit for hit in decided.hits if isinstance(hit, RuleHit)]
 
 
-def _spelling(corrections: Sequence[Correction]) -> str:
-    """The explanation's sentence on misspelt words read as the words meant."""
-    read = " and ".join(f'"{c.word}" as "{c.read_as}"' for c in corrections)
-    kind = "typos of words" if len(corrections) > 1 else "a typo of a word"
-    return f"Read {read} ({kind} that many example tasks hold)."
+def _read_as(corrections: Sequence[Correction]) -> str:
+    """The explanation's sentences on the words read as others: misspelt words read as the
+    words meant, and words of other languages as the glossary's English words."""
+    sentences = []
+    typos = [c for c in corrections if c.language is None]
+    if typos:
+        read = " and ".join(f'"{c.word}" as "{c.read_as}"' for c in typos)
+        kind = "typos of words" if len(typos) > 1 else "a typo of a word"
+        sentences.append(f"Read {read} ({kind} that many example tasks hold).")
+    glossed = [c for c in corrections if c.language is not None]
+    if glossed:
+        shown = [f'"{c.word}" as "{c.read_as}"' for c in glossed[:GLOSSES_SHOWN]]
+        if len(glossed) > GLOSSES_SHOWN:
+            shown.append(f"{len(glossed) - GLOSSES_SHOWN} more words")
+        read = ", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else shown[0]
+        languages = ", ".join(sorted({str(c.language) for c in glossed}))
+        sentences.append(f"Read {read} through the glossary ({languages}).")
+    return " ".join(sentences)
+
+
+GLOSSES_SHOWN = 4
+"""Words read through the glossary that the explanation names; it counts the rest."""
 
 
 _REPHRASE = "Describe the task with what goes in and what should come out, then ask again."

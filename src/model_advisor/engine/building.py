@@ -25,6 +25,7 @@ from ..knowledge.loader import (
     Knowledge,
     KnowledgeRef,
     Temperatures,
+    calibration_group,
     compile_rules,
     frame_model,
     knowledge_sha256,
@@ -35,7 +36,7 @@ from ..knowledge.rules import load_rules
 from ..types import Example
 from .decision import combine
 from .matching import RuleEngine
-from .pipeline import match_rules
+from .pipeline import match_rules, training_texts
 
 SMALLEST_SCORE = 1e-12
 """A score of 0 counts as this much when its logarithm is taken for the calibration."""
@@ -107,7 +108,9 @@ def build_model(directory: Path) -> bytes:
     ruleset = load_rules(directory)
     examples = load_examples(directory / EXAMPLES_FILE, ruleset.settings.ids)
     compiled = compile_rules(directory, ruleset, examples)
-    trained = fit_weights([e.task for e in examples], [e.label for e in examples])
+    rules = RuleEngine(compiled.rules, compiled.known_words, compiled.common, compiled.glossary)
+    texts = training_texts(rules, [e.task for e in examples])
+    trained = fit_weights(texts, [e.label for e in examples])
     temperatures = Temperatures(1.0, 1.0)
     if trained.held_out is not None:
         labels = trained.weights.labels
@@ -122,7 +125,8 @@ def decision_temperatures(
     held_out: Sequence[dict[str, float]],
 ) -> Temperatures:
     """The temperatures that make the decision's top score mean what it says: one for tasks
-    on which a rule fired, one for tasks the classifier decides alone.
+    on which a rule fired, one for tasks the classifier decides alone, and one for tasks read
+    through the glossary (:meth:`~model_advisor.knowledge.loader.Temperatures.pick`).
 
     Each example is decided as a task would be, by its rules and by the classifier's
     probabilities from a model that had not seen it (``held_out``); each temperature is the
@@ -134,21 +138,24 @@ def decision_temperatures(
     score still sits below how often such answers are right: the temperature found for them is
     usually below 1, and sharpens the scores. The classifier's probabilities, calibrated
     already, need none of it: sharpening them too made the answers no rule reads (most tasks
-    in other languages) surer than they are right.
+    in other languages) surer than they are right. Tasks read through the glossary have rules
+    firing on their English words while the words that turn a request around (negation,
+    questions) stay in their language: sharpened as English ones, they too came out surer than
+    they are right.
     """
     from ..knowledge.training import best_temperature
 
     categories = compiled.settings.ids
-    rules = RuleEngine(compiled.rules, compiled.known_words, compiled.common)
-    ruled: list[int] = []  # the examples a rule fired on, by index
-    alone: list[int] = []  # the others
+    rules = RuleEngine(compiled.rules, compiled.known_words, compiled.common, compiled.glossary)
+    groups: dict[str, list[int]] = {name: [] for name in Temperatures._fields}  # example rows
     log_scores: list[list[float]] = []
     truth: list[int] = []
     for example, probabilities in zip(examples, held_out, strict=True):
-        hits = match_rules(rules, example.task).hits
-        scores = combine(hits, probabilities, categories=categories).scores
+        matched = match_rules(rules, example.task)
+        scores = combine(matched.hits, probabilities, categories=categories).scores
         log_scores.append([math.log(max(scores[c], SMALLEST_SCORE)) for c in categories])
-        (ruled if hits else alone).append(len(truth))
+        glossed = any(c.language for c in matched.corrections)
+        groups[calibration_group(ruled=bool(matched.hits), glossed=glossed)].append(len(truth))
         truth.append(categories.index(example.label))
 
     def fitted(rows: list[int]) -> float:
@@ -156,4 +163,4 @@ def decision_temperatures(
             rows = list(range(len(truth)))
         return best_temperature([log_scores[i] for i in rows], [truth[i] for i in rows])
 
-    return Temperatures(fitted(ruled), fitted(alone))
+    return Temperatures(*(fitted(groups[name]) for name in Temperatures._fields))

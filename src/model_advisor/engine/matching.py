@@ -20,8 +20,10 @@ import re2
 from .._reading import alternatives
 from .._text import Analysis, normalize, stem
 from ..knowledge.compiled import FUZZY_MIN_LENGTH, ConditionTables, CueTables, RuleTables
+from ..knowledge.glossary import GlossaryTables
 from ..knowledge.schema import Condition, Rule, regex_options
 from ..types import Category, RuleHit
+from .glossing import Glossary
 from .spelling import Speller
 
 _NEAR_CACHE_SIZE = 20_000  # unknown long words and the keywords near them; cleared when full
@@ -352,9 +354,10 @@ class RuleEngine:
     only set the scene (background): "spot cracked tiles, because we want to write a guide
     later" asks for spotting, and its "write" does not veto the rules that spotting fires.
     Misspelt keywords are matched too (see :class:`ConditionIndex`), except in vetoes;
-    ``known_words`` are real words of the knowledge, never taken for typos. The
-    :attr:`speller` reads a task's misspelt words as the ``common`` words of the knowledge
-    they were meant to be, before anything reads the task (:func:`.pipeline.match_rules`).
+    ``known_words`` are real words of the knowledge, never taken for typos. Before anything
+    reads a task (:func:`.pipeline.read_as_meant`), the :attr:`speller` reads its misspelt
+    words as the ``common`` words of the knowledge they were meant to be, and the
+    :attr:`glossary` its words of other languages as English words.
     """
 
     def __init__(
@@ -362,8 +365,10 @@ class RuleEngine:
         tables: RuleTables,
         known_words: frozenset[str] = frozenset(),
         common: Sequence[str] = (),
+        glossary: GlossaryTables | None = None,
     ) -> None:
         self.speller = Speller(known_words, common)
+        self.glossary = Glossary(glossary or GlossaryTables.empty())
         self._rules = tables.rules
         self._groups = tables.groups
         self._by_condition = tables.by_condition

@@ -1,7 +1,8 @@
 """The one decision pipeline: a task text in, a decision and its evidence out.
 
 :class:`Engine` reads a task (cut to ``MAX_TASK_CHARS``), reads its misspelt words as the words
-meant (:mod:`.spelling`), analyses it once, matches the rules, scores it with the classifier
+meant (:mod:`.spelling`) and its words of other languages as English ones (:mod:`.glossing`),
+analyses it once, matches the rules, scores it with the classifier
 and combines both (:func:`~.decision.combine`), with the no-evidence gate. ``advise``, the
 batch, ``evaluate``, ``rules test`` and ``rules stats`` all call it, so each measures exactly
 what the others answer.
@@ -9,11 +10,10 @@ what the others answer.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
+from .._collector import collector_paused
 from .._text import Analysis
 from ..errors import InvalidTaskError, ModelFileError
 from ..knowledge.loader import Knowledge
@@ -67,8 +67,40 @@ def read_task(task: object) -> tuple[str, bool]:
     return task[:MAX_TASK_CHARS], len(task) > MAX_TASK_CHARS
 
 
+def read_as_meant(
+    rules: RuleEngine, text: str, analysis: Analysis | None = None
+) -> tuple[Analysis, tuple[Correction, ...]]:
+    """``text`` analysed as it is meant: its misspelt words read as the words meant
+    (:mod:`.spelling`), then its words of other languages as the glossary's English words
+    (:mod:`.glossing`); and what was read so. ``analysis`` is ``text``'s own, when made
+    already (it is returned when nothing is read otherwise).
+
+    Every reader of a task goes through here, and so do the examples a classifier is trained
+    on: training sees the words that answering will.
+    """
+    if analysis is None:
+        analysis = Analysis.of(text)
+    spelled, corrections = rules.speller.correct(text, analysis.tokens)
+    if corrections:
+        analysis = Analysis.of(spelled)
+    glossed, glosses = rules.glossary.gloss(analysis.normalized, analysis.tokens)
+    if glosses:
+        analysis = Analysis.of(glossed)
+    return analysis, corrections + glosses
+
+
+def training_texts(rules: RuleEngine, tasks: Sequence[str]) -> list[str]:
+    """The texts a classifier is trained on for ``tasks``: each as :func:`read_as_meant` reads
+    it (a task read as written is kept as written)."""
+    texts = []
+    for task in tasks:
+        analysis, read = read_as_meant(rules, task)
+        texts.append(analysis.normalized if read else task)
+    return texts
+
+
 def match_rules(rules: RuleEngine, task: str, matched_words: bool = False) -> Matched:
-    """The pipeline's first half: the task read, its misspelt words corrected, analysed once,
+    """The pipeline's first half: the task read, analysed as it is meant (:func:`read_as_meant`),
     and the rules that fire.
 
     ``rules test`` and the silent-rule check use it alone (they need no model).
@@ -77,10 +109,7 @@ def match_rules(rules: RuleEngine, task: str, matched_words: bool = False) -> Ma
         InvalidTaskError: when ``task`` is not a string, or is empty or blank.
     """
     text, truncated = read_task(task)
-    analysis = Analysis.of(text)  # normalised, split and stemmed once for every matcher
-    spelled, corrections = rules.speller.correct(text, analysis.tokens)
-    if corrections:
-        analysis = Analysis.of(spelled)
+    analysis, corrections = read_as_meant(rules, text)
     hits: Sequence[Weighted]
     hits = rules.match(analysis) if matched_words else rules.weigh(analysis)
     return Matched(text, truncated, analysis, hits, corrections)
@@ -97,7 +126,9 @@ class Engine:
         self.knowledge = knowledge
         self.categories = knowledge.categories
         try:
-            self.rules = RuleEngine(knowledge.rules, knowledge.known_words, knowledge.common_words)
+            self.rules = RuleEngine(
+                knowledge.rules, knowledge.known_words, knowledge.common_words, knowledge.glossary
+            )
             self.kinds = CueMatcher(knowledge.kinds)
             self.modalities = CueMatcher(knowledge.modalities)
         except ValueError as err:
@@ -134,20 +165,20 @@ class Engine:
             except InvalidTaskError as err:
                 errors[position] = err.with_traceback(None)  # keeps no frame alive
         with collector_paused():
-            analyses = Analysis.many([text for text, _ in read])
-            correct = self.rules.speller.correct
-            spelled = [correct(text, a.tokens) for (text, _), a in zip(read, analyses, strict=True)]
-            analyses = [
-                Analysis.of(text) if corrections else analysis
-                for analysis, (text, corrections) in zip(analyses, spelled, strict=True)
+            meant = [
+                read_as_meant(self.rules, text, analysis)
+                for (text, _), analysis in zip(
+                    read, Analysis.many([t for t, _ in read]), strict=True
+                )
             ]
+            analyses = [analysis for analysis, _ in meant]
             hits: list[list[Hit]] = [self.rules.weigh(analysis) for analysis in analyses]
             features = self._features_many([analysis.seen for analysis in analyses])
             decided = iter(
                 [
                     self._weigh(text, truncated, analysis, found, corrections, scored)
                     for (text, truncated), analysis, found, (_, corrections), scored in zip(
-                        read, analyses, hits, spelled, features, strict=True
+                        read, analyses, hits, meant, features, strict=True
                     )
                 ]
             )
@@ -188,26 +219,10 @@ class Engine:
             probabilities,
             categories=self.categories,
             has_evidence=evidence,
-            temperature=temperatures.ruled if hits else temperatures.alone,
+            temperature=temperatures.pick(
+                ruled=bool(hits), glossed=any(c.language for c in corrections)
+            ),
         )
         return Decided(
             text, truncated, analysis, hits, features, probabilities, decision, corrections
         )
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector, if it runs, for the work inside.
-
-    Deciding a chunk of tasks makes tens of thousands of short-lived lists, tuples and dicts,
-    none of them in a reference cycle, so reference counting frees them all; meanwhile the
-    collector would only walk the chunk's live results again and again (about 7% of the
-    time). The collector resumes afterwards, whatever happens inside.
-    """
-    running = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if running:
-            gc.enable()

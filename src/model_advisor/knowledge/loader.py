@@ -33,11 +33,12 @@ from pydantic import ValidationError
 
 from .. import _paths
 from .._text import normalize, words
-from .._typos import lookalikes
+from .._typos import ENGLISH_LEAST_COUNT, english_words, lookalikes
 from .._version import __version__
 from ..errors import ExampleDataError, KnowledgeBaseError, ModelFileError
 from ..types import Category, Example
 from .compiled import COMMON_EXAMPLES, SPELLING_MIN_LENGTH, CueTables, RuleTables
+from .glossary import GlossaryTables
 from .modelfile import (
     REBUILD,
     Part,
@@ -51,16 +52,16 @@ from .modelfile import (
     write_atomic,
 )
 from .notes import KnowledgeBase
-from .rules import SETTINGS_FILE, load_rules, rule_files
+from .rules import SETTINGS_FILE, glossary_files, load_rules, rule_files
 from .schema import KeywordCondition, PhraseCondition, RuleSet, Settings
 from .weights import ClassifierWeights
 
 EXAMPLES_FILE = "examples.csv"
 MODEL_FILE = "model.json"
 FORMAT = "model-advisor/knowledge"
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 """3: the decision's calibration; 4: words, not a stem table, two temperatures; 5: named parts
-on lines of their own, each n-gram's push and squared idf stored as computed."""
+on lines of their own, each n-gram's push and squared idf stored as computed; 6: the glossary."""
 MAX_MODEL_BYTES = 64_000_000
 _SKIPPED = ("stale", "version")  # a model for other knowledge, or from another version
 
@@ -85,12 +86,14 @@ BUILDERS = (
     "_typos.py",
     "engine/building.py",
     "engine/decision.py",
+    "engine/glossing.py",
     "engine/matching.py",
     "engine/pipeline.py",
     "engine/spelling.py",
     "knowledge/compiled.py",
     "knowledge/examples.py",
     "knowledge/frames.py",
+    "knowledge/glossary.py",
     "knowledge/loader.py",
     "knowledge/notes.py",
     "knowledge/rules.py",
@@ -122,11 +125,12 @@ _BUILDERS_SHA256 = builders_sha256()
 
 
 def knowledge_sha256(directory: Path) -> str:
-    """Hash what a model is built from: the categories, the rule files, the examples, and the
-    code that builds it (:func:`builders_sha256`)."""
+    """Hash what a model is built from: the categories, the rule files, the examples, the
+    glossary, and the code that builds it (:func:`builders_sha256`)."""
     digest = hashlib.sha256(_BUILDERS_SHA256.encode())
-    for path in [directory / SETTINGS_FILE, *rule_files(directory), directory / EXAMPLES_FILE]:
-        digest.update(path.name.encode() + b"\0")
+    files = [directory / SETTINGS_FILE, *rule_files(directory), directory / EXAMPLES_FILE]
+    for path in [*files, *glossary_files(directory)]:
+        digest.update(path.relative_to(directory).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() if path.is_file() else b"")
         digest.update(b"\0")
     return digest.hexdigest()
@@ -137,6 +141,17 @@ class Temperatures(NamedTuple):
 
     ruled: float  # for a task on which a rule fired: the mixed scores
     alone: float  # for a task no rule fired on: the classifier's probabilities
+    glossed: float = 1.0  # for a task read through the glossary, rules or not
+
+    def pick(self, *, ruled: bool, glossed: bool) -> float:
+        """The temperature of a task (see :func:`calibration_group`)."""
+        return float(getattr(self, calibration_group(ruled=ruled, glossed=glossed)))
+
+
+def calibration_group(*, ruled: bool, glossed: bool) -> str:
+    """Which of the :class:`Temperatures` calibrates a task: ``glossed`` when it was read
+    through the glossary, else ``ruled`` when a rule fired on it, else ``alone``."""
+    return "glossed" if glossed else ("ruled" if ruled else "alone")
 
 
 @dataclass(frozen=True)
@@ -153,6 +168,7 @@ class CompiledRules:
     common: tuple[str, ...]
     """The words a misspelling may be read as, commonest first: the words of plain letters
     that :data:`~.compiled.COMMON_EXAMPLES` examples or more hold."""
+    glossary: GlossaryTables
 
     @property
     def known_words(self) -> frozenset[str]:
@@ -181,6 +197,13 @@ def compile_rules(directory: Path, ruleset: RuleSet, examples: Sequence[Example]
     vocabulary = set(held).union(*(words(normalize(text)) for text in texts))
     vocabulary |= lookalikes(common, SPELLING_MIN_LENGTH)  # real words, never typos
     settings = ruleset.settings
+    glossary = GlossaryTables.empty()
+    if ruleset.glossary:
+        own = set(words(normalize(" ".join(texts))))  # the rules' and the notes' words
+        surely = english_words(ENGLISH_LEAST_COUNT) | own  # a form that is one is dropped
+        glossary = GlossaryTables.compile(
+            ruleset.glossary, surely.__contains__, english_words() | own
+        )
     return CompiledRules(
         settings,
         RuleTables.compile(ruleset.rules),
@@ -188,6 +211,7 @@ def compile_rules(directory: Path, ruleset: RuleSet, examples: Sequence[Example]
         CueTables.compile([(m.id, m.cues) for m in settings.modalities]),
         tuple(sorted(vocabulary)),
         tuple(common),
+        glossary,
     )
 
 
@@ -239,6 +263,7 @@ class Knowledge:
     modalities: CueTables
     known_words: frozenset[str]
     common_words: tuple[str, ...]  # what a misspelt word may be read as, commonest first
+    glossary: GlossaryTables  # words of other languages read as English words
     classifier: ClassifierWeights
     decision_temperatures: Temperatures  # the calibration of the combined scores
     notes: KnowledgeBase
@@ -332,10 +357,15 @@ def frame_model(
         "kinds": compiled.kinds.to_json(),
         "modalities": compiled.modalities.to_json(),
         "classifier": classifier,
-        "decision": {"temperature": temperatures.ruled, "temperature_alone": temperatures.alone},
+        "decision": {
+            "temperature": temperatures.ruled,
+            "temperature_alone": temperatures.alone,
+            "temperature_glossed": temperatures.glossed,
+        },
     }
     words = {"words": words_part(compiled.words), "common": words_part(compiled.common)}
-    return frame(header, {"body": json_part(body), **words, **columns})
+    glossary = {name: bytes(part) for name, part in compiled.glossary.parts().items()}
+    return frame(header, {"body": json_part(body), **words, **glossary, **columns})
 
 
 def read_model(path: Path, stamp: str | None = None) -> tuple[dict[str, Any], dict[str, Part]]:
@@ -387,6 +417,7 @@ def _decode(
         settings = Settings.model_validate(body["settings"])
         known = read_words_part(parts["words"])
         common = read_words_part(parts["common"])
+        glossary = GlossaryTables.from_parts(parts)  # read at the first task
         classifier = ClassifierWeights.decode(body["classifier"], parts)
         if sorted(classifier.labels) != sorted(settings.ids):
             raise ValueError(f"labels {list(classifier.labels)} are not the declared categories")
@@ -395,8 +426,9 @@ def _decode(
             CueTables.from_json(body["kinds"]),
             CueTables.from_json(body["modalities"]),
         )
+        decision = body["decision"]
         temperatures = Temperatures(
-            body["decision"]["temperature"], body["decision"]["temperature_alone"]
+            decision["temperature"], decision["temperature_alone"], decision["temperature_glossed"]
         )
         if not all(type(t) is float and 0 < t < math.inf for t in temperatures):
             raise ValueError("the decision's temperatures must be positive numbers")
@@ -413,6 +445,7 @@ def _decode(
         modalities=modalities,
         known_words=frozenset(known),
         common_words=tuple(common),
+        glossary=glossary,
         classifier=classifier,
         decision_temperatures=temperatures,
         notes=passages,

@@ -1,7 +1,8 @@
 """Load, check and match the YAML rules of a knowledge directory.
 
-A knowledge directory holds ``categories.yaml`` (the notes file and the categories) and
-any number of other ``*.yaml`` rule files. Loading happens in three steps: YAML with positions
+A knowledge directory holds ``categories.yaml`` (the notes file and the categories),
+any number of other ``*.yaml`` rule files, and perhaps a ``glossary/`` of ``*.yaml`` files,
+one a language (:class:`~.schema.GlossaryFile`). Loading happens in three steps: YAML with positions
 (:mod:`._yaml`), pydantic validation, then checks across files (unique ids). Every problem in
 every file is reported, each at its line.
 """
@@ -16,12 +17,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, RuleFileError
-from .schema import Location, Rule, RuleFile, RuleSet, Settings
+from .schema import GlossaryFile, Location, Rule, RuleFile, RuleSet, Settings
 
 if TYPE_CHECKING:  # the YAML reader loads only when YAML is read: a cold advise never does
     from .yaml_reader import Loc, YamlDocument
 
 SETTINGS_FILE = "categories.yaml"
+GLOSSARY_DIR = "glossary"
 M = TypeVar("M", bound=BaseModel)
 _CONDITION_KINDS = ("keyword", "phrase", "regex")
 
@@ -30,6 +32,13 @@ def rule_files(directory: Path) -> list[Path]:
     """Return the rule files of a knowledge directory, sorted by name."""
     found = [*directory.glob("*.yaml"), *directory.glob("*.yml")]
     return sorted(p for p in found if p.name != SETTINGS_FILE and p.is_file())
+
+
+def glossary_files(directory: Path) -> list[Path]:
+    """Return the glossary files of a knowledge directory (``glossary/*.yaml``), sorted."""
+    folder = directory / GLOSSARY_DIR
+    found = [*folder.glob("*.yaml"), *folder.glob("*.yml")]
+    return sorted(p for p in found if p.is_file())
 
 
 def check_rules(directory: Path) -> list[Problem]:
@@ -80,10 +89,16 @@ def _read(directory: Path) -> tuple[RuleSet | None, list[Problem]]:
             problems.extend(_across_files(document, first_seen, declared))
         if rule_file is not None:
             rules.extend(rule_file.rules)
+    glossary = [
+        g for p in glossary_files(directory) if (g := _validate(p, GlossaryFile, problems)[1])
+    ]
     if settings is None or any(p.level == "error" for p in problems):
         return None, sorted(problems)
     ruleset = RuleSet(
-        settings=settings, rules=tuple(sorted(rules, key=lambda r: r.id)), locations=first_seen
+        settings=settings,
+        rules=tuple(sorted(rules, key=lambda r: r.id)),
+        locations=first_seen,
+        glossary=tuple(sorted(glossary, key=lambda g: g.language)),
     )
     return ruleset, sorted(problems)
 
@@ -207,5 +222,10 @@ def _rule_id_at(data: Any, loc: Loc) -> str:
 def _describe(loc: Sequence[str | int]) -> str:
     text = ""
     for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+        if part == "[key]":  # pydantic's mark of a mapping's key, after the key
+            text += " (the key)"
+        elif isinstance(part, int) or not part:
+            text += f"[{part!r}]"
+        else:
+            text += f".{part}" if text else part
     return text

@@ -1,4 +1,5 @@
-"""What a knowledge directory declares in YAML: rule files and ``categories.yaml``.
+"""What a knowledge directory declares in YAML: rule files, ``categories.yaml`` and the
+glossary (``glossary/*.yaml``).
 
 Everything a user writes (rules, categories) is validated here: unknown keys are errors
 (``extra="forbid"``), regexes are compiled with RE2 when the rule is read, and keywords are
@@ -10,10 +11,18 @@ directory is loaded (:mod:`.rules`).
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated, Literal
 
 import re2
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from ..types import UNDETERMINED, Category
 from .frames import OUTPUT_PATTERNS, QUESTION_PATTERNS, OutputType, QuestionFrame
@@ -299,9 +308,69 @@ class Location(_Frozen):
     line: int
 
 
+# --- the glossary ------------------------------------------------------------------
+
+PREFIX_LEAST = 4
+"""Letters a glossary form ending in ``*`` keeps before it (in most scripts)."""
+DENSE_PREFIX_LEAST = 2
+"""The same in Chinese, Japanese and Korean, whose characters each hold a syllable or more."""
+_DENSE = re.compile(
+    "[\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+)
+
+
+def is_dense(text: str) -> bool:
+    """Whether ``text`` is written in Chinese, Japanese or Korean characters."""
+    return _DENSE.search(text) is not None
+
+
+def _glossary_form(form: str) -> str:
+    text = " ".join(unicodedata.normalize("NFKC", form).lower().split())
+    if not text.rstrip("*"):
+        raise ValueError("a form must not be blank")
+    if "*" in text[:-1]:
+        raise ValueError(f"{form!r}: '*' may only end a form")
+    if text.endswith("*"):
+        last = text.split(" ")[-1]
+        least = DENSE_PREFIX_LEAST if is_dense(last) else PREFIX_LEAST
+        if len(last) - 1 < least:
+            raise ValueError(
+                f"{form!r}: keep at least {least} letters before '*', or it begins too many words"
+            )
+    return text
+
+
+def _english_word(word: str) -> str:
+    text = " ".join(word.lower().split())
+    if not text:
+        raise ValueError("an English word must not be blank")
+    return text
+
+
+GlossaryForm = Annotated[str, AfterValidator(_glossary_form)]
+
+
+class GlossaryFile(_Frozen):
+    """One language's glossary: English words, each with the forms the language writes it in.
+
+    A form is one or more words (read as the English word wherever they occur as words), the
+    last of which may be a beginning ending in ``*`` (``klassifizier*`` reads "klassifiziere"
+    and "klassifizierung"), or, in Chinese and Japanese, which are written without spaces,
+    characters found anywhere in the text.
+    """
+
+    version: Literal[1]
+    language: str = Field(pattern=r"^[a-z]{2,3}$")
+    words: dict[Annotated[str, AfterValidator(_english_word)], tuple[GlossaryForm, ...]] = Field(
+        min_length=1
+    )
+
+
 class RuleSet(_Frozen):
-    """Everything a knowledge directory declares in YAML: settings and rules, sorted by id."""
+    """Everything a knowledge directory declares in YAML: settings and rules, sorted by id,
+    and the glossary, sorted by language."""
 
     settings: Settings
     rules: tuple[Rule, ...]
     locations: dict[str, Location] = Field(default_factory=dict)  # rule id -> where defined
+    glossary: tuple[GlossaryFile, ...] = ()

@@ -20,7 +20,7 @@ from .. import _paths
 from ..engine.building import load_knowledge, train_knowledge
 from ..engine.classifier import TaskClassifier
 from ..engine.decision import rules_only
-from ..engine.pipeline import Engine
+from ..engine.pipeline import Engine, training_texts
 from ..errors import ExampleDataError, Problem
 from ..knowledge.examples import load_examples, read_labelled
 from ..knowledge.loader import EXAMPLES_FILE, Knowledge, cached_model_path, knowledge_sha256
@@ -253,13 +253,15 @@ def cross_validate(
     examples = load_examples(path, knowledge.categories)
     _check_folds(path, examples, folds, knowledge.categories)
     labels = [e.label for e in examples]
+    rules = Engine(knowledge).rules
     answers: dict[int, Answer] = {}
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=random_state)
     if progress:
         progress(0, folds)
     for done, (train_rows, test_rows) in enumerate(splitter.split(labels, labels)):
         chosen = [examples[i] for i in train_rows]
-        classifier = TaskClassifier().fit([e.task for e in chosen], [e.label for e in chosen])
+        texts = training_texts(rules, [e.task for e in chosen])  # read as the build reads them
+        classifier = TaskClassifier().fit(texts, [e.label for e in chosen])
         # the directory's own rules and notes, with a classifier that has not seen the fold
         engine = Engine(dataclasses.replace(knowledge, classifier=classifier.weights_))
         for i in test_rows:

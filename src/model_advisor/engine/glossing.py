@@ -1,0 +1,118 @@
+"""Words of other languages read as the English words the glossary gives them.
+
+A task written in another language meets English rules and a classifier that learned that
+language from a few hundred examples only. Read through the knowledge's glossary
+(:mod:`model_advisor.knowledge.glossary`), "clasifica los correos como spam" becomes
+"classify los email como spam": the rule that classifies fires, and the classifier meets
+words that thousands of examples taught it. The examples are read the same way when the
+classifier is trained, so it learns what it will see. Function words are not in the glossary:
+what they say (negation, clauses) stays with the language's own words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .._script import word_pattern
+from .._text import words
+from ..knowledge.glossary import GlossaryTables, Meaning, split_meaning
+from ..types import Correction
+
+
+class Glossary:
+    """Reads a task's words through a knowledge's glossary (see the module's docstring).
+
+    Its tables are made from the model's parts at the first task read.
+    """
+
+    def __init__(self, tables: GlossaryTables) -> None:
+        self._tables = tables
+        self._active = bool(tables)
+        self._unspaced: re.Pattern[str] | None = None  # made on the first such text
+
+    def gloss(self, normalized: str, tokens: Sequence[str]) -> tuple[str, tuple[Correction, ...]]:
+        """``normalized`` (a normalised text, split into ``tokens``) with the words the
+        glossary knows replaced by their English words, and what was replaced."""
+        if not self._active:
+            return normalized, ()
+        found: list[Correction] = []
+        text = normalized
+        if not text.isascii() and self._tables.unspaced:
+            text = self._gloss_unspaced(text, found)
+            if found:
+                tokens = words(text)
+        if not found and not any(self._may_read(t) for t in tokens):
+            return normalized, ()
+        return self._gloss_words(text, found)
+
+    def _may_read(self, token: str) -> bool:
+        """Whether the glossary may read ``token``: a one-word form, the first word of a form
+        of several, or a word a beginning reads otherwise (a lookup or two a word)."""
+        tables = self._tables
+        if token in tables.words or token in tables.first_words:
+            return True
+        if token in tables.kept:
+            return False
+        meaning = tables.prefix_of(token)
+        return meaning is not None and meaning[0] != token
+
+    def _gloss_unspaced(self, text: str, found: list[Correction]) -> str:
+        forms = self._tables.unspaced
+        if self._unspaced is None:
+            ordered = sorted(forms, key=lambda f: (-len(f), f))
+            self._unspaced = re.compile("|".join(re.escape(f) for f in ordered))
+
+        def english(match: re.Match[str]) -> str:
+            read_as, language = split_meaning(forms[match.group()])
+            found.append(Correction(word=match.group(), read_as=read_as, language=language))
+            return f" {read_as} "
+
+        return self._unspaced.sub(english, text)
+
+    def _gloss_words(
+        self, text: str, found: list[Correction]
+    ) -> tuple[str, tuple[Correction, ...]]:
+        matches = list(word_pattern(text).finditer(text))
+        pieces: list[str] = []
+        done = at = 0
+        while at < len(matches):
+            span, meaning = self._meaning_at([m.group() for m in matches[at : at + _LONGEST]])
+            if meaning is None:
+                at += 1
+                continue
+            start, end = matches[at].start(), matches[at + span - 1].end()
+            pieces += [text[done:start], meaning[0]]
+            found.append(Correction(word=text[start:end], read_as=meaning[0], language=meaning[1]))
+            done = end
+            at += span
+        return "".join([*pieces, text[done:]]), tuple(found)
+
+    def _meaning_at(self, ahead: list[str]) -> tuple[int, Meaning | None]:
+        """How many of the words ``ahead`` a form reads, and as what: the longest form of
+        several words first, then the word itself, then its beginning."""
+        tables = self._tables
+        token = ahead[0]
+        for parts, meaning in tables.phrases.get(token, ()):
+            if _is_phrase(parts, ahead[: len(parts)]):
+                return len(parts), split_meaning(meaning)
+        one = tables.words.get(token)
+        if one is not None:
+            return 1, split_meaning(one)
+        if token in tables.kept:
+            return 1, None
+        beginning = tables.prefix_of(token)
+        return 1, (None if beginning is None or beginning[0] == token else beginning)
+
+
+_LONGEST = 8
+"""The most words a form of several words is read across."""
+
+
+def _is_phrase(parts: list[str], written: list[str]) -> bool:
+    """Whether the words ``written`` are ``parts``, whose last may be a beginning ending in
+    ``*``."""
+    if len(written) != len(parts) or written[:-1] != parts[:-1]:
+        return False
+    last = parts[-1]
+    return written[-1].startswith(last[:-1]) if last.endswith("*") else written[-1] == last

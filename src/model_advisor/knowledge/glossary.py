@@ -1,0 +1,224 @@
+"""A knowledge directory's glossary compiled: the forms of other languages and the English
+words they are read as.
+
+The rules and the reading know English, and the classifier learns another language only from
+the few hundred examples written in it. The glossary (``glossary/<language>.yaml``,
+:class:`~.schema.GlossaryFile`) carries the English knowledge over: "clasificar" is read as
+"classify", so the rules that classify fire and the classifier meets a word that thousands of
+examples taught it (:mod:`model_advisor.engine.glossing` reads a task through it).
+
+A form that is itself an English word is dropped ("red" is Spanish for network), and so is one
+of English words alone ("ai agent"); English words that begin with a form ending in ``*`` are
+kept as written. English text reads as it did. A form written with accents is also read
+without them ("prediccion"), when it is long enough not to be another language's word.
+
+The model file holds the tables as lines of text (:meth:`GlossaryTables.parts`), turned into
+lookup tables at the first task read: a one-off ``advise`` of an English task reads the model
+without them (21 languages hold about 30,000 forms).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .._collector import collector_paused
+from .._text import words as words_of
+from .modelfile import Part, words_part
+from .schema import GlossaryFile, is_dense
+
+FOLDED_LEAST = 5
+"""Letters a form must have to be read without its accents too: shorter ones, unaccented,
+are often words of other languages ("học", Vietnamese for learn, is the "hoc" of "ad hoc")."""
+Meaning = tuple[str, str]
+"""The English word a form is read as, and the language of the form."""
+KINDS = ("words", "beginnings", "phrases", "unspaced")
+"""The kinds of forms: one word; a beginning of words (``klassifizier*``); several words, the
+last perhaps a beginning; Chinese or Japanese characters, found anywhere in a text."""
+_COLUMNS = "\x1e"  # between the forms and their meanings in a part
+
+
+def is_unspaced(form: str) -> bool:
+    """Whether ``form`` is Chinese or Japanese (found inside text, not as a word): Korean,
+    though dense, is written with spaces."""
+    return all(
+        is_dense(c) and not ("\u1100" <= c <= "\u11ff" or "\uac00" <= c <= "\ud7af") for c in form
+    )
+
+
+def fold(text: str) -> str:
+    """``text`` with the accents of its Latin letters taken off ("predicción" → "prediccion")."""
+    if text.isascii():
+        return text
+    kept: list[str] = []
+    for char in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(char) and kept and kept[-1].isascii():
+            continue
+        kept.append(char)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
+def _foreign(form: str, is_english: Callable[[str], bool]) -> bool:
+    """Whether ``form`` may be read as an English word: not an English word, nor English
+    words alone ("ai agent"), nor a word with digits ("3b" is a model's size in English). A
+    beginning may be English: the English words it would take are kept as written."""
+    parts = form.rstrip("*").split(" ")
+    if not parts[0]:
+        return False
+    if len(parts) > 1:
+        return not all(is_english(p) or not p.isalpha() for p in parts)
+    return form.endswith("*") or (not any(c.isdigit() for c in form) and not is_english(form))
+
+
+def _kind(form: str) -> str:
+    if is_unspaced(form.replace(" ", "")):
+        return "unspaced"
+    if " " in form:
+        return "phrases"
+    return "beginnings" if form.endswith("*") else "words"
+
+
+@dataclass(frozen=True)
+class GlossaryTables:
+    """A glossary ready to read tasks with (see the module's docstring): its
+    :meth:`parts`, and lookup tables made from them when first asked for."""
+
+    columns: Mapping[str, Part] = field(default_factory=dict)
+    """Each kind of :data:`KINDS`: its forms, sorted, then their meanings ("language English
+    word"), tab-separated; and ``kept``, the English words read as written."""
+
+    @classmethod
+    def empty(cls) -> GlossaryTables:
+        """A glossary that reads every word as written."""
+        return cls()
+
+    def __bool__(self) -> bool:
+        return any(len(self.columns.get(kind, b"")) for kind in KINDS)
+
+    @classmethod
+    def compile(
+        cls,
+        files: Sequence[GlossaryFile],
+        is_english: Callable[[str], bool],
+        english_words: Iterable[str] = (),
+    ) -> GlossaryTables:
+        """Compile ``files`` (the first language, by code, wins a form two share).
+
+        ``is_english`` tells an English word (such a form is dropped); ``english_words`` are
+        those that a form ending in ``*`` must not take.
+        """
+        found: dict[str, dict[str, Meaning]] = {kind: {} for kind in KINDS}
+        for file in sorted(files, key=lambda f: f.language):
+            for english, forms in file.words.items():
+                for form in forms:
+                    for written in _written(form):
+                        if written != english and _foreign(written, is_english):
+                            kind = _kind(written)
+                            key = written.replace(" ", "") if kind == "unspaced" else written
+                            found[kind].setdefault(key, (english, file.language))
+        columns = {kind: _column(found[kind]) for kind in KINDS}
+        compiled = cls({**columns, "kept": b""})
+        kept = sorted(
+            w for w in set(english_words) if (m := compiled.prefix_of(w)) is not None and m[0] != w
+        )
+        return cls({**columns, "kept": words_part(kept)})
+
+    def parts(self) -> dict[str, Part]:
+        """The model file's parts of the glossary, by name."""
+        return {f"glossary.{name}": self.columns.get(name, b"") for name in (*KINDS, "kept")}
+
+    @classmethod
+    def from_parts(cls, parts: Mapping[str, Part]) -> GlossaryTables:
+        """The tables of a model file's :meth:`parts` (read when first needed).
+
+        Raises:
+            KeyError: a part is missing.
+        """
+        return cls({name: parts[f"glossary.{name}"] for name in (*KINDS, "kept")})
+
+    # --- lookup tables, made at the first task read ------------------------------------
+
+    def _table(self, kind: str) -> dict[str, str]:
+        text = str(self.columns.get(kind, b""), "utf-8")
+        if not text:
+            return {}
+        forms, meanings = text.split(_COLUMNS)
+        with collector_paused():  # thousands of strings, none in a cycle
+            return dict(zip(forms.split("\t"), meanings.split("\t"), strict=True))
+
+    @cached_property
+    def words(self) -> dict[str, str]:
+        """The one-word forms and their meanings ("language English word")."""
+        return self._table("words")
+
+    @cached_property
+    def beginnings(self) -> dict[str, str]:
+        """The beginnings (forms ending in ``*``, without it) and their meanings."""
+        return {form[:-1]: meaning for form, meaning in self._table("beginnings").items()}
+
+    @cached_property
+    def _lengths(self) -> list[int]:
+        return sorted({len(b) for b in self.beginnings}, reverse=True)
+
+    @cached_property
+    def phrases(self) -> dict[str, list[tuple[list[str], str]]]:
+        """The forms of several words, as their words, and their meanings, by first word,
+        the longest first."""
+        by_first: dict[str, list[tuple[list[str], str]]] = {}
+        for form, meaning in sorted(self._table("phrases").items(), key=lambda p: -len(p[0])):
+            parts = form.split(" ")
+            by_first.setdefault(parts[0], []).append((parts, meaning))
+        return by_first
+
+    @cached_property
+    def first_words(self) -> frozenset[str]:
+        """The first words of the forms of several words."""
+        text = str(self.columns.get("phrases", b""), "utf-8")
+        if not text:
+            return frozenset()
+        return frozenset(form.split(" ", 1)[0] for form in text.split(_COLUMNS)[0].split("\t"))
+
+    @cached_property
+    def unspaced(self) -> dict[str, str]:
+        """The Chinese and Japanese forms and their meanings."""
+        return self._table("unspaced")
+
+    @cached_property
+    def kept(self) -> frozenset[str]:
+        """English words that a beginning would take: read as written."""
+        text = str(self.columns.get("kept", b""), "utf-8")
+        return frozenset(text.split("\t")) if text else frozenset()
+
+    def prefix_of(self, word: str) -> Meaning | None:
+        """What a form ending in ``*`` reads ``word`` as, if any (the longest such form wins)."""
+        beginnings = self.beginnings
+        size = len(word)
+        for length in self._lengths:
+            if length <= size and (meaning := beginnings.get(word[:length])) is not None:
+                return split_meaning(meaning)
+        return None
+
+
+def split_meaning(meaning: str) -> Meaning:
+    """The English word and the language of a table's meaning ("es classify")."""
+    language, english = meaning.split(" ", 1)
+    return english, language
+
+
+def _written(form: str) -> list[str]:
+    """The ways ``form`` is matched: as its words, and without accents when long enough."""
+    form = " ".join(words_of(form)) + ("*" if form.endswith("*") else "")
+    folded = fold(form)
+    return list(
+        dict.fromkeys([form, folded] if len(folded.rstrip("*")) >= FOLDED_LEAST else [form])
+    )
+
+
+def _column(table: Mapping[str, Meaning]) -> bytes:
+    if not table:
+        return b""
+    forms = sorted(table)
+    meanings = [f"{table[f][1]} {table[f][0]}" for f in forms]
+    return words_part(forms) + _COLUMNS.encode() + words_part(meanings)

@@ -1,0 +1,186 @@
+"""Words of other languages read as English words through a knowledge's glossary."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from model_advisor import Advisor, train_knowledge
+from model_advisor._text import Analysis, normalize, words
+from model_advisor.engine.building import load_knowledge
+from model_advisor.engine.glossing import Glossary
+from model_advisor.engine.pipeline import Engine, training_texts
+from model_advisor.knowledge.glossary import GlossaryTables, fold
+from model_advisor.knowledge.loader import compile_directory, knowledge_sha256
+from model_advisor.knowledge.schema import GlossaryFile
+
+TINY = Path(__file__).parent / "data" / "knowledge"
+
+SPANISH = GlossaryFile(
+    version=1,
+    language="es",
+    words={
+        "classify": ("clasificar", "clasifica", "clasific*"),
+        "predict": ("predecir", "predicción"),
+        "email": ("correo electrónico", "correos"),
+        "network": ("red",),  # also an English word: never read
+        "write": ("escribe", "escribir"),
+        "poem": ("poema",),
+        "machine learning": ("aprendizaje automátic*",),
+    },
+)
+CHINESE = GlossaryFile(
+    version=1, language="zh", words={"predict": ("预测",), "stock price": ("股价",)}
+)
+ENGLISH = frozenset({"red", "the", "weather", "classic", "classical", "predict"})
+
+
+@pytest.fixture
+def glossary() -> Glossary:
+    return Glossary(GlossaryTables.compile([SPANISH, CHINESE], ENGLISH.__contains__, ENGLISH))
+
+
+def gloss(glossary: Glossary, text: str) -> tuple[str, list[tuple[str, str, str | None]]]:
+    normalized = normalize(text)
+    read, corrections = glossary.gloss(normalized, words(normalized))
+    return read, [(c.word, c.read_as, c.language) for c in corrections]
+
+
+def test_glossary_reads_words_forms_and_beginnings_as_english(glossary: Glossary) -> None:
+    read, corrections = gloss(glossary, "Clasifica los correos")
+    assert read == "classify los email"
+    assert corrections == [("clasifica", "classify", "es"), ("correos", "email", "es")]
+    # a form's beginning: any word that starts with it
+    assert gloss(glossary, "la clasificación")[0] == "la classify"
+
+
+def test_glossary_reads_forms_of_several_words_the_longest_first(glossary: Glossary) -> None:
+    read, corrections = gloss(glossary, "un correo electrónico, con aprendizaje automático")
+    assert read == "un email, con machine learning"
+    assert corrections[1] == ("aprendizaje automático", "machine learning", "es")
+
+
+def test_glossary_finds_chinese_forms_inside_unspaced_text(glossary: Glossary) -> None:
+    read, corrections = gloss(glossary, "用模型预测股价")
+    assert words(read) == ["用模型", "predict", "stock", "price"]
+    assert [c[1] for c in corrections] == ["predict", "stock price"]
+
+
+def test_glossary_reads_forms_written_without_their_accents(glossary: Glossary) -> None:
+    assert fold("predicción") == "prediccion"
+    assert gloss(glossary, "la prediccion del clima")[0] == "la predict del clima"
+
+
+def test_glossary_leaves_english_as_written(glossary: Glossary) -> None:
+    # "red" is also English; "classical" begins with no form; "classic" neither
+    for text in ("the red network", "classify the weather", "classical music"):
+        assert gloss(glossary, text) == (normalize(text), [])
+
+
+def test_glossary_keeps_english_words_that_a_beginning_would_take() -> None:
+    french = GlossaryFile(version=1, language="fr", words={"classify": ("classifi*",)})
+    english = frozenset({"classified", "classify"})
+    tables = GlossaryTables.compile([french], english.__contains__, english)
+    assert tables.kept == {"classified"}  # "classify" reads as itself
+    assert gloss(Glossary(tables), "classifier les classified ads")[0] == (
+        "classify les classified ads"
+    )
+
+
+def test_glossary_first_language_wins_a_shared_form() -> None:
+    one = GlossaryFile(version=1, language="aa", words={"photo": ("foto",)})
+    two = GlossaryFile(version=1, language="bb", words={"picture": ("foto",)})
+    tables = GlossaryTables.compile([two, one], lambda _: False)
+    assert tables.words["foto"] == "aa photo"
+
+
+def test_glossary_tables_survive_the_model_file() -> None:
+    tables = GlossaryTables.compile([SPANISH, CHINESE], ENGLISH.__contains__, ENGLISH)
+    again = GlossaryTables.from_parts({k: memoryview(v) for k, v in tables.parts().items()})
+    assert again == tables
+    text = "clasifica el correo electrónico y la predicción 预测股价"
+    assert gloss(Glossary(again), text) == gloss(Glossary(tables), text)
+
+
+def test_empty_glossary_reads_nothing() -> None:
+    empty = Glossary(GlossaryTables.empty())
+    assert empty.gloss("clasifica", ["clasifica"]) == ("clasifica", ())
+
+
+# --- through the pipeline ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def glossed_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny knowledge (English examples only) with a Spanish glossary, trained."""
+    target = tmp_path_factory.mktemp("glossed") / "knowledge"
+    shutil.copytree(TINY, target)
+    (target / "glossary").mkdir()
+    (target / "glossary" / "es.yaml").write_text(
+        "version: 1\nlanguage: es\nwords:\n"
+        "  write: [escribe, escribir]\n  poem: [poema]\n  classify: [clasifica*]\n"
+        "  photos: [fotos]\n  cats: [gatos]\n",
+        encoding="utf-8",
+    )
+    train_knowledge(target)
+    return target
+
+
+def test_advice_on_a_glossed_task_says_what_was_read(glossed_dir: Path) -> None:
+    advice = Advisor.from_dir(glossed_dir).advise("escribe un poema")
+    assert advice.category == "generative"
+    assert [h.rule_id for h in advice.evidence.rules] == ["make-content"]
+    assert [(c.word, c.read_as, c.language) for c in advice.evidence.corrected] == [
+        ("escribe", "write", "es"),
+        ("poema", "poem", "es"),
+    ]
+    assert 'Read "escribe" as "write" and "poema" as "poem" through the glossary (es).' in (
+        advice.explanation
+    )
+
+
+def test_without_the_glossary_the_same_task_has_no_evidence(tiny_dir: Path) -> None:
+    advice = Advisor.from_dir(tiny_dir).advise("escribe un poema")
+    assert advice.category == "undetermined"
+
+
+def test_training_reads_examples_through_the_glossary(glossed_dir: Path, tmp_path: Path) -> None:
+    # an example in Spanish is learned as the words it is read as
+    knowledge = load_knowledge(glossed_dir)
+    engine = Engine(knowledge)
+    assert training_texts(engine.rules, ["clasifica fotos de gatos", "sort books"]) == [
+        "classify photos de cats",
+        "sort books",
+    ]
+    # and a task is read the same way before the classifier sees it
+    decided = engine.decide("clasifica fotos de gatos")
+    assert decided.analysis.seen == "classify photos de cats"
+
+
+def test_batch_and_single_task_read_the_same(glossed_dir: Path) -> None:
+    engine = Engine(load_knowledge(glossed_dir))
+    tasks = [f"clasifica fotos de gatos {i}" for i in range(40)] + ["escribe un poema"] * 2
+    many = engine.decide_many(tasks)
+    for task, batch in zip(tasks, many, strict=True):
+        one = engine.decide(task, matched_words=False)
+        assert not isinstance(batch, Exception)
+        assert batch.corrections == one.corrections
+        assert batch.decision.scores == pytest.approx(one.decision.scores, abs=1e-12)
+
+
+def test_a_glossary_change_makes_the_model_stale(glossed_dir: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "knowledge"
+    shutil.copytree(glossed_dir, copy)
+    before = knowledge_sha256(copy)
+    with (copy / "glossary" / "es.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("  song: [canción]\n")
+    assert knowledge_sha256(copy) != before
+    assert compile_directory(copy).glossary.words["canción"] == "es song"
+
+
+def test_analysis_of_glossed_text_is_what_the_rules_match(glossed_dir: Path) -> None:
+    engine = Engine(load_knowledge(glossed_dir))
+    decided = engine.decide("clasificar gatos")
+    assert decided.analysis == Analysis.of("classify cats")
