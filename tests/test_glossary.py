@@ -30,9 +30,13 @@ SPANISH = GlossaryFile(
         "poem": ("poema",),
         "machine learning": ("aprendizaje automátic*",),
     },
+    cues={"not": ("no",), "but": ("sino",), "just": ("solo", "nada más")},
 )
 CHINESE = GlossaryFile(
-    version=1, language="zh", words={"predict": ("预测",), "stock price": ("股价",)}
+    version=1,
+    language="zh",
+    words={"predict": ("预测",), "stock price": ("股价",), "write": ("写一",)},
+    cues={"not": ("不要",), "but": ("而是",)},
 )
 ENGLISH = frozenset({"red", "the", "weather", "classic", "classical", "predict"})
 
@@ -66,6 +70,21 @@ def test_glossary_finds_chinese_forms_inside_unspaced_text(glossary: Glossary) -
     read, corrections = gloss(glossary, "用模型预测股价")
     assert words(read) == ["用模型", "predict", "stock", "price"]
     assert [c[1] for c in corrections] == ["predict", "stock price"]
+
+
+def test_glossary_reads_cue_words_in_a_text_read_in_their_language(glossary: Glossary) -> None:
+    read, corrections = gloss(glossary, "No escribe nada, solo clasifica los correos")
+    assert words(read) == ["not", "write", "nada", "just", "classify", "los", "email"]
+    assert ("no", "not", "es") in corrections
+    # the reading then finds "write" negated, as in English
+    assert "write" not in Analysis.of(read).seen.split()
+    chinese = "不要写一首诗\uff0c而是预测股价"  # a full-width comma
+    assert words(gloss(glossary, chinese)[0])[:3] == ["not", "write", "首诗"]
+
+
+def test_glossary_reads_no_cue_word_in_a_text_read_as_written(glossary: Glossary) -> None:
+    # "no" is English too: alone, it is not read as Spanish
+    assert gloss(glossary, "no need to write a poem") == ("no need to write a poem", [])
 
 
 def test_glossary_reads_forms_written_without_their_accents(glossary: Glossary) -> None:

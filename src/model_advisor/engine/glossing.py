@@ -19,6 +19,10 @@ from .._text import words
 from ..knowledge.glossary import GlossaryTables, Meaning, split_meaning
 from ..types import Correction
 
+VERDICTS_KEPT = 50_000
+"""Words whose verdict (may the glossary read it?) is remembered; when full, it starts afresh."""
+_NEITHER, _FIRST, _READ = 0, 1, 2  # the verdicts
+
 
 class Glossary:
     """Reads a task's words through a knowledge's glossary (see the module's docstring).
@@ -30,6 +34,7 @@ class Glossary:
         self._tables = tables
         self._active = bool(tables)
         self._unspaced: re.Pattern[str] | None = None  # made on the first such text
+        self._seen: dict[str, int] = {}  # words, and whether the glossary may read them
 
     def gloss(self, normalized: str, tokens: Sequence[str]) -> tuple[str, tuple[Correction, ...]]:
         """``normalized`` (a normalised text, split into ``tokens``) with the words the
@@ -42,20 +47,42 @@ class Glossary:
             text = self._gloss_unspaced(text, found)
             if found:
                 tokens = words(text)
-        if not found and not any(self._may_read(t) for t in tokens):
+        if not found and not self._may_read_any(tokens):
             return normalized, ()
-        return self._gloss_words(text, found)
+        text = self._gloss_words(text, found)
+        if found and self._tables.cues:
+            text = self._gloss_cues(text, sorted({str(c.language) for c in found}), found)
+        return text, tuple(found)
 
-    def _may_read(self, token: str) -> bool:
-        """Whether the glossary may read ``token``: a one-word form, the first word of a form
-        of several, or a word a beginning reads otherwise (a lookup or two a word)."""
+    def _may_read_any(self, tokens: Sequence[str]) -> bool:
+        """Whether the glossary may read any of ``tokens``. What was found for each word is
+        remembered, since most come back; a word that begins a form of several words ("tạo"
+        of "tạo ra") is then looked at with the words after it."""
+        seen = self._seen
+        for at, token in enumerate(tokens):
+            verdict = seen.get(token)
+            if verdict is None:
+                verdict = self._verdict(token)
+                if len(seen) >= VERDICTS_KEPT:
+                    seen.clear()  # cheaper than evicting one by one; frequent words come back
+                seen[token] = verdict
+            if verdict == _READ or (
+                verdict == _FIRST and self._meaning_at(list(tokens[at : at + _LONGEST]))[1]
+            ):
+                return True
+        return False
+
+    def _verdict(self, token: str) -> int:
+        """Whether the glossary reads ``token`` (a one-word form, or a word a beginning reads
+        otherwise), may read it with the words after it, or neither."""
         tables = self._tables
-        if token in tables.words or token in tables.first_words:
-            return True
-        if token in tables.kept:
-            return False
-        meaning = tables.prefix_of(token)
-        return meaning is not None and meaning[0] != token
+        if token in tables.words:
+            return _READ
+        if token not in tables.kept:
+            meaning = tables.prefix_of(token)
+            if meaning is not None and meaning[0] != token:
+                return _READ
+        return _FIRST if token in tables.first_words else _NEITHER
 
     def _gloss_unspaced(self, text: str, found: list[Correction]) -> str:
         forms = self._tables.unspaced
@@ -70,9 +97,7 @@ class Glossary:
 
         return self._unspaced.sub(english, text)
 
-    def _gloss_words(
-        self, text: str, found: list[Correction]
-    ) -> tuple[str, tuple[Correction, ...]]:
+    def _gloss_words(self, text: str, found: list[Correction]) -> str:
         matches = list(word_pattern(text).finditer(text))
         pieces: list[str] = []
         done = at = 0
@@ -86,7 +111,44 @@ class Glossary:
             found.append(Correction(word=text[start:end], read_as=meaning[0], language=meaning[1]))
             done = end
             at += span
-        return "".join([*pieces, text[done:]]), tuple(found)
+        return "".join([*pieces, text[done:]])
+
+    def _gloss_cues(self, text: str, languages: list[str], found: list[Correction]) -> str:
+        """``text`` with the cue words of ``languages`` (those its words were read in) read
+        as English cue words: "no" as "not" only in a text read as Spanish."""
+        tables = self._tables
+        unspaced = [f for language in languages for f in tables.unspaced_cues.get(language, ())]
+        if unspaced and not text.isascii():
+            pattern = re.compile("|".join(re.escape(f) for f in sorted(unspaced, key=len)[::-1]))
+            text = pattern.sub(lambda m: self._cue(m.group(), m.group(), languages, found), text)
+        matches = list(word_pattern(text).finditer(text))
+        tokens = [m.group() for m in matches]
+        pieces: list[str] = []
+        done = at = 0
+        while at < len(tokens):
+            for size in range(min(tables.cue_words_most + 1, len(tokens) - at), 0, -1):
+                start, end = matches[at].start(), matches[at + size - 1].end()
+                read = self._cue(
+                    " ".join(tokens[at : at + size]), text[start:end], languages, found
+                )
+                if read != text[start:end]:
+                    pieces += [text[done:start], read]
+                    done, at = end, at + size
+                    break
+            else:
+                at += 1
+        return "".join([*pieces, text[done:]])
+
+    def _cue(self, form: str, written: str, languages: list[str], found: list[Correction]) -> str:
+        """What the cue ``form`` (written so) is read as in one of ``languages``; else as
+        written."""
+        for language in languages:
+            meaning = self._tables.cues.get(f"{language} {form}")
+            if meaning is not None:
+                read_as = split_meaning(meaning)[0]
+                found.append(Correction(word=written, read_as=read_as, language=language))
+                return f" {read_as} "
+        return written
 
     def _meaning_at(self, ahead: list[str]) -> tuple[int, Meaning | None]:
         """How many of the words ``ahead`` a form reads, and as what: the longest form of

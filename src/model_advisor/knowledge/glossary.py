@@ -27,7 +27,7 @@ from functools import cached_property
 from .._collector import collector_paused
 from .._text import words as words_of
 from .modelfile import Part, words_part
-from .schema import GlossaryFile, is_dense
+from .schema import DENSE_PREFIX_LEAST, PREFIX_LEAST, GlossaryFile, is_dense
 
 FOLDED_LEAST = 5
 """Letters a form must have to be read without its accents too: shorter ones, unaccented,
@@ -37,7 +37,16 @@ Meaning = tuple[str, str]
 KINDS = ("words", "beginnings", "phrases", "unspaced")
 """The kinds of forms: one word; a beginning of words (``klassifizier*``); several words, the
 last perhaps a beginning; Chinese or Japanese characters, found anywhere in a text."""
+_PARTS = (*KINDS, "cues", "kept")
 _COLUMNS = "\x1e"  # between the forms and their meanings in a part
+
+
+def head(word: str) -> str:
+    """The first letters of ``word`` that every beginning it may start with holds: as many as
+    the shortest beginning has (fewer in Chinese, Japanese and Korean)."""
+    return word[
+        : DENSE_PREFIX_LEAST if word[:1] >= "\u1100" and is_dense(word[:1]) else PREFIX_LEAST
+    ]
 
 
 def is_unspaced(form: str) -> bool:
@@ -118,7 +127,15 @@ class GlossaryTables:
                             kind = _kind(written)
                             key = written.replace(" ", "") if kind == "unspaced" else written
                             found[kind].setdefault(key, (english, file.language))
+        cues: dict[str, Meaning] = {}
+        for file in files:
+            for english, forms in file.cues.items():
+                for form in forms:
+                    joined = form.replace(" ", "")
+                    written = joined if is_unspaced(joined) else " ".join(words_of(form))
+                    cues.setdefault(f"{file.language} {written}", (english, file.language))
         columns = {kind: _column(found[kind]) for kind in KINDS}
+        columns["cues"] = _column(cues)
         compiled = cls({**columns, "kept": b""})
         kept = sorted(
             w for w in set(english_words) if (m := compiled.prefix_of(w)) is not None and m[0] != w
@@ -127,7 +144,7 @@ class GlossaryTables:
 
     def parts(self) -> dict[str, Part]:
         """The model file's parts of the glossary, by name."""
-        return {f"glossary.{name}": self.columns.get(name, b"") for name in (*KINDS, "kept")}
+        return {f"glossary.{name}": self.columns.get(name, b"") for name in _PARTS}
 
     @classmethod
     def from_parts(cls, parts: Mapping[str, Part]) -> GlossaryTables:
@@ -136,7 +153,7 @@ class GlossaryTables:
         Raises:
             KeyError: a part is missing.
         """
-        return cls({name: parts[f"glossary.{name}"] for name in (*KINDS, "kept")})
+        return cls({name: parts[f"glossary.{name}"] for name in _PARTS})
 
     # --- lookup tables, made at the first task read ------------------------------------
 
@@ -161,6 +178,12 @@ class GlossaryTables:
     @cached_property
     def _lengths(self) -> list[int]:
         return sorted({len(b) for b in self.beginnings}, reverse=True)
+
+    @cached_property
+    def heads(self) -> frozenset[str]:
+        """The first letters of the beginnings (:func:`head`): a word whose own are not
+        among them begins with none."""
+        return frozenset(head(b) for b in self.beginnings)
 
     @cached_property
     def phrases(self) -> dict[str, list[tuple[list[str], str]]]:
@@ -191,8 +214,31 @@ class GlossaryTables:
         text = str(self.columns.get("kept", b""), "utf-8")
         return frozenset(text.split("\t")) if text else frozenset()
 
+    @cached_property
+    def cues(self) -> dict[str, str]:
+        """The cue words, each as "language form", and their meanings."""
+        return self._table("cues")
+
+    @cached_property
+    def unspaced_cues(self) -> dict[str, list[str]]:
+        """The Chinese and Japanese cues (as "language form"), by language, the longest
+        first."""
+        by_language: dict[str, list[str]] = {}
+        for key in sorted(self.cues, key=lambda k: (-len(k), k)):
+            language, form = key.split(" ", 1)
+            if is_unspaced(form):
+                by_language.setdefault(language, []).append(form)
+        return by_language
+
+    @cached_property
+    def cue_words_most(self) -> int:
+        """The most words a cue has."""
+        return max((key.count(" ") for key in self.cues), default=0)
+
     def prefix_of(self, word: str) -> Meaning | None:
         """What a form ending in ``*`` reads ``word`` as, if any (the longest such form wins)."""
+        if head(word) not in self.heads:
+            return None
         beginnings = self.beginnings
         size = len(word)
         for length in self._lengths:

@@ -347,7 +347,15 @@ def _english_word(word: str) -> str:
     return text
 
 
+def _cue_form(form: str) -> str:
+    text = " ".join(unicodedata.normalize("NFKC", form).lower().split())
+    if not text or "*" in text:
+        raise ValueError(f"{form!r}: a cue is one or more whole words")
+    return text
+
+
 GlossaryForm = Annotated[str, AfterValidator(_glossary_form)]
+CueForm = Annotated[str, AfterValidator(_cue_form)]
 
 
 class GlossaryFile(_Frozen):
@@ -364,6 +372,12 @@ class GlossaryFile(_Frozen):
     words: dict[Annotated[str, AfterValidator(_english_word)], tuple[GlossaryForm, ...]] = Field(
         min_length=1
     )
+    cues: dict[Annotated[str, AfterValidator(_english_word)], tuple[CueForm, ...]] = Field(
+        default_factory=dict
+    )
+    """Words that negate or contrast ("no", "sino"), read as the English cue words ("not",
+    "but") only in a text whose other words were read through this language's glossary:
+    alone, "no" is English too."""
 
 
 class RuleSet(_Frozen):
