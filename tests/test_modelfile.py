@@ -141,6 +141,7 @@ def test_model_file_is_one_envelope_with_named_parts(saved: Path) -> None:
         "glossary.beginnings",
         "glossary.phrases",
         "glossary.unspaced",
+        "glossary.cues",
         "glossary.kept",
         "word.terms",
         "word.weights",
