@@ -16,12 +16,13 @@ from collections.abc import Sequence
 
 from .._script import word_pattern
 from .._text import words
-from ..knowledge.glossary import GlossaryTables, Meaning, split_meaning
+from ..knowledge.glossary import GlossaryTables, Meaning, head, split_meaning
+from ..knowledge.schema import PREFIX_LEAST
 from ..types import Correction
 
-VERDICTS_KEPT = 50_000
-"""Words whose verdict (may the glossary read it?) is remembered; when full, it starts afresh."""
-_NEITHER, _FIRST, _READ = 0, 1, 2  # the verdicts
+WORDS_KEPT = 20_000
+"""Words whose first letters begin a beginning, remembered with whether one reads them; when
+full, it starts afresh."""
 
 
 class Glossary:
@@ -34,7 +35,7 @@ class Glossary:
         self._tables = tables
         self._active = bool(tables)
         self._unspaced: re.Pattern[str] | None = None  # made on the first such text
-        self._seen: dict[str, int] = {}  # words, and whether the glossary may read them
+        self._seen: dict[str, bool] = {}  # see WORDS_KEPT
 
     def gloss(self, normalized: str, tokens: Sequence[str]) -> tuple[str, tuple[Correction, ...]]:
         """``normalized`` (a normalised text, split into ``tokens``) with the words the
@@ -47,42 +48,52 @@ class Glossary:
             text = self._gloss_unspaced(text, found)
             if found:
                 tokens = words(text)
-        if not found and not self._may_read_any(tokens):
+        if not found and not self._may_read_any(tokens, text.isascii()):
             return normalized, ()
         text = self._gloss_words(text, found)
         if found and self._tables.cues:
             text = self._gloss_cues(text, sorted({str(c.language) for c in found}), found)
         return text, tuple(found)
 
-    def _may_read_any(self, tokens: Sequence[str]) -> bool:
-        """Whether the glossary may read any of ``tokens``. What was found for each word is
-        remembered, since most come back; a word that begins a form of several words ("tạo"
-        of "tạo ra") is then looked at with the words after it."""
-        seen = self._seen
-        for at, token in enumerate(tokens):
-            verdict = seen.get(token)
-            if verdict is None:
-                verdict = self._verdict(token)
-                if len(seen) >= VERDICTS_KEPT:
-                    seen.clear()  # cheaper than evicting one by one; frequent words come back
-                seen[token] = verdict
-            if verdict == _READ or (
-                verdict == _FIRST and self._meaning_at(list(tokens[at : at + _LONGEST]))[1]
+    def _may_read_any(self, tokens: Sequence[str], ascii_only: bool) -> bool:
+        """Whether the glossary may read any of ``tokens``. Most texts hold no form: that is
+        found with set operations on their words and first letters, and a look at each pair
+        whose first word begins a form of several and each word whose first letters begin a
+        beginning; what that look found for a word is remembered, since most words come back."""
+        tables = self._tables
+        if not tables.words.keys().isdisjoint(tokens):
+            return True
+        heads = [t[:PREFIX_LEAST] for t in tokens] if ascii_only else [head(t) for t in tokens]
+        firsts, phrase_heads = tables.first_words, tables.phrase_heads
+        for at, (first, second) in enumerate(zip(tokens, heads[1:], strict=False)):
+            if (
+                first in firsts
+                and f"{first} {second}" in phrase_heads
+                and self._meaning_at(list(tokens[at : at + _LONGEST]))[1] is not None
             ):
                 return True
+        by_head = tables.heads
+        if by_head.keys().isdisjoint(heads):
+            return False
+        seen = self._seen
+        for token, first_letters in zip(tokens, heads, strict=True):
+            if first_letters in by_head:
+                verdict = seen.get(token)
+                if verdict is None:
+                    verdict = self._begins_form(token)
+                    if len(seen) >= WORDS_KEPT:
+                        seen.clear()  # cheaper than evicting one by one; most words come back
+                    seen[token] = verdict
+                if verdict:
+                    return True
         return False
 
-    def _verdict(self, token: str) -> int:
-        """Whether the glossary reads ``token`` (a one-word form, or a word a beginning reads
-        otherwise), may read it with the words after it, or neither."""
-        tables = self._tables
-        if token in tables.words:
-            return _READ
-        if token not in tables.kept:
-            meaning = tables.prefix_of(token)
-            if meaning is not None and meaning[0] != token:
-                return _READ
-        return _FIRST if token in tables.first_words else _NEITHER
+    def _begins_form(self, token: str) -> bool:
+        """Whether a beginning reads ``token`` as another word."""
+        if token in self._tables.kept:
+            return False
+        meaning = self._tables.prefix_of(token)
+        return meaning is not None and meaning[0] != token
 
     def _gloss_unspaced(self, text: str, found: list[Correction]) -> str:
         forms = self._tables.unspaced

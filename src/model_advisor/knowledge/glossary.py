@@ -171,19 +171,16 @@ class GlossaryTables:
         return self._table("words")
 
     @cached_property
-    def beginnings(self) -> dict[str, str]:
-        """The beginnings (forms ending in ``*``, without it) and their meanings."""
-        return {form[:-1]: meaning for form, meaning in self._table("beginnings").items()}
-
-    @cached_property
-    def _lengths(self) -> list[int]:
-        return sorted({len(b) for b in self.beginnings}, reverse=True)
-
-    @cached_property
-    def heads(self) -> frozenset[str]:
-        """The first letters of the beginnings (:func:`head`): a word whose own are not
-        among them begins with none."""
-        return frozenset(head(b) for b in self.beginnings)
+    def heads(self) -> dict[str, list[tuple[str, str]]]:
+        """The beginnings (forms ending in ``*``, without it) and their meanings, by their
+        first letters (:func:`head`), the longest first: a word whose own first letters are
+        not among them begins with none."""
+        by_head: dict[str, list[tuple[str, str]]] = {}
+        table = self._table("beginnings")
+        with collector_paused():
+            for form in sorted(table, key=lambda f: (-len(f), f)):
+                by_head.setdefault(head(form[:-1]), []).append((form[:-1], table[form]))
+        return by_head
 
     @cached_property
     def phrases(self) -> dict[str, list[tuple[list[str], str]]]:
@@ -196,12 +193,20 @@ class GlossaryTables:
         return by_first
 
     @cached_property
+    def phrase_heads(self) -> frozenset[str]:
+        """Each form of several words as its first word and the first letters of its second
+        (:func:`head`): a text holds such a form only if it holds such a pair."""
+        pairs = (form.split(" ", 2)[:2] for form in self._forms("phrases"))
+        return frozenset(f"{first} {head(second.rstrip('*'))}" for first, second in pairs)
+
+    @cached_property
     def first_words(self) -> frozenset[str]:
         """The first words of the forms of several words."""
-        text = str(self.columns.get("phrases", b""), "utf-8")
-        if not text:
-            return frozenset()
-        return frozenset(form.split(" ", 1)[0] for form in text.split(_COLUMNS)[0].split("\t"))
+        return frozenset(form.split(" ", 1)[0] for form in self._forms("phrases"))
+
+    def _forms(self, kind: str) -> list[str]:
+        text = str(self.columns.get(kind, b""), "utf-8")
+        return text.split(_COLUMNS)[0].split("\t") if text else []
 
     @cached_property
     def unspaced(self) -> dict[str, str]:
@@ -237,12 +242,8 @@ class GlossaryTables:
 
     def prefix_of(self, word: str) -> Meaning | None:
         """What a form ending in ``*`` reads ``word`` as, if any (the longest such form wins)."""
-        if head(word) not in self.heads:
-            return None
-        beginnings = self.beginnings
-        size = len(word)
-        for length in self._lengths:
-            if length <= size and (meaning := beginnings.get(word[:length])) is not None:
+        for beginning, meaning in self.heads.get(head(word), ()):
+            if word.startswith(beginning):
                 return split_meaning(meaning)
         return None
 

@@ -312,6 +312,9 @@ class Location(_Frozen):
 
 PREFIX_LEAST = 4
 """Letters a glossary form ending in ``*`` keeps before it (in most scripts)."""
+UNSPACED_LEAST = 2
+"""Characters a Chinese or Japanese form has at the least."""
+_UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 DENSE_PREFIX_LEAST = 2
 """The same in Chinese, Japanese and Korean, whose characters each hold a syllable or more."""
 _DENSE = re.compile(
@@ -330,6 +333,7 @@ def _glossary_form(form: str) -> str:
         raise ValueError("a form must not be blank")
     if "*" in text[:-1]:
         raise ValueError(f"{form!r}: '*' may only end a form")
+    _long_enough(text, form)
     if text.endswith("*"):
         last = text.split(" ")[-1]
         least = DENSE_PREFIX_LEAST if is_dense(last) else PREFIX_LEAST
@@ -351,6 +355,17 @@ def _cue_form(form: str) -> str:
     text = " ".join(unicodedata.normalize("NFKC", form).lower().split())
     if not text or "*" in text:
         raise ValueError(f"{form!r}: a cue is one or more whole words")
+    return _long_enough(text, form)
+
+
+def _long_enough(text: str, form: str) -> str:
+    """``text``, unless it is one Chinese or Japanese character: found inside running text,
+    one character is inside too many words of other meanings (不 in 不同, "different")."""
+    if len(text.rstrip("*")) < UNSPACED_LEAST and _UNSPACED.search(text):
+        raise ValueError(
+            f"{form!r}: Chinese and Japanese forms are found inside words; "
+            f"write at least {UNSPACED_LEAST} characters"
+        )
     return text
 
 
