@@ -11,6 +11,7 @@ what they say (negation, clauses) stays with the language's own words.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -130,13 +131,17 @@ class Glossary:
         tables = self._tables
         unspaced = [f for language in languages for f in tables.unspaced_cues.get(language, ())]
         if unspaced and not text.isascii():
-            pattern = re.compile("|".join(re.escape(f) for f in sorted(unspaced, key=len)[::-1]))
+            pattern = _pattern(tuple(sorted(unspaced, key=lambda f: (-len(f), f))))
             text = pattern.sub(lambda m: self._cue(m.group(), m.group(), languages, found), text)
         matches = list(word_pattern(text).finditer(text))
         tokens = [m.group() for m in matches]
+        firsts = tables.cue_first_words
         pieces: list[str] = []
         done = at = 0
         while at < len(tokens):
+            if not any(f"{language} {tokens[at]}" in firsts for language in languages):
+                at += 1
+                continue
             for size in range(min(tables.cue_words_most + 1, len(tokens) - at), 0, -1):
                 start, end = matches[at].start(), matches[at + size - 1].end()
                 read = self._cue(
@@ -180,6 +185,12 @@ class Glossary:
 
 _LONGEST = 8
 """The most words a form of several words is read across."""
+
+
+@functools.lru_cache(maxsize=64)
+def _pattern(forms: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern that finds any of ``forms`` (the longest first)."""
+    return re.compile("|".join(re.escape(f) for f in forms))
 
 
 def _is_phrase(parts: list[str], written: list[str]) -> bool:

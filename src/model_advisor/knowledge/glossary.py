@@ -236,6 +236,11 @@ class GlossaryTables:
         return by_language
 
     @cached_property
+    def cue_first_words(self) -> frozenset[str]:
+        """The first word of each cue, as "language word"."""
+        return frozenset(" ".join(key.split(" ", 2)[:2]) for key in self.cues)
+
+    @cached_property
     def cue_words_most(self) -> int:
         """The most words a cue has."""
         return max((key.count(" ") for key in self.cues), default=0)
