@@ -73,12 +73,12 @@ class Glossary:
                 and self._meaning_at(list(tokens[at : at + _LONGEST]))[1] is not None
             ):
                 return True
-        by_head = tables.heads
-        if by_head.keys().isdisjoint(heads):
+        begun = tables.heads
+        if begun.isdisjoint(heads):
             return False
         seen = self._seen
         for token, first_letters in zip(tokens, heads, strict=True):
-            if first_letters in by_head:
+            if first_letters in begun:
                 verdict = seen.get(token)
                 if verdict is None:
                     verdict = self._begins_form(token)

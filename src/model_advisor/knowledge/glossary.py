@@ -38,7 +38,7 @@ KINDS = ("words", "beginnings", "phrases", "unspaced")
 """The kinds of forms: one word; a beginning of words (``klassifizier*``); several words, the
 last perhaps a beginning; Chinese or Japanese characters, found anywhere in a text."""
 _PARTS = (*KINDS, "cues", "kept")
-_COLUMNS = "\x1e"  # between the forms and their meanings in a part
+_COLUMNS = "\x1e"  # between the forms and their meanings (and the beginnings' heads) in a part
 
 
 def head(word: str) -> str:
@@ -135,6 +135,14 @@ class GlossaryTables:
                     written = joined if is_unspaced(joined) else " ".join(words_of(form))
                     cues.setdefault(f"{file.language} {written}", (english, file.language))
         columns = {kind: _column(found[kind]) for kind in KINDS}
+        beginnings = {form[:-1]: meaning for form, meaning in found["beginnings"].items()}
+        columns["beginnings"] = _column(beginnings)
+        if beginnings:  # and the first letters they begin with
+            columns["beginnings"] += _more([sorted({head(b) for b in beginnings})])
+        if found["phrases"]:  # and their first words with the first letters of their second
+            pairs = [form.split(" ", 2)[:2] for form in found["phrases"]]
+            heads = sorted({f"{first} {head(second.rstrip('*'))}" for first, second in pairs})
+            columns["phrases"] += _more([heads, sorted({first for first, _ in pairs})])
         columns["cues"] = _column(cues)
         compiled = cls({**columns, "kept": b""})
         kept = sorted(
@@ -161,7 +169,7 @@ class GlossaryTables:
         text = str(self.columns.get(kind, b""), "utf-8")
         if not text:
             return {}
-        forms, meanings = text.split(_COLUMNS)
+        forms, meanings = text.split(_COLUMNS)[:2]
         with collector_paused():  # thousands of strings, none in a cycle
             return dict(zip(forms.split("\t"), meanings.split("\t"), strict=True))
 
@@ -171,16 +179,19 @@ class GlossaryTables:
         return self._table("words")
 
     @cached_property
-    def heads(self) -> dict[str, list[tuple[str, str]]]:
-        """The beginnings (forms ending in ``*``, without it) and their meanings, by their
-        first letters (:func:`head`), the longest first: a word whose own first letters are
+    def beginnings(self) -> dict[str, str]:
+        """The beginnings (forms ending in ``*``, without it) and their meanings."""
+        return self._table("beginnings")
+
+    @cached_property
+    def heads(self) -> frozenset[str]:
+        """The first letters (:func:`head`) the beginnings begin with: a word whose own are
         not among them begins with none."""
-        by_head: dict[str, list[tuple[str, str]]] = {}
-        table = self._table("beginnings")
-        with collector_paused():
-            for form in sorted(table, key=lambda f: (-len(f), f)):
-                by_head.setdefault(head(form[:-1]), []).append((form[:-1], table[form]))
-        return by_head
+        return self._extra("beginnings", 2)
+
+    @cached_property
+    def _lengths(self) -> list[int]:
+        return sorted(set(map(len, self.beginnings)), reverse=True)
 
     @cached_property
     def phrases(self) -> dict[str, list[tuple[list[str], str]]]:
@@ -196,17 +207,17 @@ class GlossaryTables:
     def phrase_heads(self) -> frozenset[str]:
         """Each form of several words as its first word and the first letters of its second
         (:func:`head`): a text holds such a form only if it holds such a pair."""
-        pairs = (form.split(" ", 2)[:2] for form in self._forms("phrases"))
-        return frozenset(f"{first} {head(second.rstrip('*'))}" for first, second in pairs)
+        return self._extra("phrases", 2)
 
     @cached_property
     def first_words(self) -> frozenset[str]:
         """The first words of the forms of several words."""
-        return frozenset(form.split(" ", 1)[0] for form in self._forms("phrases"))
+        return self._extra("phrases", 3)
 
-    def _forms(self, kind: str) -> list[str]:
+    def _extra(self, kind: str, column: int) -> frozenset[str]:
+        """A column of a part beyond its forms and meanings, as a set."""
         text = str(self.columns.get(kind, b""), "utf-8")
-        return text.split(_COLUMNS)[0].split("\t") if text else []
+        return frozenset(text.split(_COLUMNS)[column].split("\t")) if text else frozenset()
 
     @cached_property
     def unspaced(self) -> dict[str, str]:
@@ -247,8 +258,11 @@ class GlossaryTables:
 
     def prefix_of(self, word: str) -> Meaning | None:
         """What a form ending in ``*`` reads ``word`` as, if any (the longest such form wins)."""
-        for beginning, meaning in self.heads.get(head(word), ()):
-            if word.startswith(beginning):
+        if head(word) not in self.heads:
+            return None
+        beginnings, size = self.beginnings, len(word)
+        for length in self._lengths:
+            if length <= size and (meaning := beginnings.get(word[:length])) is not None:
                 return split_meaning(meaning)
         return None
 
@@ -268,7 +282,13 @@ def _written(form: str) -> list[str]:
     )
 
 
+def _more(columns: Sequence[Sequence[str]]) -> bytes:
+    """Columns to follow a part's forms and meanings."""
+    return b"".join(_COLUMNS.encode() + words_part(column) for column in columns)
+
+
 def _column(table: Mapping[str, Meaning]) -> bytes:
+    """The forms of ``table``, sorted, then their meanings ("language English word")."""
     if not table:
         return b""
     forms = sorted(table)
