@@ -203,3 +203,17 @@ def test_analysis_of_glossed_text_is_what_the_rules_match(glossed_dir: Path) -> 
     engine = Engine(load_knowledge(glossed_dir))
     decided = engine.decide("clasificar gatos")
     assert decided.analysis == Analysis.of("classify cats")
+
+
+@pytest.mark.parametrize(
+    ("part", "data"),
+    [
+        ("glossary.words", b"clasifica\x1ees classify\tes poem"),  # more meanings than forms
+        ("glossary.phrases", b"correo electr\xc3\xb3nico\x1ees email"),  # columns missing
+        ("glossary.cues", b"\xff\xfe\x1ees not"),  # not UTF-8
+    ],
+)
+def test_a_glossary_part_out_of_shape_is_refused_at_load(part: str, data: bytes) -> None:
+    tables = GlossaryTables.compile([SPANISH, CHINESE], ENGLISH.__contains__, ENGLISH)
+    with pytest.raises(ValueError):
+        GlossaryTables.from_parts({**tables.parts(), part: data})

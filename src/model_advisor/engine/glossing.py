@@ -5,15 +5,16 @@ language from a few hundred examples only. Read through the knowledge's glossary
 (:mod:`model_advisor.knowledge.glossary`), "clasifica los correos como spam" becomes
 "classify los email como spam": the rule that classifies fires, and the classifier meets
 words that thousands of examples taught it. The examples are read the same way when the
-classifier is trained, so it learns what it will see. Function words are not in the glossary:
-what they say (negation, clauses) stays with the language's own words.
+classifier is trained, so it learns what it will see. A language's words that negate or
+contrast ("no", "sino") are read as the English cue words ("not", "but") only in a text whose
+other words were read in that language: alone, "no" is English too.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from .._script import word_pattern
 from .._text import words
@@ -99,8 +100,7 @@ class Glossary:
     def _gloss_unspaced(self, text: str, found: list[Correction]) -> str:
         forms = self._tables.unspaced
         if self._unspaced is None:
-            ordered = sorted(forms, key=lambda f: (-len(f), f))
-            self._unspaced = re.compile("|".join(re.escape(f) for f in ordered))
+            self._unspaced = _pattern(forms)
 
         def english(match: re.Match[str]) -> str:
             read_as, language = split_meaning(forms[match.group()])
@@ -131,7 +131,7 @@ class Glossary:
         tables = self._tables
         unspaced = [f for language in languages for f in tables.unspaced_cues.get(language, ())]
         if unspaced and not text.isascii():
-            pattern = _pattern(tuple(sorted(unspaced, key=lambda f: (-len(f), f))))
+            pattern = _cue_pattern(tuple(unspaced))
             text = pattern.sub(lambda m: self._cue(m.group(), m.group(), languages, found), text)
         matches = list(word_pattern(text).finditer(text))
         tokens = [m.group() for m in matches]
@@ -142,7 +142,7 @@ class Glossary:
             if not any(f"{language} {tokens[at]}" in firsts for language in languages):
                 at += 1
                 continue
-            for size in range(min(tables.cue_words_most + 1, len(tokens) - at), 0, -1):
+            for size in range(min(tables.cue_words_most, len(tokens) - at), 0, -1):
                 start, end = matches[at].start(), matches[at + size - 1].end()
                 read = self._cue(
                     " ".join(tokens[at : at + size]), text[start:end], languages, found
@@ -187,10 +187,13 @@ _LONGEST = 8
 """The most words a form of several words is read across."""
 
 
-@functools.lru_cache(maxsize=64)
-def _pattern(forms: tuple[str, ...]) -> re.Pattern[str]:
-    """One pattern that finds any of ``forms`` (the longest first)."""
-    return re.compile("|".join(re.escape(f) for f in forms))
+def _pattern(forms: Iterable[str]) -> re.Pattern[str]:
+    """One pattern that finds any of ``forms``, the longest first."""
+    return re.compile("|".join(re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f))))
+
+
+_cue_pattern = functools.lru_cache(maxsize=64)(_pattern)
+"""The pattern of the Chinese and Japanese cues of a set of languages, made once."""
 
 
 def _is_phrase(parts: list[str], written: list[str]) -> bool:

@@ -37,7 +37,10 @@ Meaning = tuple[str, str]
 KINDS = ("words", "beginnings", "phrases", "unspaced")
 """The kinds of forms: one word; a beginning of words (``klassifizier*``); several words, the
 last perhaps a beginning; Chinese or Japanese characters, found anywhere in a text."""
-_PARTS = (*KINDS, "cues", "kept")
+_WIDTH = {"words": 2, "beginnings": 3, "phrases": 4, "unspaced": 2, "cues": 2, "kept": 1}
+"""The parts of the glossary, and how many columns each has: forms and meanings, the
+beginnings' first letters, the phrases' first words with the first letters of their second
+(:attr:`GlossaryTables.phrase_heads`) and their first words."""
 _COLUMNS = "\x1e"  # between the forms and their meanings (and the beginnings' heads) in a part
 
 
@@ -94,9 +97,10 @@ class GlossaryTables:
     """A glossary ready to read tasks with (see the module's docstring): its
     :meth:`parts`, and lookup tables made from them when first asked for."""
 
-    columns: Mapping[str, Part] = field(default_factory=dict)
-    """Each kind of :data:`KINDS`: its forms, sorted, then their meanings ("language English
-    word"), tab-separated; and ``kept``, the English words read as written."""
+    columns: Mapping[str, str] = field(default_factory=dict)
+    """Each kind of :data:`KINDS`, and the cues: its forms, sorted, then their meanings
+    ("language English word"), each column tab-separated, then any further columns
+    (:data:`_WIDTH`); and ``kept``, the English words read as written."""
 
     @classmethod
     def empty(cls) -> GlossaryTables:
@@ -104,7 +108,7 @@ class GlossaryTables:
         return cls()
 
     def __bool__(self) -> bool:
-        return any(len(self.columns.get(kind, b"")) for kind in KINDS)
+        return any(self.columns.get(kind) for kind in KINDS)
 
     @classmethod
     def compile(
@@ -118,55 +122,52 @@ class GlossaryTables:
         ``is_english`` tells an English word (such a form is dropped); ``english_words`` are
         those that a form ending in ``*`` must not take.
         """
-        found: dict[str, dict[str, Meaning]] = {kind: {} for kind in KINDS}
-        for file in sorted(files, key=lambda f: f.language):
-            for english, forms in file.words.items():
-                for form in forms:
-                    for written in _written(form):
-                        if written != english and _foreign(written, is_english):
-                            kind = _kind(written)
-                            key = written.replace(" ", "") if kind == "unspaced" else written
-                            found[kind].setdefault(key, (english, file.language))
-        cues: dict[str, Meaning] = {}
-        for file in files:
-            for english, forms in file.cues.items():
-                for form in forms:
-                    joined = form.replace(" ", "")
-                    written = joined if is_unspaced(joined) else " ".join(words_of(form))
-                    cues.setdefault(f"{file.language} {written}", (english, file.language))
-        columns = {kind: _column(found[kind]) for kind in KINDS}
+        found = _forms_by_kind(files, is_english)
         beginnings = {form[:-1]: meaning for form, meaning in found["beginnings"].items()}
-        columns["beginnings"] = _column(beginnings)
-        if beginnings:  # and the first letters they begin with
-            columns["beginnings"] += _more([sorted({head(b) for b in beginnings})])
-        if found["phrases"]:  # and their first words with the first letters of their second
-            pairs = [form.split(" ", 2)[:2] for form in found["phrases"]]
-            heads = sorted({f"{first} {head(second.rstrip('*'))}" for first, second in pairs})
-            columns["phrases"] += _more([heads, sorted({first for first, _ in pairs})])
-        columns["cues"] = _column(cues)
-        compiled = cls({**columns, "kept": b""})
+        pairs = [form.split(" ", 2)[:2] for form in found["phrases"]]
+        columns = {
+            "words": _column(found["words"]),
+            "beginnings": _column(beginnings, sorted({head(b) for b in beginnings})),
+            "phrases": _column(
+                found["phrases"],
+                sorted({f"{first} {head(second.rstrip('*'))}" for first, second in pairs}),
+                sorted({first for first, _ in pairs}),
+            ),
+            "unspaced": _column(found["unspaced"]),
+            "cues": _column(_cue_forms(files)),
+        }
+        compiled = cls({**columns, "kept": ""})
         kept = sorted(
             w for w in set(english_words) if (m := compiled.prefix_of(w)) is not None and m[0] != w
         )
-        return cls({**columns, "kept": words_part(kept)})
+        return cls({**columns, "kept": words_part(kept).decode()})
 
-    def parts(self) -> dict[str, Part]:
+    def parts(self) -> dict[str, bytes]:
         """The model file's parts of the glossary, by name."""
-        return {f"glossary.{name}": self.columns.get(name, b"") for name in _PARTS}
+        return {f"glossary.{name}": self.columns.get(name, "").encode() for name in _WIDTH}
 
     @classmethod
     def from_parts(cls, parts: Mapping[str, Part]) -> GlossaryTables:
-        """The tables of a model file's :meth:`parts` (read when first needed).
+        """The tables of a model file's :meth:`parts`, checked for their shape (their lookup
+        tables are made when first needed).
 
         Raises:
             KeyError: a part is missing.
+            ValueError: a part is not UTF-8, or not as many forms as meanings.
         """
-        return cls({name: parts[f"glossary.{name}"] for name in _PARTS})
+        columns = {}
+        for name, width in _WIDTH.items():
+            text = str(parts[f"glossary.{name}"], "utf-8")
+            found = text.split(_COLUMNS) if text else [""] * width
+            if len(found) != width or (width > 1 and found[0].count("\t") != found[1].count("\t")):
+                raise ValueError(f"the glossary's {name} part is not a table of {width} columns")
+            columns[name] = text
+        return cls(columns)
 
     # --- lookup tables, made at the first task read ------------------------------------
 
     def _table(self, kind: str) -> dict[str, str]:
-        text = str(self.columns.get(kind, b""), "utf-8")
+        text = self.columns.get(kind, "")
         if not text:
             return {}
         forms, meanings = text.split(_COLUMNS)[:2]
@@ -216,7 +217,7 @@ class GlossaryTables:
 
     def _extra(self, kind: str, column: int) -> frozenset[str]:
         """A column of a part beyond its forms and meanings, as a set."""
-        text = str(self.columns.get(kind, b""), "utf-8")
+        text = self.columns.get(kind, "")
         return frozenset(text.split(_COLUMNS)[column].split("\t")) if text else frozenset()
 
     @cached_property
@@ -227,7 +228,7 @@ class GlossaryTables:
     @cached_property
     def kept(self) -> frozenset[str]:
         """English words that a beginning would take: read as written."""
-        text = str(self.columns.get("kept", b""), "utf-8")
+        text = self.columns.get("kept", "")
         return frozenset(text.split("\t")) if text else frozenset()
 
     @cached_property
@@ -269,7 +270,7 @@ class GlossaryTables:
 
 def split_meaning(meaning: str) -> Meaning:
     """The English word and the language of a table's meaning ("es classify")."""
-    language, english = meaning.split(" ", 1)
+    language, _, english = meaning.partition(" ")
     return english, language
 
 
@@ -282,15 +283,39 @@ def _written(form: str) -> list[str]:
     )
 
 
-def _more(columns: Sequence[Sequence[str]]) -> bytes:
-    """Columns to follow a part's forms and meanings."""
-    return b"".join(_COLUMNS.encode() + words_part(column) for column in columns)
+def _forms_by_kind(
+    files: Sequence[GlossaryFile], is_english: Callable[[str], bool]
+) -> dict[str, dict[str, Meaning]]:
+    """The forms of ``files`` that may be read, by kind, with their meanings."""
+    found: dict[str, dict[str, Meaning]] = {kind: {} for kind in KINDS}
+    for file in sorted(files, key=lambda f: f.language):
+        for english, forms in file.words.items():
+            for form in forms:
+                for written in _written(form):
+                    if written != english and _foreign(written, is_english):
+                        kind = _kind(written)
+                        key = written.replace(" ", "") if kind == "unspaced" else written
+                        found[kind].setdefault(key, (english, file.language))
+    return found
 
 
-def _column(table: Mapping[str, Meaning]) -> bytes:
-    """The forms of ``table``, sorted, then their meanings ("language English word")."""
+def _cue_forms(files: Sequence[GlossaryFile]) -> dict[str, Meaning]:
+    """The cue words of ``files``, each as "language form", with their meanings."""
+    cues: dict[str, Meaning] = {}
+    for file in files:
+        for english, forms in file.cues.items():
+            for form in forms:
+                joined = form.replace(" ", "")
+                written = joined if is_unspaced(joined) else " ".join(words_of(form))
+                cues.setdefault(f"{file.language} {written}", (english, file.language))
+    return cues
+
+
+def _column(table: Mapping[str, Meaning], *more: Sequence[str]) -> str:
+    """The forms of ``table``, sorted, then their meanings ("language English word"), then
+    the columns ``more``."""
     if not table:
-        return b""
+        return ""
     forms = sorted(table)
     meanings = [f"{table[f][1]} {table[f][0]}" for f in forms]
-    return words_part(forms) + _COLUMNS.encode() + words_part(meanings)
+    return _COLUMNS.join(words_part(c).decode() for c in (forms, meanings, *more))

@@ -364,7 +364,7 @@ def frame_model(
         },
     }
     words = {"words": words_part(compiled.words), "common": words_part(compiled.common)}
-    glossary = {name: bytes(part) for name, part in compiled.glossary.parts().items()}
+    glossary = compiled.glossary.parts()
     return frame(header, {"body": json_part(body), **words, **glossary, **columns})
 
 
@@ -417,7 +417,7 @@ def _decode(
         settings = Settings.model_validate(body["settings"])
         known = read_words_part(parts["words"])
         common = read_words_part(parts["common"])
-        glossary = GlossaryTables.from_parts(parts)  # read at the first task
+        glossary = GlossaryTables.from_parts(parts)  # its tables made at the first task
         classifier = ClassifierWeights.decode(body["classifier"], parts)
         if sorted(classifier.labels) != sorted(settings.ids):
             raise ValueError(f"labels {list(classifier.labels)} are not the declared categories")
