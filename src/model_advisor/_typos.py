@@ -10,6 +10,7 @@ words by this measure (:func:`lookalikes`), so that they are never taken for typ
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -108,15 +109,20 @@ _BRITISH = (
 )
 
 
+@functools.cache
+def _english_counts() -> dict[str, int]:
+    """pyspellchecker's English words and how often its corpus holds each (read once)."""
+    from spellchecker import SpellChecker
+
+    return dict(SpellChecker(language="en", distance=1).word_frequency.dictionary)
+
+
 def english_words(least_count: int = 1) -> frozenset[str]:
     """pyspellchecker's English words seen at least ``least_count`` times in its corpus, with
     their British spellings ("localise", "colour", "centre", "catalogue", "programme"), which
     its American list lacks (a model is being built: the glossary reads no English word as
     another)."""
-    from spellchecker import SpellChecker
-
-    counts = SpellChecker(language="en", distance=1).word_frequency.dictionary
-    found = {w for w, count in counts.items() if count >= least_count}
+    found = {w for w, count in _english_counts().items() if count >= least_count}
     british = {w.replace(us, uk) for w in found for us, uk in _BRITISH[:2] if us in w}
     for us, uk in _BRITISH[2:]:  # a word's ending, before an inflection
         for word in found:
