@@ -35,6 +35,7 @@ from ..knowledge.modelfile import write_atomic
 from ..knowledge.rules import load_rules
 from ..types import Example
 from .decision import combine
+from .glossing import glossed
 from .matching import RuleEngine
 from .pipeline import match_rules, training_texts
 
@@ -108,14 +109,14 @@ def build_model(directory: Path) -> bytes:
     ruleset = load_rules(directory)
     examples = load_examples(directory / EXAMPLES_FILE, ruleset.settings.ids)
     compiled = compile_rules(directory, ruleset, examples)
-    rules = RuleEngine(compiled.rules, compiled.known_words, compiled.common, compiled.glossary)
+    rules = RuleEngine.from_compiled(compiled)
     texts = training_texts(rules, [e.task for e in examples])
     trained = fit_weights(texts, [e.label for e in examples])
     temperatures = Temperatures(1.0, 1.0)
     if trained.held_out is not None:
         labels = trained.weights.labels
         probabilities = [dict(zip(labels, row, strict=True)) for row in trained.held_out]
-        temperatures = decision_temperatures(compiled, examples, probabilities)
+        temperatures = decision_temperatures(compiled, examples, probabilities, rules)
     return frame_model(stamp, compiled, trained.weights, temperatures)
 
 
@@ -123,6 +124,7 @@ def decision_temperatures(
     compiled: CompiledRules,
     examples: Sequence[Example],
     held_out: Sequence[dict[str, float]],
+    rules: RuleEngine | None = None,
 ) -> Temperatures:
     """The temperatures that make the decision's top score mean what it says: one for tasks
     on which a rule fired, one for tasks the classifier decides alone, and one for tasks read
@@ -146,7 +148,7 @@ def decision_temperatures(
     from ..knowledge.training import best_temperature
 
     categories = compiled.settings.ids
-    rules = RuleEngine(compiled.rules, compiled.known_words, compiled.common, compiled.glossary)
+    rules = rules or RuleEngine.from_compiled(compiled)  # the builder's own, when it has one
     groups: dict[str, list[int]] = {name: [] for name in Temperatures._fields}  # example rows
     log_scores: list[list[float]] = []
     truth: list[int] = []
@@ -154,8 +156,8 @@ def decision_temperatures(
         matched = match_rules(rules, example.task)
         scores = combine(matched.hits, probabilities, categories=categories).scores
         log_scores.append([math.log(max(scores[c], SMALLEST_SCORE)) for c in categories])
-        glossed = any(c.language for c in matched.corrections)
-        groups[calibration_group(ruled=bool(matched.hits), glossed=glossed)].append(len(truth))
+        group = calibration_group(ruled=bool(matched.hits), glossed=glossed(matched.corrections))
+        groups[group].append(len(truth))
         truth.append(categories.index(example.label))
 
     def fitted(rows: list[int]) -> float:

@@ -22,6 +22,13 @@ from ..knowledge.glossary import GlossaryTables, Meaning, head, split_meaning
 from ..knowledge.schema import PREFIX_LEAST
 from ..types import Correction
 
+
+def glossed(corrections: Sequence[Correction]) -> bool:
+    """Whether any of a task's ``corrections`` read a word through the glossary (the task is
+    then calibrated with the glossary's temperature)."""
+    return any(c.language for c in corrections)
+
+
 WORDS_KEPT = 20_000
 """Words whose first letters begin a beginning, remembered with whether one reads them; when
 full, it starts afresh."""

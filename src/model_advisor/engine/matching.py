@@ -21,6 +21,7 @@ from .._reading import alternatives
 from .._text import Analysis, normalize, stem
 from ..knowledge.compiled import FUZZY_MIN_LENGTH, ConditionTables, CueTables, RuleTables
 from ..knowledge.glossary import GlossaryTables
+from ..knowledge.loader import CompiledRules
 from ..knowledge.schema import Condition, Rule, regex_options
 from ..types import Category, RuleHit
 from .glossing import Glossary
@@ -397,6 +398,11 @@ class RuleEngine:
         self._rank = [0] * len(by_id)  # each rule's place in id order
         for place, index in enumerate(by_id):
             self._rank[index] = place
+
+    @classmethod
+    def from_compiled(cls, compiled: CompiledRules) -> RuleEngine:
+        """The rule engine of a knowledge directory compiled without a model."""
+        return cls(compiled.rules, compiled.known_words, compiled.common, compiled.glossary)
 
     @classmethod
     def from_rules(

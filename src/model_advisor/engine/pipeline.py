@@ -20,6 +20,7 @@ from ..knowledge.loader import Knowledge
 from ..types import Category, Correction
 from .classifier import Features, TaskClassifier
 from .decision import Decision, Weighted, combine, text_has_evidence
+from .glossing import glossed
 from .matching import CueMatcher, Hit, RuleEngine
 
 if TYPE_CHECKING:
@@ -219,9 +220,7 @@ class Engine:
             probabilities,
             categories=self.categories,
             has_evidence=evidence,
-            temperature=temperatures.pick(
-                ruled=bool(hits), glossed=any(c.language for c in corrections)
-            ),
+            temperature=temperatures.pick(ruled=bool(hits), glossed=glossed(corrections)),
         )
         return Decided(
             text, truncated, analysis, hits, features, probabilities, decision, corrections

@@ -12,9 +12,9 @@ of English words alone ("ai agent"); English words that begin with a form ending
 kept as written. English text reads as it did. A form written with accents is also read
 without them ("prediccion"), when it is long enough not to be another language's word.
 
-The model file holds the tables as lines of text (:meth:`GlossaryTables.parts`), turned into
-lookup tables at the first task read: a one-off ``advise`` of an English task reads the model
-without them (21 languages hold about 31,000 forms).
+The model file holds the tables as lines of text (:meth:`GlossaryTables.parts`), checked for
+their shape when the model is read and turned into lookup tables at the first task read (21
+languages hold about 31,000 forms: building every table at load would cost each start).
 """
 
 from __future__ import annotations

@@ -85,7 +85,7 @@ def _conflicting_examples(path: Path, examples: list[Example]) -> list[Problem]:
 def _silent_rules(directory: Path, ruleset: RuleSet, examples: list[Example]) -> list[Problem]:
     # the rules compiled as the advisor compiles them (no model needed): the same matches
     compiled = compile_rules(directory, ruleset, examples)
-    engine = RuleEngine(compiled.rules, compiled.known_words, compiled.common, compiled.glossary)
+    engine = RuleEngine.from_compiled(compiled)
     fired = {hit.rule_id for e in examples for hit in match_rules(engine, e.task).hits}
     return [
         _at(ruleset, rule, "silent-rule", "fires on no example task; add examples it covers")
@@ -196,7 +196,7 @@ def run_rule_tests(directory: Path) -> RuleTestReport:
     """
     ruleset = load_rules(directory)
     compiled = compile_directory(directory, ruleset)
-    engine = RuleEngine(compiled.rules, compiled.known_words, compiled.common, compiled.glossary)
+    engine = RuleEngine.from_compiled(compiled)
 
     def fires(rule: Rule, text: str) -> bool:
         try:
