@@ -65,6 +65,7 @@ BLIND_PAIRS = (
     "blind-21",
     "blind-22",
     "blind-23",
+    "blind-24",
 )
 DEV_HARD = (
     HERE / "data" / "dev-hard.csv",
