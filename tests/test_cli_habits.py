@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from model_advisor._paths import default_knowledge_dir
 from model_advisor.cli import cli
+from model_advisor.knowledge.loader import knowledge_sha256
 
 DATA = Path(__file__).parent / "data"
 COMMAND = [sys.executable, "-m", "model_advisor"]
@@ -111,6 +113,11 @@ def test_cli_init_writes_a_knowledge_directory_that_answers(
     assert f"model-advisor rules check {target}" in result.stdout
     names = {p.name for p in target.iterdir()}
     assert {"categories.yaml", "examples.csv", "model.json", "generative-ai.md"} <= names
+    shipped = default_knowledge_dir()
+    glossary = sorted(p.name for p in (shipped / "glossary").iterdir())
+    assert sorted(p.name for p in (target / "glossary").iterdir()) == glossary
+    # the copied model was built from these very files: the copy answers without retraining
+    assert knowledge_sha256(target) == knowledge_sha256(shipped)
     advised = runner.invoke(cli, ["advise", "--rules", str(target), "--json", "predict rain"])
     assert advised.exit_code == 0 and '"discriminative"' in advised.stdout
     again = runner.invoke(cli, ["init", str(target)])

@@ -29,8 +29,14 @@ SPANISH = GlossaryFile(
         "write": ("escribe", "escribir"),
         "poem": ("poema",),
         "machine learning": ("aprendizaje automátic*",),
+        "yes or no": ("sí o no",),
     },
-    cues={"not": ("no",), "but": ("sino",), "just": ("solo", "nada más")},
+    cues={
+        "not": ("no",),
+        "but": ("sino",),
+        "just": ("solo", "nada más"),
+        "not needed": ("no hace falta",),
+    },
 )
 CHINESE = GlossaryFile(
     version=1,
@@ -80,6 +86,20 @@ def test_glossary_reads_cue_words_in_a_text_read_in_their_language(glossary: Glo
     assert "write" not in Analysis.of(read).seen.split()
     chinese = "不要写一首诗\uff0c而是预测股价"  # a full-width comma
     assert words(gloss(glossary, chinese)[0])[:3] == ["not", "write", "首诗"]
+
+
+def test_glossary_reads_a_cue_after_what_it_turns_down(glossary: Glossary) -> None:
+    # "escribir poemas no hace falta": the words before the verdict are not wanted
+    read, _ = gloss(glossary, "Escribir un poema no hace falta, solo clasifica los correos")
+    assert words(read)[:5] == ["write", "un", "poem", "not", "needed"]
+    seen = Analysis.of(read).seen.split()
+    assert "write" not in seen and "poem" not in seen and "classify" in seen
+
+
+def test_glossary_reads_a_closed_question_as_english_asks_one(glossary: Glossary) -> None:
+    read, corrections = gloss(glossary, "Escribe solo sí o no: ¿es spam este correo?")
+    assert ("sí o no", "yes or no", "es") in corrections
+    assert "yes or no" in read
 
 
 def test_glossary_reads_no_cue_word_in_a_text_read_as_written(glossary: Glossary) -> None:

@@ -65,6 +65,13 @@ def test_reading_leaves_other_texts_unnegated(text: str) -> None:
         ("A chatbot isn't what I want, just route the messages", ["a chatbot"]),
         ("Classify is the wrong word: rewrite each review", ["classify"]),
         ("Ranking or scoring are not what the client asked for", ["ranking or scoring"]),
+        # a verdict of need: "is not needed", "isn't required", "not necessary", "unnecessary"
+        ("A summary is not needed, just tell me the topic", ["a summary"]),
+        ("Writing the replies isn't required; flag the urgent mails", ["writing the replies"]),
+        ("Captions not necessary. Which photos show a dog?", ["captions"]),
+        ("A score is unnecessary: review each film in a paragraph", ["a score"]),
+        # "no need to" that ends its clause looks back (as a glossed "не надо" does)
+        ("Write replies no need to. Sort the mails by urgency", ["write replies"]),
     ],
 )
 def test_reading_negates_what_a_verdict_disowns(text: str, negated: list[str]) -> None:
@@ -78,11 +85,16 @@ def test_reading_negates_what_a_verdict_disowns(text: str, negated: list[str]) -
         "the right word is what matters, so rewrite it",
         # the clause starts too far back for its start to be what the verdict disowns
         "this time the forecast for next week in the northern region is not what we expected",
+        # a verdict inside a question or a clause of its own is what is asked about
+        "predict whether a repair is not needed",
+        # "no need to" with words after it looks ahead, as in English
+        "forecasts no need to write, just predict the demand",
     ],
 )
 def test_reading_leaves_a_far_or_missing_verdict_alone(text: str) -> None:
     negated = " ".join(marked(text, "negated"))
     assert "right word" not in negated and "forecast" not in negated
+    assert "repair" not in negated and "forecasts" not in negated
 
 
 def test_advice_names_the_task_a_verdict_disowned(shipped: Advisor) -> None:

@@ -150,7 +150,7 @@ _TRIGGERS = (
     _NT
     | _NOT_WORDS
     | _RELATIVES
-    | frozenset("t not no without instead rather to skip forget so order wrong".split())
+    | frozenset("t not no without instead rather to skip forget so order wrong unnecessary".split())
 )
 # the cue words worth looking at, by whether a text judges something, names a written work
 # and names a made thing
@@ -205,13 +205,14 @@ def read(normalized: str, tokens: list[str]) -> Reading:
     cue_words: set[int] = set()  # the classifier reads no cue of a negation that opened one
     reached = 0  # the first token after the last negated scope: a cue inside one opens none
     for i in cues:
-        verb = _verdict(tokens, i) if i >= reached else None
-        if verb is not None and (first := _disowned(verb, breaks)) is not None:
+        verdict = _verdict(tokens, i, breaks) if i >= reached else None
+        if verdict is not None and (first := _disowned(tokens, verdict[0], breaks)) is not None:
             # "translate is not what I need": the words before the verdict are not wanted
+            verb, past = verdict
             scopes.append(Scope("negated", first, first, verb))
             negated.update(range(first, verb))
-            cue_words.update(range(verb, i + 1))
-            reached = i + 1
+            cue_words.update(range(verb, past))
+            reached = past
             continue
         width = _negation(tokens, i, i == 0 or i - 1 in breaks) if i >= reached else 0
         if width:

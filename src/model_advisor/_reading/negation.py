@@ -32,30 +32,47 @@ clause ("translate", "a score", "scoring or generating")."""
 _IS = frozenset("is are s".split())
 _ISN = frozenset("isn aren".split())
 _WRONG_THINGS = frozenset("word words term thing tool task job verb".split())
+# words that open a clause whose verdict is what it says, not a judgement of the request
+_OWN_CLAUSE = frozenset("whether if which when where that so because why how".split())
 
 
-def _verdict(tokens: list[str], i: int) -> int | None:
-    """The "is" of a verdict on the words before it, whose cue is at ``i``: "translate *is
-    not* what I need" (cue "not"), "a score *isn't* what..." ("t"), "classify *is the wrong*
-    word" ("wrong"); None when there is none."""
+def _verdict(
+    tokens: list[str], i: int, breaks: frozenset[int] | None = None
+) -> tuple[int, int] | None:
+    """The verdict on the words before it whose cue is at ``i``, as its first word (its "is",
+    where it has one) and one past its last: "translate *is not* what I need" (cue "not"), "a
+    score *isn't* what..." ("t"), "classify *is the wrong* word" ("wrong"), "a summary *is
+    not needed*" or "a summary *not needed*" ("not"), "a summary *is unnecessary*"
+    ("unnecessary"), "a summary, *no need to*." ("no": only at the end of its clause, as
+    ``breaks`` tell; without them, whether it may be one); None when there is none."""
     token, after = tokens[i], tokens[i + 1] if i + 1 < len(tokens) else ""
-    if token == "not" and after == "what" and i and tokens[i - 1] in _IS:
-        return i - 1
-    if token == "t" and after == "what" and i and tokens[i - 1] in _ISN:
-        return i - 1
+    is_before = bool(i) and tokens[i - 1] in _IS
+    if token == "not" and after == "what" and is_before:
+        return i - 1, i + 1
+    isn_before = bool(i) and tokens[i - 1] in _ISN
+    if token == "t" and after == "what" and isn_before:
+        return i - 1, i + 1
     wrong_the = token == "wrong" and i > 1 and tokens[i - 1] == "the"
     if wrong_the and after in _WRONG_THINGS and tokens[i - 2] in _IS:
-        return i - 2
+        return i - 2, i + 1
+    if after in _NEEDED and (token == "not" or (token == "t" and isn_before)):
+        return (i - 1 if is_before or token == "t" else i), i + 2
+    if token == "unnecessary" and is_before:
+        return i - 1, i + 1
+    if token == "no" and tokens[i + 1 : i + 3] == ["need", "to"]:
+        clause_ends = i + 3 == len(tokens) or breaks is None or i + 2 in breaks
+        return (i, i + 3) if clause_ends else None
     return None
 
 
-def _disowned(verb: int, breaks: frozenset[int]) -> int | None:
+def _disowned(tokens: list[str], verb: int, breaks: frozenset[int]) -> int | None:
     """The first word that a verdict whose "is" is ``verb`` disowns: the start of its clause,
-    at most :data:`DISOWN_REACH` words back (None when the clause starts further back)."""
+    at most :data:`DISOWN_REACH` words back (None when the clause starts further back, or is
+    a question or a clause of its own: "whether a repair is not needed")."""
     start = verb
     while start > 0 and start - 1 not in breaks:
         start -= 1
-        if verb - start > DISOWN_REACH:
+        if verb - start > DISOWN_REACH or tokens[start] in _OWN_CLAUSE:
             return None
     return start if start < verb else None
 

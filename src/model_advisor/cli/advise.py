@@ -51,8 +51,8 @@ def advise(tasks: tuple[str, ...], as_json: bool, rules_path: Path | None) -> No
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def init(directory: Path) -> None:
-    """Write a copy of the shipped knowledge (notes, categories, rules, examples and model)
-    into DIRECTORY, a new or empty directory, to edit and use as your own.
+    """Write a copy of the shipped knowledge (notes, categories, rules, glossary, examples and
+    model) into DIRECTORY, a new or empty directory, to edit and use as your own.
 
     Example:
 
@@ -61,7 +61,15 @@ def init(directory: Path) -> None:
     from ..knowledge.starter import init_knowledge
 
     written = init_knowledge(directory)
-    click.echo(f"wrote {len(written)} files to {directory}: {', '.join(p.name for p in written)}")
+    shown: dict[str, int] = {}  # a folder's files as one entry: "glossary/ (21 files)"
+    for path in written:
+        folder = path.parent.relative_to(directory).as_posix()
+        key = path.name if folder == "." else f"{folder}/"
+        shown[key] = shown.get(key, 0) + 1
+    listed = ", ".join(
+        k if n == 1 and not k.endswith("/") else f"{k} ({n})" for k, n in shown.items()
+    )
+    click.echo(f"wrote {len(written)} files to {directory}: {listed}")
     click.echo(
         "next: edit them, then\n"
         f"  model-advisor rules check {directory}\n"

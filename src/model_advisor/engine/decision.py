@@ -27,8 +27,13 @@ class Weighted(Protocol):
     def weight(self) -> float: ...
 
 
-RULE_SHARE = 0.5
-"""The most the rules can weigh in the final scores (when one rule of weight 1 fired)."""
+RULE_SHARE = 0.45
+"""The most the rules can weigh in the final scores (when one rule of weight 1 fired). Just
+under a half, so that no single rule decides alone: a classifier about nine in ten sure of
+another category outweighs it. At 0.5 (from the second held-out set to the glossary round)
+such a rule always won; over the 12,522 examples, with 21 languages in them, 0.45 gave
+cross-validated macro-F1 0.943 against 0.938, and the same accuracy on the 12,381 texts of
+the development sets (29 answers better, 29 worse)."""
 AMBIGUITY_MARGIN = 0.3
 """Top two calibrated scores closer than this are too close to call. On the development sets
 (1,858 tasks) such answers were right 72% of the time and the others 98%; 0.12, the margin

@@ -12,6 +12,7 @@ other words were read in that language: alone, "no" is English too.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable, Sequence
@@ -59,9 +60,9 @@ class Glossary:
                 tokens = words(text)
         if not found and not self._may_read_any(tokens, text.isascii()):
             return normalized, ()
-        text = self._gloss_words(text, found)
+        text, put_in = self._gloss_words(text, found)
         if found and self._tables.cues:
-            text = self._gloss_cues(text, sorted({str(c.language) for c in found}), found)
+            text = self._gloss_cues(text, put_in, sorted({str(c.language) for c in found}), found)
         return text, tuple(found)
 
     def _may_read_any(self, tokens: Sequence[str], ascii_only: bool) -> bool:
@@ -116,37 +117,45 @@ class Glossary:
 
         return self._unspaced.sub(english, text)
 
-    def _gloss_words(self, text: str, found: list[Correction]) -> str:
+    def _gloss_words(self, text: str, found: list[Correction]) -> tuple[str, list[int]]:
+        """``text`` with its words read through the glossary, and where each English word
+        put in starts and ends in it (start, end, start, end...)."""
         matches = list(word_pattern(text).finditer(text))
         pieces: list[str] = []
-        done = at = 0
+        put_in: list[int] = []
+        done = at = length = 0
         while at < len(matches):
             span, meaning = self._meaning_at([m.group() for m in matches[at : at + _LONGEST]])
             if meaning is None:
                 at += 1
                 continue
             start, end = matches[at].start(), matches[at + span - 1].end()
+            length += start - done
+            put_in += [length, length + len(meaning[0])]
+            length += len(meaning[0])
             pieces += [text[done:start], meaning[0]]
             found.append(Correction(word=text[start:end], read_as=meaning[0], language=meaning[1]))
             done = end
             at += span
-        return "".join([*pieces, text[done:]])
+        return "".join([*pieces, text[done:]]), put_in
 
-    def _gloss_cues(self, text: str, languages: list[str], found: list[Correction]) -> str:
+    def _gloss_cues(
+        self, text: str, put_in: list[int], languages: list[str], found: list[Correction]
+    ) -> str:
         """``text`` with the cue words of ``languages`` (those its words were read in) read
-        as English cue words: "no" as "not" only in a text read as Spanish."""
+        as English cue words: "no" as "not" only in a text read as Spanish. The English words
+        the glossary put in at ``put_in`` (see :meth:`_gloss_words`) are left as they are: the
+        "no" of "yes or no" is not a Spanish "no"."""
         tables = self._tables
-        unspaced = [f for language in languages for f in tables.unspaced_cues.get(language, ())]
-        if unspaced and not text.isascii():
-            pattern = _cue_pattern(tuple(unspaced))
-            text = pattern.sub(lambda m: self._cue(m.group(), m.group(), languages, found), text)
         matches = list(word_pattern(text).finditer(text))
         tokens = [m.group() for m in matches]
         firsts = tables.cue_first_words
         pieces: list[str] = []
         done = at = 0
         while at < len(tokens):
-            if not any(f"{language} {tokens[at]}" in firsts for language in languages):
+            # an odd count of bounds before a word: it is inside an English word put in
+            inside = bisect.bisect_right(put_in, matches[at].start()) % 2 == 1
+            if inside or not any(f"{language} {tokens[at]}" in firsts for language in languages):
                 at += 1
                 continue
             for size in range(min(tables.cue_words_most, len(tokens) - at), 0, -1):
@@ -160,7 +169,12 @@ class Glossary:
                     break
             else:
                 at += 1
-        return "".join([*pieces, text[done:]])
+        text = "".join([*pieces, text[done:]])
+        unspaced = [f for language in languages for f in tables.unspaced_cues.get(language, ())]
+        if unspaced and not text.isascii():  # Chinese and Japanese cues, never in English words
+            pattern = _cue_pattern(tuple(unspaced))
+            text = pattern.sub(lambda m: self._cue(m.group(), m.group(), languages, found), text)
+        return text
 
     def _cue(self, form: str, written: str, languages: list[str], found: list[Correction]) -> str:
         """What the cue ``form`` (written so) is read as in one of ``languages``; else as

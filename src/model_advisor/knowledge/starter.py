@@ -8,14 +8,15 @@ from pathlib import Path
 from .. import _paths
 from ..errors import KnowledgeBaseError
 from .loader import EXAMPLES_FILE, MODEL_FILE
-from .rules import SETTINGS_FILE, load_rules, rule_files
+from .rules import GLOSSARY_DIR, SETTINGS_FILE, glossary_files, load_rules, rule_files
 
 
 def init_knowledge(directory: Path, source: Path | None = None) -> list[Path]:
     """Copy a knowledge directory (by default the shipped one) into a new ``directory``.
 
-    The copy holds the notes, ``categories.yaml``, the rule files, ``examples.csv`` and the
-    trained ``model.json``, so it answers at once and can be edited, checked and retrained.
+    The copy holds the notes, ``categories.yaml``, the rule files, the glossary,
+    ``examples.csv`` and the trained ``model.json``, which is current for the copy: it
+    answers at once, as the source does, and can be edited, checked and retrained.
 
     Returns:
         The files written, in the order they were copied.
@@ -31,11 +32,14 @@ def init_knowledge(directory: Path, source: Path | None = None) -> list[Path]:
             str(directory), "already exists and is not an empty directory; name a new one"
         )
     notes = load_rules(source).settings.notes
-    names = [notes, SETTINGS_FILE, *(p.name for p in rule_files(source)), EXAMPLES_FILE]
-    names += [MODEL_FILE] if (source / MODEL_FILE).is_file() else []
+    names = [notes, SETTINGS_FILE, *(p.name for p in rule_files(source))]
+    names += [str(p.relative_to(source)) for p in glossary_files(source)]
+    names += [EXAMPLES_FILE, *([MODEL_FILE] if (source / MODEL_FILE).is_file() else [])]
     written = []
     try:
         directory.mkdir(parents=True, exist_ok=True)
+        if any(GLOSSARY_DIR in Path(name).parts for name in names):
+            (directory / GLOSSARY_DIR).mkdir()
         for name in names:
             written.append(Path(shutil.copyfile(source / name, directory / name)))
     except OSError as err:
