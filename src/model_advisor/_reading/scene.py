@@ -65,7 +65,7 @@ _LATER_PAIRS = frozenset(
     [("down", "line"), ("down", "road"), ("long", "term"), ("end", "goal"), ("in", "future"),
      ("one", "day")]
 )  # fmt: skip
-_NOW = frozenset("now today immediately".split())
+_NOW = frozenset("now today immediately first".split())  # "first I want to know ..."
 _NOW_PAIRS = frozenset(
     [("at", "moment"), ("this", "week"), ("this", "month"), ("this", "quarter"),
      ("this", "year")]
