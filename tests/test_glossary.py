@@ -36,6 +36,7 @@ SPANISH = GlossaryFile(
         "but": ("sino",),
         "just": ("solo", "nada más"),
         "not needed": ("no hace falta",),
+        "although": ("aunque",),
     },
 )
 CHINESE = GlossaryFile(
@@ -96,10 +97,18 @@ def test_glossary_reads_a_cue_after_what_it_turns_down(glossary: Glossary) -> No
     assert "write" not in seen and "poem" not in seen and "classify" in seen
 
 
+def test_glossary_reads_a_fronted_clause_as_english_sets_the_scene(glossary: Glossary) -> None:
+    read, _ = gloss(glossary, "Aunque luego escribe un poema, ahora clasifica los correos")
+    assert words(read)[:3] == ["although", "luego", "write"]
+    analysis = Analysis.of(read)
+    assert [s.kind for s in analysis.reading.scopes] == ["background"]
+    assert "write" not in analysis.seen.split() and "classify" in analysis.seen.split()
+
+
 def test_glossary_reads_a_closed_question_as_english_asks_one(glossary: Glossary) -> None:
     read, corrections = gloss(glossary, "Escribe solo sí o no: ¿es spam este correo?")
     assert ("sí o no", "yes or no", "es") in corrections
-    assert "yes or no" in read
+    assert read == "write just yes or no: ¿es spam este correo?"  # one space between words
 
 
 def test_glossary_reads_no_cue_word_in_a_text_read_as_written(glossary: Glossary) -> None:

@@ -222,6 +222,8 @@ def test_reading_marks_whole_sentences_that_set_the_scene(text: str, scene: list
          ["eventually this should write our reports"]),
         ("Down the line a classifier will read them. Today I need fake receipts generated.",
          ["down the line a classifier will read them"]),
+        ("Later we will write the slogans, but first I want to know which age group buys it",
+         ["later we will write the slogans"]),
         # the present told without asking puts nothing off: the later part is the request,
         # and the present only sets its scene
         ("Today we sort the tickets by hand; later we want an AI to draft the replies",
@@ -323,6 +325,7 @@ def test_reading_sentence_of_background_counts_its_rules_at_half_weight() -> Non
     ("text", "unseen"),
     [
         ("write a 0 or 1 for every row", "write"),
+        ("for each comment write 1 if it is rude, otherwise 0", "write"),
         ("Generate labels for my photos", "generate"),
         ("produce a yes/no answer for each claim", "produce"),
         ("predict the next chapter of my novel", "predict"),
@@ -649,6 +652,12 @@ def test_advice_of_a_plain_task_discounts_nothing(shipped: Advisor) -> None:
          "tally the survey replies and report it"),
         ({"kind": "output", "types": ["image"]}, "present the predicted flood as a picture",
          "read the invoices that arrive as pictures"),
+        ({"kind": "output", "types": ["label"]}, "for each comment write 1 if it is rude, else 0",
+         "write 1 paragraph if it is rude"),
+        ({"kind": "output", "types": ["label"]}, "a column saying 1 if they return and 0 otherwise",
+         "a column saying 10 things about them"),
+        ({"kind": "output", "types": ["label"]}, "put yes when the invoice is paid, or no",
+         "yes, when the invoice is paid write a thank-you note"),
     ],
 )  # fmt: skip
 def test_question_and_output_conditions_match_their_wordings(

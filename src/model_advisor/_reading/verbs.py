@@ -23,6 +23,8 @@ _TURNING = frozenset(
     converts condense condenses boil map rewrite""".split()
 )
 _NOT_ANSWERS = frozenset("design designs print printed sticker stickers logo".split())
+# ... or an indicator: "write 1 if the comment is rude, otherwise 0"
+_ONE_IF = (["1", "if"], ["1", "when"])
 # A predicting verb whose object is the rest of a work makes that rest
 _PREDICTING = frozenset(
     """predict predicts predicting forecast forecasts forecasting estimate estimates guess
@@ -50,7 +52,7 @@ def _unseen_verbs(tokens: list[str]) -> frozenset[int]:
         return frozenset()  # most texts: no verb of either kind
     present = set(tokens)
     making = not _MAKING.isdisjoint(present) and not (
-        _ANSWERS.isdisjoint(present) and _WHICH.isdisjoint(present)
+        _ANSWERS.isdisjoint(present) and _WHICH.isdisjoint(present) and "1" not in present
     )
     turning = not _TURNING.isdisjoint(present) and "one" in present
     if not (making or turning) and (
@@ -84,6 +86,8 @@ def _closed(after: list[str]) -> bool:
     for k, word in enumerate(after[:ANSWER_REACH]):
         if word in _ANSWERS and after[k - 1 : k + 2] != ["a", "number", "of"]:
             return True  # "write the number of...", not "write a number of stories"
+        if after[k : k + 2] in _ONE_IF:
+            return True
     for k, word in enumerate(after[:3]):
         if word in _LISTINGS and not _WHICH.isdisjoint(after[k + 1 : k + 3]):
             return True

@@ -63,6 +63,9 @@ class Glossary:
         text, put_in = self._gloss_words(text, found)
         if found and self._tables.cues:
             text = self._gloss_cues(text, put_in, sorted({str(c.language) for c in found}), found)
+            # a cue is put in with a space on each side (it may stand between characters of
+            # an unspaced script): one space between words, as the rules' wordings expect
+            text = _SPACES.sub(" ", text)
         return text, tuple(found)
 
     def _may_read_any(self, tokens: Sequence[str], ascii_only: bool) -> bool:
@@ -203,6 +206,8 @@ class Glossary:
         beginning = tables.prefix_of(token)
         return 1, (None if beginning is None or beginning[0] == token else beginning)
 
+
+_SPACES = re.compile(" {2,}")
 
 _LONGEST = 8
 """The most words a form of several words is read across."""
