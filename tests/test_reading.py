@@ -602,6 +602,8 @@ def test_advice_of_a_plain_task_discounts_nothing(shipped: Advisor) -> None:
          "write a loan agreement"),
         ({"kind": "question", "frames": ["which-of"]}, "which of the three suppliers is late",
          "list our suppliers"),
+        ({"kind": "question", "frames": ["which-of"]}, "tell me the team each ticket goes to",
+         "tell me the story of each painting"),
         ({"kind": "question", "frames": ["how-much"]}, "how likely is each customer to leave",
          "thank each customer"),
         ({"kind": "output", "types": ["prose"]}, "write up the figures as a paragraph",

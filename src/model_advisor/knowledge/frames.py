@@ -49,6 +49,8 @@ QUESTION_PATTERNS: dict[QuestionFrame, str] = {
         r"\b(?:which (?:of|one|ones)|which [a-z0-9]+ (?:each|every|it|this|they|is|are|was|were|"
         r"will|would|has|have|should|came|belongs?|needs?)|"
         r"(?:pick|choose|select) (?:the (?:best|right|most)|which)|"
+        # an embedded question: "tell me the language each ticket is in", "what team every..."
+        r"(?:tell|show) (?:me|us) (?:the|what) [a-z0-9-]+ (?:each|every)|"
         r"who (?:is|are|was|will) (?:in|most|likely|the))\b"
     ),
     # a number: "how many", "how likely", "what percentage"
