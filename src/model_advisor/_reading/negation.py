@@ -43,7 +43,7 @@ def _verdict(
     where it has one) and one past its last: "translate *is not* what I need" (cue "not"), "a
     score *isn't* what..." ("t"), "classify *is the wrong* word" ("wrong"), "a summary *is
     not needed*" or "a summary *not needed*" ("not"), "a summary *is unnecessary*"
-    ("unnecessary"), "a summary, *no need to*." ("no": only at the end of its clause, as
+    ("unnecessary"), "write replies *no need to*." ("no": only at the end of its clause, as
     ``breaks`` tell; without them, whether it may be one); None when there is none."""
     token, after = tokens[i], tokens[i + 1] if i + 1 < len(tokens) else ""
     is_before = bool(i) and tokens[i - 1] in _IS

@@ -61,7 +61,7 @@ def init(directory: Path) -> None:
     from ..knowledge.starter import init_knowledge
 
     written = init_knowledge(directory)
-    shown: dict[str, int] = {}  # a folder's files as one entry: "glossary/ (21 files)"
+    shown: dict[str, int] = {}  # a folder's files as one entry: "glossary/ (21)"
     for path in written:
         folder = path.parent.relative_to(directory).as_posix()
         key = path.name if folder == "." else f"{folder}/"
