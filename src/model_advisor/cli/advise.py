@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -61,14 +62,9 @@ def init(directory: Path) -> None:
     from ..knowledge.starter import init_knowledge
 
     written = init_knowledge(directory)
-    shown: dict[str, int] = {}  # a folder's files as one entry: "glossary/ (21)"
-    for path in written:
-        folder = path.parent.relative_to(directory).as_posix()
-        key = path.name if folder == "." else f"{folder}/"
-        shown[key] = shown.get(key, 0) + 1
-    listed = ", ".join(
-        k if n == 1 and not k.endswith("/") else f"{k} ({n})" for k, n in shown.items()
-    )
+    # a folder's files as one entry: "glossary/ (21)"
+    shown = Counter(p.name if p.parent == directory else f"{p.parent.name}/" for p in written)
+    listed = ", ".join(f"{k} ({n})" if k.endswith("/") else k for k, n in shown.items())
     click.echo(f"wrote {len(written)} files to {directory}: {listed}")
     click.echo(
         "next: edit them, then\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 from .. import _paths
 from ..errors import KnowledgeBaseError
 from .loader import EXAMPLES_FILE, MODEL_FILE
-from .rules import GLOSSARY_DIR, SETTINGS_FILE, glossary_files, load_rules, rule_files
+from .rules import SETTINGS_FILE, glossary_files, load_rules, rule_files
 
 
 def init_knowledge(directory: Path, source: Path | None = None) -> list[Path]:
@@ -37,10 +37,8 @@ def init_knowledge(directory: Path, source: Path | None = None) -> list[Path]:
     names += [EXAMPLES_FILE, *([MODEL_FILE] if (source / MODEL_FILE).is_file() else [])]
     written = []
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        if any(GLOSSARY_DIR in Path(name).parts for name in names):
-            (directory / GLOSSARY_DIR).mkdir()
         for name in names:
+            (directory / name).parent.mkdir(parents=True, exist_ok=True)  # glossary/ too
             written.append(Path(shutil.copyfile(source / name, directory / name)))
     except OSError as err:
         raise KnowledgeBaseError(str(directory), f"cannot write: {err.strerror}") from err
