@@ -66,6 +66,7 @@ BLIND_PAIRS = (
     "blind-22",
     "blind-23",
     "blind-24",
+    "blind-25",
 )
 DEV_HARD = (
     HERE / "data" / "dev-hard.csv",

@@ -696,3 +696,20 @@ def test_batch_stopped_by_a_signal_cleans_up_and_says_so_in_one_line(
     name = "interrupted" if signum == signal.SIGINT else f"stopped by {signal.Signals(signum).name}"
     assert stderr == f"Error: {name}\n"
     assert {p.name for p in tmp_path.iterdir()} == {"tasks.csv"}  # no output, no temp file
+
+
+def test_batch_whose_worker_dies_fails_in_one_line_and_writes_nothing(
+    tiny_dir: Path, tmp_path: Path
+) -> None:
+    process = start_long_batch(tiny_dir, tmp_path, "--jobs", "2")
+    workers = subprocess.run(
+        ["pgrep", "-P", str(process.pid)], capture_output=True, text=True, check=True
+    ).stdout.split()
+    os.kill(int(workers[0]), signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    _, stderr = process.communicate(timeout=60)
+
+    assert process.returncode == 1
+    source = tmp_path / "tasks.csv"
+    message = "a worker process died (killed, or out of memory?); nothing was written"
+    assert stderr == f"Error: {source}: {message}\n"
+    assert {p.name for p in tmp_path.iterdir()} == {"tasks.csv"}

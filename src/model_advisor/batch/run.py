@@ -198,7 +198,7 @@ def advise_file(
             raise BatchError(err.path, err.message, err.line, err.code) from err
     advising = Advising(advisor, full)
     executor: AbstractContextManager[Runner] = (
-        in_process(advising) if jobs == 1 else process_pool(advising, jobs)
+        in_process(advising) if jobs == 1 else process_pool(advising, jobs, path)
     )
     reserved = (*RESULT_COLUMNS, "advice")
     parquet = input_format == "parquet" or (input_format is None and is_parquet(path))
