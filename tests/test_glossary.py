@@ -137,6 +137,58 @@ def test_glossary_keeps_english_words_that_a_beginning_would_take() -> None:
     )
 
 
+GERMAN = GlossaryFile(
+    version=1,
+    language="de",
+    compounds=True,
+    words={
+        "face": ("gesicht",),
+        "recognition": ("erkennung",),
+        "image": ("bild*",),
+        "classify": ("klassifizier*",),
+        "planet": ("planeten",),
+        "rating": ("bewertung",),
+        "write": ("schreibe",),
+        "data": ("daten",),
+    },
+)
+
+
+@pytest.fixture
+def german() -> Glossary:
+    english = frozenset({"exoplaneten", "the", "for"})
+    return Glossary(GlossaryTables.compile([GERMAN, SPANISH], english.__contains__, english))
+
+
+def test_glossary_reads_a_compound_by_its_ending_and_its_first_part(german: Glossary) -> None:
+    # the first part read too, without the "s" that joins it
+    assert gloss(german, "gesichtserkennung am eingang") == (
+        "face recognition am eingang",
+        [("gesichtserkennung", "face recognition", "de")],
+    )
+    # a first part the glossary does not know stays as written
+    assert gloss(german, "schreibe eine kundenbewertung")[0] == "write eine kunden rating"
+
+
+def test_glossary_reads_a_compound_whole_when_a_beginning_covers_its_first_part_only(
+    german: Glossary,
+) -> None:
+    # "bild*" would read the whole word as "image"; the compound says image classification
+    assert gloss(german, "bildklassifizierung")[0] == "image classify"
+    assert gloss(german, "bilder")[0] == "image"  # a word the beginning reads alone
+
+
+def test_glossary_reads_compounds_only_of_the_languages_a_text_is_in(german: Glossary) -> None:
+    # read as Spanish: a German ending inside a word is chance
+    assert gloss(german, "clasifica las kundenbewertung")[0] == ("classify las kundenbewertung")
+    # an English word ending in a form is kept as written, like one a beginning would take
+    assert gloss(german, "schreibe the exoplaneten")[0] == "write the exoplaneten"
+    # alone, with nothing else read, a compound needs a longer ending than beside German
+    assert gloss(german, "kundenbewertung")[0] == "kunden rating"
+    assert gloss(german, "sensordaten") == ("sensordaten", [])
+    assert gloss(german, "schreibe sensordaten")[0] == "write sensor data"
+
+
 def test_glossary_first_language_wins_a_shared_form() -> None:
     one = GlossaryFile(version=1, language="aa", words={"photo": ("foto",)})
     two = GlossaryFile(version=1, language="bb", words={"picture": ("foto",)})

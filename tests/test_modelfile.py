@@ -143,6 +143,7 @@ def test_model_file_is_one_envelope_with_named_parts(saved: Path) -> None:
         "glossary.unspaced",
         "glossary.cues",
         "glossary.kept",
+        "glossary.compounding",
         "word.terms",
         "word.weights",
         "char.terms",

@@ -19,7 +19,15 @@ from collections.abc import Iterable, Sequence
 
 from .._script import word_pattern
 from .._text import words
-from ..knowledge.glossary import GlossaryTables, Meaning, head, split_meaning
+from ..knowledge.glossary import (
+    COMPOUND_LEAST,
+    ENDING_LEAST,
+    ENDING_LEAST_ALONE,
+    GlossaryTables,
+    Meaning,
+    head,
+    split_meaning,
+)
 from ..knowledge.schema import PREFIX_LEAST
 from ..types import Correction
 
@@ -60,7 +68,12 @@ class Glossary:
                 tokens = words(text)
         if not found and not self._may_read_any(tokens, text.isascii()):
             return normalized, ()
+        unglossed, before = text, len(found)
         text, put_in = self._gloss_words(text, found)
+        compounds = self._compounds(found)
+        if compounds is not None:  # read again, with the compounds of the languages found
+            del found[before:]
+            text, put_in = self._gloss_words(unglossed, found, compounds)
         if found and self._tables.cues:
             text = self._gloss_cues(text, put_in, sorted({str(c.language) for c in found}), found)
             # a cue is put in with a space on each side (it may stand between characters of
@@ -85,15 +98,15 @@ class Glossary:
                 and self._meaning_at(list(tokens[at : at + _LONGEST]))[1] is not None
             ):
                 return True
-        begun = tables.heads
-        if begun.isdisjoint(heads):
+        begun, compounding = tables.heads, bool(tables.compounding)
+        if begun.isdisjoint(heads) and not compounding:
             return False
         seen = self._seen
         for token, first_letters in zip(tokens, heads, strict=True):
-            if first_letters in begun:
+            if first_letters in begun or (compounding and len(token) >= COMPOUND_LEAST):
                 verdict = seen.get(token)
                 if verdict is None:
-                    verdict = self._begins_form(token)
+                    verdict = self._may_read(token)
                     if len(seen) >= WORDS_KEPT:
                         seen.clear()  # cheaper than evicting one by one; most words come back
                     seen[token] = verdict
@@ -101,12 +114,26 @@ class Glossary:
                     return True
         return False
 
-    def _begins_form(self, token: str) -> bool:
-        """Whether a beginning reads ``token`` as another word."""
-        if token in self._tables.kept:
+    def _may_read(self, token: str) -> bool:
+        """Whether a beginning, or an ending as a compound's, reads ``token`` as another word."""
+        tables = self._tables
+        if token in tables.kept:
             return False
-        meaning = self._tables.prefix_of(token)
-        return meaning is not None and meaning[0] != token
+        meaning = tables.prefix_of(token)
+        if meaning is not None and meaning[0] != token:
+            return True
+        return tables.compound_of(token, tables.compounding, ENDING_LEAST) is not None
+
+    def _compounds(self, found: Sequence[Correction]) -> _Compounds | None:
+        """The languages whose compounds a text is read for, and the least letters of their
+        endings: those of the languages its words were read in, or, when none was, all (with
+        longer endings); None when there are none."""
+        compounding = self._tables.compounding
+        languages = {str(c.language) for c in found}
+        if not languages:
+            return (compounding, ENDING_LEAST_ALONE) if compounding else None
+        shared = compounding & languages
+        return (frozenset(shared), ENDING_LEAST) if shared else None
 
     def _gloss_unspaced(self, text: str, found: list[Correction]) -> str:
         forms = self._tables.unspaced
@@ -120,15 +147,19 @@ class Glossary:
 
         return self._unspaced.sub(english, text)
 
-    def _gloss_words(self, text: str, found: list[Correction]) -> tuple[str, list[int]]:
-        """``text`` with its words read through the glossary, and where each English word
-        put in starts and ends in it (start, end, start, end...)."""
+    def _gloss_words(
+        self, text: str, found: list[Correction], compounds: _Compounds | None = None
+    ) -> tuple[str, list[int]]:
+        """``text`` with its words read through the glossary (and as ``compounds``, when
+        given), and where each English word put in starts and ends in it (start, end, start,
+        end...)."""
         matches = list(word_pattern(text).finditer(text))
         pieces: list[str] = []
         put_in: list[int] = []
         done = at = length = 0
         while at < len(matches):
-            span, meaning = self._meaning_at([m.group() for m in matches[at : at + _LONGEST]])
+            ahead = [m.group() for m in matches[at : at + _LONGEST]]
+            span, meaning = self._meaning_at(ahead, compounds)
             if meaning is None:
                 at += 1
                 continue
@@ -190,9 +221,12 @@ class Glossary:
                 return f" {read_as} "
         return written
 
-    def _meaning_at(self, ahead: list[str]) -> tuple[int, Meaning | None]:
+    def _meaning_at(
+        self, ahead: list[str], compounds: _Compounds | None = None
+    ) -> tuple[int, Meaning | None]:
         """How many of the words ``ahead`` a form reads, and as what: the longest form of
-        several words first, then the word itself, then its beginning."""
+        several words first, then the word itself, then its beginning, then (when
+        ``compounds`` are read) its ending as a compound's."""
         tables = self._tables
         token = ahead[0]
         for parts, meaning in tables.phrases.get(token, ()):
@@ -203,11 +237,31 @@ class Glossary:
             return 1, split_meaning(one)
         if token in tables.kept:
             return 1, None
-        beginning = tables.prefix_of(token)
-        return 1, (None if beginning is None or beginning[0] == token else beginning)
+        beginning = tables.beginning_of(token)
+        compound = None if compounds is None else tables.compound_of(token, *compounds)
+        # a beginning inside a compound's first part reads that part only ("afbeelding*" of
+        # "afbeeldingsclassificatie"): the compound, read whole, is what the word says
+        if compound is not None and (beginning is None or len(compound[0]) >= beginning[0]):
+            first, (english, language) = compound
+            return 1, (f"{self._first_part(first)} {english}", language)
+        if beginning is not None and beginning[1][0] != token:
+            return 1, beginning[1]
+        return 1, None
+
+    def _first_part(self, first: str) -> str:
+        """The first part of a compound, read as an English word when the glossary knows it
+        (perhaps without the "s" that joins it: German "Gesichts-"), else as written."""
+        for part in (first, first[:-1]) if first.endswith("s") else (first,):
+            _, meaning = self._meaning_at([part])
+            if meaning is not None:
+                return meaning[0]
+        return first
 
 
 _SPACES = re.compile(" {2,}")
+
+_Compounds = tuple[frozenset[str], int]
+"""The languages whose compounds a text is read for, and the least letters of their endings."""
 
 _LONGEST = 8
 """The most words a form of several words is read across."""

@@ -37,10 +37,29 @@ Meaning = tuple[str, str]
 KINDS = ("words", "beginnings", "phrases", "unspaced")
 """The kinds of forms: one word; a beginning of words (``klassifizier*``); several words, the
 last perhaps a beginning; Chinese or Japanese characters, found anywhere in a text."""
-_WIDTH = {"words": 2, "beginnings": 3, "phrases": 4, "unspaced": 2, "cues": 2, "kept": 1}
+_WIDTH = {
+    "words": 2,
+    "beginnings": 3,
+    "phrases": 4,
+    "unspaced": 2,
+    "cues": 2,
+    "kept": 1,
+    "compounding": 1,
+}
 """The parts of the glossary, and how many columns each has: forms and meanings, the
 beginnings' first letters, the phrases' first words with the first letters of their second
-(:attr:`GlossaryTables.phrase_heads`) and their first words."""
+(:attr:`GlossaryTables.phrase_heads`) and their first words; the languages that join
+words into one."""
+COMPOUND_LEAST = 8
+"""Letters a word must have to be read as a compound: a first part and a known ending."""
+FIRST_PART_LEAST = 3
+"""Letters the first part of a compound has at least ("tal" of Swedish "taligenkänning")."""
+ENDING_LEAST = 5
+"""Letters the known ending of a compound has at least, in a text with other words of its
+language ("betyg" of "riskbetyg")."""
+ENDING_LEAST_ALONE = 7
+"""... and in a text with no other word read: alone, a shorter ending is too often the chance
+end of a name or of jargon ("exoplanet" ends in the Swedish "lanet")."""
 _COLUMNS = "\x1e"  # between the forms and their meanings (and the beginnings' heads) in a part
 
 
@@ -136,11 +155,16 @@ class GlossaryTables:
             "unspaced": _column(found["unspaced"]),
             "cues": _column(_cue_forms(files)),
         }
+        columns["compounding"] = "\t".join(sorted(f.language for f in files if f.compounds))
         compiled = cls({**columns, "kept": ""})
-        kept = sorted(
-            w for w in set(english_words) if (m := compiled.prefix_of(w)) is not None and m[0] != w
-        )
+        kept = sorted(w for w in set(english_words) if compiled._reads(w))
         return cls({**columns, "kept": words_part(kept).decode()})
+
+    def _reads(self, english: str) -> bool:
+        """Whether a beginning, or an ending as a compound's, would read the English word."""
+        if (meaning := self.prefix_of(english)) is not None and meaning[0] != english:
+            return True
+        return self.compound_of(english, self.compounding, ENDING_LEAST) is not None
 
     def parts(self) -> dict[str, bytes]:
         """The model file's parts of the glossary, by name."""
@@ -227,7 +251,8 @@ class GlossaryTables:
 
     @cached_property
     def kept(self) -> frozenset[str]:
-        """English words that a beginning would take: read as written."""
+        """English words that a beginning, or an ending as a compound's, would take: read as
+        written."""
         text = self.columns.get("kept", "")
         return frozenset(text.split("\t")) if text else frozenset()
 
@@ -257,14 +282,49 @@ class GlossaryTables:
         """The most words a cue has."""
         return max((key.count(" ") for key in self.cues), default=0)
 
+    @cached_property
+    def compounding(self) -> frozenset[str]:
+        """The languages that join words into one (:attr:`.schema.GlossaryFile.compounds`)."""
+        text = self.columns.get("compounding", "")
+        return frozenset(text.split("\t")) if text else frozenset()
+
+    def compound_of(
+        self, word: str, languages: Iterable[str], least: int
+    ) -> tuple[str, Meaning] | None:
+        """``word`` as a compound of one of ``languages``: its first part, and what the
+        longest known ending reads as ("gesichts", "recognize" for "gesichtserkennung"). The
+        ending is a form of ``least`` letters or more, or begins with one ending in ``*``.
+        None for a shorter word, or one of other than letters."""
+        if len(word) < COMPOUND_LEAST or not word.isalpha():
+            return None
+        forms = self.words
+        for at in range(FIRST_PART_LEAST, len(word) - least + 1):
+            ending = word[at:]
+            form = forms.get(ending)
+            if form is not None:
+                meaning = split_meaning(form)
+            elif (begun := self.beginning_of(ending)) is not None and begun[0] >= least:
+                meaning = begun[1]
+            else:
+                continue
+            if meaning[1] in languages:
+                return word[:at], meaning
+        return None
+
     def prefix_of(self, word: str) -> Meaning | None:
         """What a form ending in ``*`` reads ``word`` as, if any (the longest such form wins)."""
+        found = self.beginning_of(word)
+        return None if found is None else found[1]
+
+    def beginning_of(self, word: str) -> tuple[int, Meaning] | None:
+        """The letters of the longest form ending in ``*`` that ``word`` begins with, and
+        what it reads the word as; None when none."""
         if head(word) not in self.heads:
             return None
         beginnings, size = self.beginnings, len(word)
         for length in self._lengths:
             if length <= size and (meaning := beginnings.get(word[:length])) is not None:
-                return split_meaning(meaning)
+                return length, split_meaning(meaning)
         return None
 
 

@@ -393,6 +393,9 @@ class GlossaryFile(_Frozen):
     """Words that negate or contrast ("no", "sino"), read as the English cue words ("not",
     "but") only in a text whose other words were read through this language's glossary:
     alone, "no" is English too."""
+    compounds: bool = False
+    """Whether the language joins words into one (German "Gesichtserkennung", face
+    recognition): a word the glossary does not know is then read by the form it ends with."""
 
 
 class RuleSet(_Frozen):
