@@ -122,7 +122,8 @@ class Glossary:
         meaning = tables.prefix_of(token)
         if meaning is not None and meaning[0] != token:
             return True
-        return tables.compound_of(token, tables.compounding, ENDING_LEAST) is not None
+        # a text with no other word read needs the longer ending to be read as compounds
+        return tables.compound_of(token, tables.compounding, ENDING_LEAST_ALONE) is not None
 
     def _compounds(self, found: Sequence[Correction]) -> _Compounds | None:
         """The languages whose compounds a text is read for, and the least letters of their

@@ -288,6 +288,18 @@ class GlossaryTables:
         text = self.columns.get("compounding", "")
         return frozenset(text.split("\t")) if text else frozenset()
 
+    @cached_property
+    def _ending_starts(self) -> frozenset[str]:
+        """The first letters (:data:`ENDING_LEAST`) of the forms of the compounding
+        languages that may end a compound."""
+        languages = self.compounding
+        return frozenset(
+            form[:ENDING_LEAST]
+            for table in (self.words, self.beginnings)
+            for form, meaning in table.items()
+            if len(form) >= ENDING_LEAST and split_meaning(meaning)[1] in languages
+        )
+
     def compound_of(
         self, word: str, languages: Iterable[str], least: int
     ) -> tuple[str, Meaning] | None:
@@ -297,8 +309,10 @@ class GlossaryTables:
         None for a shorter word, or one of other than letters."""
         if len(word) < COMPOUND_LEAST or not word.isalpha():
             return None
-        forms = self.words
+        forms, starts = self.words, self._ending_starts
         for at in range(FIRST_PART_LEAST, len(word) - least + 1):
+            if word[at : at + ENDING_LEAST] not in starts:
+                continue  # no form of a compounding language begins so: most places
             ending = word[at:]
             form = forms.get(ending)
             if form is not None:
