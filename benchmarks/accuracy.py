@@ -6,8 +6,8 @@ with its target.
 - the development held-out sets (``benchmarks/data/heldout*.csv``): read while tuning, so
   their figures are optimistic;
 - the development sets of hard requests (``benchmarks/data/dev-hard.csv``, and
-  ``requests.csv`` of ``dev-2/``, ``dev-3/`` and ``dev-10/`` to ``dev-14/``) and of real
-  texts (``real.csv`` of ``dev-2/`` to ``dev-14/``), written blind for developers to read:
+  ``requests.csv`` of ``dev-2/``, ``dev-3/`` and ``dev-10/`` to ``dev-16/``) and of real
+  texts (``real.csv`` of ``dev-2/`` to ``dev-15/``), written blind for developers to read:
   their figures per pattern show where wording still misleads;
 - the blind pairs (``benchmarks/data/blind/`` to ``blind-11/``), each written by someone who
   had seen nothing of the project, with the labelling rule written first (``LABELLING.md``).
@@ -78,6 +78,7 @@ DEV_HARD = (
     HERE / "data" / "dev-13" / "requests.csv",
     HERE / "data" / "dev-14" / "requests.csv",
     HERE / "data" / "dev-15" / "requests.csv",
+    HERE / "data" / "dev-16" / "requests.csv",
 )
 DEV_REAL = tuple(
     HERE / "data" / name / "real.csv"
