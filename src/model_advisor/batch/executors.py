@@ -59,7 +59,7 @@ def process_pool(advising: Advising, jobs: int, source: str) -> Iterator[Runner]
                 return pool.submit(advise_texts, ref, [r.task for r in rows], full)
 
         def run(chunks: Iterator[list[Row]]) -> Chunks:
-            # Pool.map would read the whole input ahead: keep a bounded window in flight.
+            # Executor.map would submit the whole input at once: keep a bounded window in flight.
             pending: deque[tuple[list[Row], Future[list[Outcome]]]] = deque()
             for rows in chunks:
                 pending.append((rows, submit(rows)))
