@@ -71,7 +71,8 @@ class Glossary:
         unglossed, before = text, len(found)
         text, put_in = self._gloss_words(text, found)
         compounds = self._compounds(found)
-        if compounds is not None:  # read again, with the compounds of the languages found
+        if compounds is not None and any(len(t) >= COMPOUND_LEAST for t in tokens):
+            # read again, with the compounds of the languages found (only a long word may be one)
             del found[before:]
             text, put_in = self._gloss_words(unglossed, found, compounds)
         if found and self._tables.cues:
@@ -115,15 +116,9 @@ class Glossary:
         return False
 
     def _may_read(self, token: str) -> bool:
-        """Whether a beginning, or an ending as a compound's, reads ``token`` as another word."""
-        tables = self._tables
-        if token in tables.kept:
-            return False
-        meaning = tables.prefix_of(token)
-        if meaning is not None and meaning[0] != token:
-            return True
-        # a text with no other word read needs the longer ending to be read as compounds
-        return tables.compound_of(token, tables.compounding, ENDING_LEAST_ALONE) is not None
+        """Whether a beginning, or an ending as a compound's, reads ``token`` as another word
+        (a text with no other word read needs the longer ending to be read as compounds)."""
+        return token not in self._tables.kept and self._tables.reads(token, ENDING_LEAST_ALONE)
 
     def _compounds(self, found: Sequence[Correction]) -> _Compounds | None:
         """The languages whose compounds a text is read for, and the least letters of their

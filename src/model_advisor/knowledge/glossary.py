@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -157,14 +158,15 @@ class GlossaryTables:
         }
         columns["compounding"] = "\t".join(sorted(f.language for f in files if f.compounds))
         compiled = cls({**columns, "kept": ""})
-        kept = sorted(w for w in set(english_words) if compiled._reads(w))
+        kept = sorted(w for w in set(english_words) if compiled.reads(w, ENDING_LEAST))
         return cls({**columns, "kept": words_part(kept).decode()})
 
-    def _reads(self, english: str) -> bool:
-        """Whether a beginning, or an ending as a compound's, would read the English word."""
-        if (meaning := self.prefix_of(english)) is not None and meaning[0] != english:
+    def reads(self, word: str, least: int) -> bool:
+        """Whether a beginning, or an ending of ``least`` letters or more as a compound's,
+        would read ``word`` as another word (the :attr:`kept` words aside)."""
+        if (meaning := self.prefix_of(word)) is not None and meaning[0] != word:
             return True
-        return self.compound_of(english, self.compounding, ENDING_LEAST) is not None
+        return self.compound_of(word, self.compounding, least) is not None
 
     def parts(self) -> dict[str, bytes]:
         """The model file's parts of the glossary, by name."""
@@ -301,7 +303,7 @@ class GlossaryTables:
         )
 
     def compound_of(
-        self, word: str, languages: Iterable[str], least: int
+        self, word: str, languages: AbstractSet[str], least: int
     ) -> tuple[str, Meaning] | None:
         """``word`` as a compound of one of ``languages``: its first part, and what the
         longest known ending reads as ("gesichts", "recognize" for "gesichtserkennung"). The
