@@ -121,6 +121,28 @@ def test_glossary_reads_forms_written_without_their_accents(glossary: Glossary) 
     assert gloss(glossary, "la prediccion del clima")[0] == "la predict del clima"
 
 
+ARABIC = GlossaryFile(
+    version=1,
+    language="ar",
+    words={"classify": ("تصنّف",), "detect": ("يكتشف",), "want": ("أريد",)},
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("تصنف الرسائل", "classify الرسائل"),  # the form's shadda left out of the text
+        ("يكتشِف التزوير", "detect التزوير"),  # a short vowel written in the text only
+        ("اريد نموذجا", "want نموذجا"),  # alef written without its hamza
+    ],
+)
+def test_glossary_reads_a_word_with_or_without_its_optional_marks(
+    text: str, expected: str
+) -> None:
+    tables = GlossaryTables.compile([ARABIC], ENGLISH.__contains__, ENGLISH)
+    assert gloss(Glossary(tables), text)[0] == expected
+
+
 def test_glossary_leaves_english_as_written(glossary: Glossary) -> None:
     # "red" is also English; "classical" begins with no form; "classic" neither
     for text in ("the red network", "classify the weather", "classical music"):

@@ -36,8 +36,9 @@ def test_marks_are_all_combining_marks() -> None:
     ],
 )
 def test_words_keep_the_marks_written_inside_them(text: str, expected: list[str]) -> None:
-    assert words(normalize(text)) == expected
     assert [m.group() for m in word_pattern(text).finditer(text)] == expected
+    # normalised, the optional vowel points are out, and each word is still one word
+    assert words(normalize(text)) == [normalize(word) for word in expected]
 
 
 def test_classifier_tokens_keep_marks_and_underscores_like_scikit_learn() -> None:
@@ -50,3 +51,18 @@ def test_classifier_tokens_keep_marks_and_underscores_like_scikit_learn() -> Non
     # on text without marks, the scikit-learn default pattern's tokens
     plain = "predict_the weather, a b cd \u00e9t\u00e9 2024"
     assert TOKEN.findall(plain) == re.findall(r"(?u)\b\w\w+\b", plain)
+
+
+@pytest.mark.parametrize(
+    ("written", "bare"),
+    [
+        ("تصنّف المولَّدة", "تصنف المولدة"),  # Arabic shadda and short vowels
+        ("أريد إطلاق آلة", "اريد اطلاق الة"),  # hamza and madda on alef
+        ("مـكـتـوب", "مكتوب"),  # tatweel, a stretch of the line
+        ("שָׁלוֹם", "שלום"),  # Hebrew vowel points
+        ("फ़ैसला", "फैसला"),  # the Devanagari nukta
+    ],
+)
+def test_normalize_takes_out_marks_writers_put_in_or_leave_out(written: str, bare: str) -> None:
+    assert normalize(written) == bare
+    assert words(normalize(written)) == words(bare)

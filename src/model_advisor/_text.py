@@ -29,12 +29,31 @@ Measured with ``benchmarks/batch_memory.py --distinct``."""
 _local = threading.local()  # a Snowball stemmer keeps state while it works: one per thread
 
 
+_UNWRITTEN = {
+    **dict.fromkeys(range(0x0591, 0x05BE), None),  # Hebrew cantillation and vowel points
+    **dict.fromkeys((0x05BF, 0x05C1, 0x05C2, 0x05C4, 0x05C5, 0x05C7), None),
+    **dict.fromkeys(range(0x0610, 0x061B), None),  # Arabic honorifics
+    **dict.fromkeys(range(0x064B, 0x0660), None),  # Arabic short vowels, shadda, sukun
+    0x0670: None,  # Arabic superscript alef
+    0x0640: None,  # Arabic tatweel (a stretch, not a letter)
+    0x0622: "\u0627",  # Arabic alef with madda, hamza above or below: alef
+    0x0623: "\u0627",
+    0x0625: "\u0627",
+    0x093C: None,  # Devanagari nukta (फ़ैसला, फैसला)
+}
+"""Marks that writers of a script put in or leave out as they please, taken out so that both
+spellings are one word: Arabic short vowels and shadda ("تصنّف", "تصنف": classifies), and the
+hamza on alef ("أريد", "اريد"); Hebrew vowel points; the Devanagari nukta. Rules, glossary,
+notes and classifier all read text through :func:`normalize`, so each meets the same word."""
+
+
 def normalize(text: str) -> str:
-    """Return ``text`` NFKC-normalised and lower-cased, with lone surrogates replaced."""
+    """Return ``text`` NFKC-normalised and lower-cased, with lone surrogates replaced and the
+    optional marks of :data:`_UNWRITTEN` taken out."""
     if text.isascii():  # NFKC leaves ASCII as it is: skip the round trip (most texts)
         return text.lower()
     clean = text.encode("utf-8", "replace").decode("utf-8")
-    return unicodedata.normalize("NFKC", clean).lower()
+    return unicodedata.normalize("NFKC", clean).lower().translate(_UNWRITTEN)
 
 
 def words(normalized: str) -> list[str]:

@@ -11,7 +11,6 @@ directory is loaded (:mod:`.rules`).
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Annotated, Literal
 
 import re2
@@ -24,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from .._text import normalize
 from ..types import UNDETERMINED, Category
 from .frames import OUTPUT_PATTERNS, QUESTION_PATTERNS, OutputType, QuestionFrame
 
@@ -328,7 +328,7 @@ def is_dense(text: str) -> bool:
 
 
 def _glossary_form(form: str) -> str:
-    text = " ".join(unicodedata.normalize("NFKC", form).lower().split())
+    text = " ".join(normalize(form).split())
     if not text.rstrip("*"):
         raise ValueError("a form must not be blank")
     if "*" in text[:-1]:
@@ -352,7 +352,7 @@ def _english_word(word: str) -> str:
 
 
 def _cue_form(form: str) -> str:
-    text = " ".join(unicodedata.normalize("NFKC", form).lower().split())
+    text = " ".join(normalize(form).split())
     if not text or "*" in text:
         raise ValueError(f"{form!r}: a cue is one or more whole words")
     return _long_enough(text, form)
