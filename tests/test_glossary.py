@@ -211,6 +211,35 @@ def test_glossary_reads_compounds_only_of_the_languages_a_text_is_in(german: Glo
     assert gloss(german, "schreibe sensordaten")[0] == "write sensor data"
 
 
+HEBREW = GlossaryFile(
+    version=1,
+    language="he",
+    words={"identify": ("מזהה",), "image": ("תמונה", "תמונות")},
+    clitics=("ו", "ש", "מ", "שמ"),
+)
+
+
+@pytest.fixture
+def hebrew() -> Glossary:
+    return Glossary(GlossaryTables.compile([HEBREW, SPANISH], ENGLISH.__contains__, ENGLISH))
+
+
+def test_glossary_reads_a_word_without_the_clitic_joined_to_its_front(hebrew: Glossary) -> None:
+    # "that identifies", "from images": a clitic and a form, written as one word
+    assert gloss(hebrew, "כלי שמזהה פנים מתמונות")[0] == "כלי identify פנים image"
+    # the longest clitic that leaves a form: "ש" + "מזהה", not "שמ" + "זהה"
+    assert gloss(hebrew, "ושמזהה")[0] == "ושמזהה"  # two clitics: one is read off, not both
+    assert ("שמזהה", "identify", "he") in gloss(hebrew, "שמזהה")[1]
+
+
+def test_glossary_reads_no_clitic_before_too_short_a_rest_or_another_language(
+    hebrew: Glossary,
+) -> None:
+    assert gloss(hebrew, "שמה") == ("שמה", [])  # "ש" + two letters: too short to be read
+    # a Hebrew clitic before a Spanish form is chance: read as written
+    assert gloss(hebrew, "וclasifica")[0] == "וclasifica"
+
+
 def test_glossary_first_language_wins_a_shared_form() -> None:
     one = GlossaryFile(version=1, language="aa", words={"photo": ("foto",)})
     two = GlossaryFile(version=1, language="bb", words={"picture": ("foto",)})
@@ -219,10 +248,11 @@ def test_glossary_first_language_wins_a_shared_form() -> None:
 
 
 def test_glossary_tables_survive_the_model_file() -> None:
-    tables = GlossaryTables.compile([SPANISH, CHINESE], ENGLISH.__contains__, ENGLISH)
+    files = [SPANISH, CHINESE, HEBREW]
+    tables = GlossaryTables.compile(files, ENGLISH.__contains__, ENGLISH)
     again = GlossaryTables.from_parts({k: memoryview(v) for k, v in tables.parts().items()})
     assert again == tables
-    text = "clasifica el correo electrónico y la predicción 预测股价"
+    text = "clasifica el correo electrónico y la predicción 预测股价 שמזהה"
     assert gloss(Glossary(again), text) == gloss(Glossary(tables), text)
 
 

@@ -144,6 +144,7 @@ def test_model_file_is_one_envelope_with_named_parts(saved: Path) -> None:
         "glossary.cues",
         "glossary.kept",
         "glossary.compounding",
+        "glossary.clitics",
         "word.terms",
         "word.weights",
         "char.terms",

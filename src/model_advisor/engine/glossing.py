@@ -100,11 +100,16 @@ class Glossary:
             ):
                 return True
         begun, compounding = tables.heads, bool(tables.compounding)
-        if begun.isdisjoint(heads) and not compounding:
+        clitic_starts = frozenset() if ascii_only else tables.clitic_starts
+        if begun.isdisjoint(heads) and not compounding and not clitic_starts:
             return False
         seen = self._seen
         for token, first_letters in zip(tokens, heads, strict=True):
-            if first_letters in begun or (compounding and len(token) >= COMPOUND_LEAST):
+            if (
+                first_letters in begun
+                or (compounding and len(token) >= COMPOUND_LEAST)
+                or token[:1] in clitic_starts
+            ):
                 verdict = seen.get(token)
                 if verdict is None:
                     verdict = self._may_read(token)
@@ -116,8 +121,9 @@ class Glossary:
         return False
 
     def _may_read(self, token: str) -> bool:
-        """Whether a beginning, or an ending as a compound's, reads ``token`` as another word
-        (a text with no other word read needs the longer ending to be read as compounds)."""
+        """Whether a beginning, an ending as a compound's or a form after a clitic reads
+        ``token`` as another word (a text with no other word read needs the longer ending to
+        be read as compounds)."""
         return token not in self._tables.kept and self._tables.reads(token, ENDING_LEAST_ALONE)
 
     def _compounds(self, found: Sequence[Correction]) -> _Compounds | None:
@@ -222,7 +228,7 @@ class Glossary:
     ) -> tuple[int, Meaning | None]:
         """How many of the words ``ahead`` a form reads, and as what: the longest form of
         several words first, then the word itself, then its beginning, then (when
-        ``compounds`` are read) its ending as a compound's."""
+        ``compounds`` are read) its ending as a compound's, last what follows a clitic."""
         tables = self._tables
         token = ahead[0]
         for parts, meaning in tables.phrases.get(token, ()):
@@ -242,7 +248,7 @@ class Glossary:
             return 1, (f"{self._first_part(first)} {english}", language)
         if beginning is not None and beginning[1][0] != token:
             return 1, beginning[1]
-        return 1, None
+        return 1, tables.without_clitic(token)
 
     def _first_part(self, first: str) -> str:
         """The first part of a compound, read as an English word when the glossary knows it

@@ -46,11 +46,12 @@ _WIDTH = {
     "cues": 2,
     "kept": 1,
     "compounding": 1,
+    "clitics": 1,
 }
 """The parts of the glossary, and how many columns each has: forms and meanings, the
 beginnings' first letters, the phrases' first words with the first letters of their second
 (:attr:`GlossaryTables.phrase_heads`) and their first words; the languages that join
-words into one."""
+words into one; the clitics, each as "language clitic"."""
 COMPOUND_LEAST = 8
 """Letters a word must have to be read as a compound: a first part and a known ending."""
 FIRST_PART_LEAST = 3
@@ -61,6 +62,9 @@ language ("betyg" of "riskbetyg")."""
 ENDING_LEAST_ALONE = 7
 """... and in a text with no other word read: alone, a shorter ending is too often the chance
 end of a name or of jargon ("exoplanet" ends in the Swedish "lanet")."""
+CLITIC_REST = 3
+"""Letters a word must keep after a clitic to be read without it
+(:meth:`GlossaryTables.without_clitic`)."""
 _COLUMNS = "\x1e"  # between the forms and their meanings (and the beginnings' heads) in a part
 
 
@@ -157,14 +161,20 @@ class GlossaryTables:
             "cues": _column(_cue_forms(files)),
         }
         columns["compounding"] = "\t".join(sorted(f.language for f in files if f.compounds))
+        columns["clitics"] = "\t".join(
+            sorted({f"{f.language} {c}" for f in files for c in f.clitics})
+        )
         compiled = cls({**columns, "kept": ""})
         kept = sorted(w for w in set(english_words) if compiled.reads(w, ENDING_LEAST))
         return cls({**columns, "kept": words_part(kept).decode()})
 
     def reads(self, word: str, least: int) -> bool:
-        """Whether a beginning, or an ending of ``least`` letters or more as a compound's,
-        would read ``word`` as another word (the :attr:`kept` words aside)."""
+        """Whether a beginning, an ending of ``least`` letters or more as a compound's, or a
+        form after a clitic would read ``word`` as another word (the :attr:`kept` words
+        aside)."""
         if (meaning := self.prefix_of(word)) is not None and meaning[0] != word:
+            return True
+        if self.without_clitic(word) is not None:
             return True
         return self.compound_of(word, self.compounding, least) is not None
 
@@ -325,6 +335,34 @@ class GlossaryTables:
                 continue
             if meaning[1] in languages:
                 return word[:at], meaning
+        return None
+
+    @cached_property
+    def clitics(self) -> list[tuple[str, str]]:
+        """The clitics and their languages, the longest first."""
+        text = self.columns.get("clitics", "")
+        pairs = [entry.split(" ", 1)[::-1] for entry in text.split("\t")] if text else []
+        return sorted(((c, language) for c, language in pairs), key=lambda p: (-len(p[0]), p))
+
+    @cached_property
+    def clitic_starts(self) -> frozenset[str]:
+        """The first letters of the clitics."""
+        return frozenset(clitic[0] for clitic, _ in self.clitics)
+
+    def without_clitic(self, word: str) -> Meaning | None:
+        """What ``word`` reads as without a clitic at its front: the longest clitic that
+        leaves a word or a beginning of its own language, and ``CLITIC_REST`` letters or
+        more; None when none does."""
+        if word[:1] not in self.clitic_starts:
+            return None
+        for clitic, language in self.clitics:
+            if len(word) - len(clitic) < CLITIC_REST or not word.startswith(clitic):
+                continue
+            rest = word[len(clitic) :]
+            form = self.words.get(rest)
+            meaning = split_meaning(form) if form is not None else self.prefix_of(rest)
+            if meaning is not None and meaning[1] == language:
+                return meaning
         return None
 
     def prefix_of(self, word: str) -> Meaning | None:

@@ -59,10 +59,10 @@ from .weights import ClassifierWeights
 EXAMPLES_FILE = "examples.csv"
 MODEL_FILE = "model.json"
 FORMAT = "model-advisor/knowledge"
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 """3: the decision's calibration; 4: words, not a stem table, two temperatures; 5: named parts
 on lines of their own, each n-gram's push and squared idf stored as computed; 6: the glossary;
-7: its languages that join words into one."""
+7: its languages that join words into one; 8: its clitics."""
 MAX_MODEL_BYTES = 64_000_000
 _SKIPPED = ("stale", "version")  # a model for other knowledge, or from another version
 

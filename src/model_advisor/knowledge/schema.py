@@ -316,6 +316,8 @@ UNSPACED_LEAST = 2
 """Characters a Chinese or Japanese form has at the least."""
 _UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 DENSE_PREFIX_LEAST = 2
+CLITIC_MOST = 4
+"""Letters a clitic (:attr:`GlossaryFile.clitics`) has at the most."""
 """The same in Chinese, Japanese and Korean, whose characters each hold a syllable or more."""
 _DENSE = re.compile(
     "[\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
@@ -369,8 +371,16 @@ def _long_enough(text: str, form: str) -> str:
     return text
 
 
+def _clitic_form(form: str) -> str:
+    text = normalize(form)
+    if len(text.split()) != 1 or text != text.strip() or len(text) > CLITIC_MOST:
+        raise ValueError(f"{form!r}: a clitic is one word of at most {CLITIC_MOST} letters")
+    return text
+
+
 GlossaryForm = Annotated[str, AfterValidator(_glossary_form)]
 CueForm = Annotated[str, AfterValidator(_cue_form)]
+CliticForm = Annotated[str, AfterValidator(_clitic_form)]
 
 
 class GlossaryFile(_Frozen):
@@ -396,6 +406,11 @@ class GlossaryFile(_Frozen):
     compounds: bool = False
     """Whether the language joins words into one (German "Gesichtserkennung", face
     recognition): a word the glossary does not know is then read by the form it ends with."""
+    clitics: tuple[CliticForm, ...] = ()
+    """Short words the language writes joined to the front of the next (Hebrew "and", "the",
+    "that"; Arabic "and", "the", "with the"): a word the glossary does not know is then read
+    without the longest of them that leaves a form of the language (Hebrew "that
+    identifies", one word, as "identify")."""
 
 
 class RuleSet(_Frozen):
