@@ -14,7 +14,7 @@ without them ("prediccion"), when it is long enough not to be another language's
 
 The model file holds the tables as lines of text (:meth:`GlossaryTables.parts`), checked for
 their shape when the model is read and turned into lookup tables at the first task read (21
-languages hold about 31,000 forms: building every table at load would cost each start).
+languages hold about 33,000 forms: building every table at load would cost each start).
 """
 
 from __future__ import annotations
