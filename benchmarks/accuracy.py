@@ -67,6 +67,7 @@ BLIND_PAIRS = (
     "blind-23",
     "blind-24",
     "blind-25",
+    "blind-26",
 )
 DEV_HARD = (
     HERE / "data" / "dev-hard.csv",
