@@ -136,9 +136,7 @@ ARABIC = GlossaryFile(
         ("اريد نموذجا", "want نموذجا"),  # alef written without its hamza
     ],
 )
-def test_glossary_reads_a_word_with_or_without_its_optional_marks(
-    text: str, expected: str
-) -> None:
+def test_glossary_reads_a_word_with_or_without_its_optional_marks(text: str, expected: str) -> None:
     tables = GlossaryTables.compile([ARABIC], ENGLISH.__contains__, ENGLISH)
     assert gloss(Glossary(tables), text)[0] == expected
 
@@ -211,11 +209,12 @@ def test_glossary_reads_compounds_only_of_the_languages_a_text_is_in(german: Glo
     assert gloss(german, "schreibe sensordaten")[0] == "write sensor data"
 
 
+VAV = "\u05d5"  # Hebrew "and", written joined to the next word (and like a Latin l)
 HEBREW = GlossaryFile(
     version=1,
     language="he",
     words={"identify": ("מזהה",), "image": ("תמונה", "תמונות")},
-    clitics=("ו", "ש", "מ", "שמ"),
+    clitics=(VAV, "ש", "מ", "שמ"),
 )
 
 
@@ -237,7 +236,7 @@ def test_glossary_reads_no_clitic_before_too_short_a_rest_or_another_language(
 ) -> None:
     assert gloss(hebrew, "שמה") == ("שמה", [])  # "ש" + two letters: too short to be read
     # a Hebrew clitic before a Spanish form is chance: read as written
-    assert gloss(hebrew, "וclasifica")[0] == "וclasifica"
+    assert gloss(hebrew, f"{VAV}clasifica")[0] == f"{VAV}clasifica"
 
 
 def test_glossary_first_language_wins_a_shared_form() -> None:
