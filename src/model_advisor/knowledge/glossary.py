@@ -341,8 +341,11 @@ class GlossaryTables:
     def clitics(self) -> list[tuple[str, str]]:
         """The clitics and their languages, the longest first."""
         text = self.columns.get("clitics", "")
-        pairs = [entry.split(" ", 1)[::-1] for entry in text.split("\t")] if text else []
-        return sorted(((c, language) for c, language in pairs), key=lambda p: (-len(p[0]), p))
+        pairs = []
+        for entry in text.split("\t") if text else ():
+            language, clitic = entry.split(" ", 1)
+            pairs.append((clitic, language))
+        return sorted(pairs, key=lambda pair: (-len(pair[0]), pair))
 
     @cached_property
     def clitic_starts(self) -> frozenset[str]:

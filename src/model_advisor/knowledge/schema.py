@@ -316,9 +316,9 @@ UNSPACED_LEAST = 2
 """Characters a Chinese or Japanese form has at the least."""
 _UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 DENSE_PREFIX_LEAST = 2
+"""The same in Chinese, Japanese and Korean, whose characters each hold a syllable or more."""
 CLITIC_MOST = 4
 """Letters a clitic (:attr:`GlossaryFile.clitics`) has at the most."""
-"""The same in Chinese, Japanese and Korean, whose characters each hold a syllable or more."""
 _DENSE = re.compile(
     "[\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 )
@@ -372,8 +372,8 @@ def _long_enough(text: str, form: str) -> str:
 
 
 def _clitic_form(form: str) -> str:
-    text = normalize(form)
-    if len(text.split()) != 1 or text != text.strip() or len(text) > CLITIC_MOST:
+    text = normalize(form).strip()
+    if len(text.split()) != 1 or len(text) > CLITIC_MOST:
         raise ValueError(f"{form!r}: a clitic is one word of at most {CLITIC_MOST} letters")
     return text
 
