@@ -11,7 +11,7 @@ from model_advisor import Advisor, train_knowledge
 from model_advisor._text import Analysis, normalize, words
 from model_advisor.engine.building import load_knowledge
 from model_advisor.engine.glossing import Glossary
-from model_advisor.engine.pipeline import Engine, training_texts
+from model_advisor.engine.pipeline import Engine, match_rules, training_texts
 from model_advisor.knowledge.glossary import GlossaryTables, fold
 from model_advisor.knowledge.loader import compile_directory, knowledge_sha256
 from model_advisor.knowledge.schema import GlossaryFile
@@ -349,3 +349,22 @@ def test_a_glossary_part_out_of_shape_is_refused_at_load(part: str, data: bytes)
     tables = GlossaryTables.compile([SPANISH, CHINESE], ENGLISH.__contains__, ENGLISH)
     with pytest.raises(ValueError):
         GlossaryTables.from_parts({**tables.parts(), part: data})
+
+
+@pytest.mark.parametrize(
+    ("text", "turned_down"),
+    [
+        ("요약은 말고, 리뷰마다 별점만 매겨 주세요", "summarize"),  # Korean "not X but"
+        ("要約ではなく、レビューごとに星の数を決めてほしい", "summarize"),  # Japanese "not X but"
+        ("翻訳しないで、何語で書かれているかだけ教えて", "translate"),  # a negative ending
+        ("Übersetze die Mail nicht, nenne nur ihre Sprache", "translate"),  # "nicht" closing
+        ("Vertaal de mail niet, noem alleen de taal", "translate"),  # its clause
+    ],
+)
+def test_shipped_glossary_reads_a_negation_written_after_what_it_turns_down(
+    shipped: Advisor, text: str, turned_down: str
+) -> None:
+    analysis = match_rules(shipped.engine.rules, text).analysis
+    assert turned_down in analysis.normalized.split()
+    assert turned_down not in analysis.seen.split()
+    assert shipped.advise(text).category == "discriminative"

@@ -52,6 +52,9 @@ def test_reading_marks_the_scope_of_a_negation(text: str, negated: list[str]) ->
         "run the clinic without human doctors",  # absence of people, not of an action
         "is it spam or not",
         "there is no need for a poem",
+        # a "not" that closes a question or a condition is no verdict
+        "say whether each photo is fake or not, and caption it",
+        "check the invoice and if not, write to the supplier",
     ],
 )
 def test_reading_leaves_other_texts_unnegated(text: str) -> None:
@@ -72,6 +75,9 @@ def test_reading_leaves_other_texts_unnegated(text: str) -> None:
         ("A score is unnecessary: review each film in a paragraph", ["a score"]),
         # "no need to" that ends its clause looks back (as a glossed "не надо" does)
         ("Write replies no need to. Sort the mails by urgency", ["write replies"]),
+        # a "not" that closes its clause, where German, Dutch and Swedish put it
+        ("Classify the photos not, but describe each one", ["classify the photos"]),
+        ("translate the manual not; just name its language", ["translate the manual"]),
     ],
 )
 def test_reading_negates_what_a_verdict_disowns(text: str, negated: list[str]) -> None:

@@ -32,6 +32,9 @@ clause ("translate", "a score", "scoring or generating")."""
 _IS = frozenset("is are s".split())
 _ISN = frozenset("isn aren".split())
 _WRONG_THINGS = frozenset("word words term thing tool task job verb".split())
+# a "not" after these closes a question, not a verdict: "spam or not", "and if not, ..."
+_OPEN = frozenset("or if".split())
+_CONTRASTS = frozenset("but instead".split())
 # words that open a clause whose verdict is what it says, not a judgement of the request
 _OWN_CLAUSE = frozenset("whether if which when where that so because why how".split())
 
@@ -44,7 +47,9 @@ def _verdict(
     score *isn't* what..." ("t"), "classify *is the wrong* word" ("wrong"), "a summary *is
     not needed*" or "a summary *not needed*" ("not"), "a summary *is unnecessary*"
     ("unnecessary"), "write replies *no need to*." ("no": only at the end of its clause, as
-    ``breaks`` tell; without them, whether it may be one); None when there is none."""
+    ``breaks`` tell; without them, whether it may be one), "classify the images *not*, but
+    describe them" (a "not" that closes its clause, as languages that put it after the verb
+    write it: German *nicht*, Swedish *inte*); None when there is none."""
     token, after = tokens[i], tokens[i + 1] if i + 1 < len(tokens) else ""
     is_before = bool(i) and tokens[i - 1] in _IS
     if token == "not" and after == "what" and is_before:
@@ -59,10 +64,21 @@ def _verdict(
         return (i - 1 if is_before or token == "t" else i), i + 2
     if token == "unnecessary" and is_before:
         return i - 1, i + 1
+    if token == "not" and _closes_clause(tokens, i, breaks) and not (i and tokens[i - 1] in _OPEN):
+        return i, i + 1
     if token == "no" and tokens[i + 1 : i + 3] == ["need", "to"]:
         clause_ends = i + 3 == len(tokens) or breaks is None or i + 2 in breaks
         return (i, i + 3) if clause_ends else None
     return None
+
+
+def _closes_clause(tokens: list[str], i: int, breaks: frozenset[int] | None) -> bool:
+    """Whether the word at ``i`` ends its clause: the text or a sentence ends after it, or a
+    contrast follows it ("classify die image not, but describe"). Without ``breaks``, whether
+    it may."""
+    if i + 1 == len(tokens) or tokens[i + 1] in _CONTRASTS:
+        return True
+    return breaks is None or i in breaks
 
 
 def _disowned(tokens: list[str], verb: int, breaks: frozenset[int]) -> int | None:
