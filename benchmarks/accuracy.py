@@ -68,6 +68,7 @@ BLIND_PAIRS = (
     "blind-24",
     "blind-25",
     "blind-26",
+    "blind-27",
 )
 DEV_HARD = (
     HERE / "data" / "dev-hard.csv",
