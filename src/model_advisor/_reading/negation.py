@@ -34,6 +34,7 @@ _ISN = frozenset("isn aren".split())
 _WRONG_THINGS = frozenset("word words term thing tool task job verb".split())
 # a "not" after these closes a question, not a verdict: "spam or not", "and if not, ..."
 _OPEN = frozenset("or if".split())
+# a "not" before these closes its clause even where no punctuation does ("nicht sondern")
 _CONTRASTS = frozenset("but instead".split())
 # words that open a clause whose verdict is what it says, not a judgement of the request
 _OWN_CLAUSE = frozenset("whether if which when where that so because why how".split())
